@@ -1,0 +1,39 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = _("Portal core")
+
+    def ready(self) -> None:
+        from portal import signals  # noqa: F401
+        from portal.dashboard import Panel, register_panel
+        from portal.navigation import NavItem, register_nav_item
+        from portal.roles import Capability, Role
+        from portal.selectors import dashboard_welcome_context
+
+        register_nav_item(
+            NavItem("dashboard", _("Dashboard"), "portal:dashboard", frozenset(), "speedometer2", 0)
+        )
+        register_nav_item(
+            NavItem(
+                "audit",
+                _("Audit log"),
+                "portal:audit_log",
+                frozenset({Capability.AUDIT_VIEW}),
+                "journal-text",
+                90,
+            )
+        )
+        register_panel(
+            Panel(
+                key="portal.welcome",
+                title=_("You are signed in as"),
+                roles=frozenset(Role.values),
+                template="portal/panels/welcome.html",
+                context=dashboard_welcome_context,
+                position=0,
+                width=12,
+            )
+        )

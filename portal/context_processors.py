@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.conf import settings
+
+from portal.navigation import menu_for
+from portal.notifications import unread_count
+
+
+def portal(request) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"portal_menu": [], "unread_notifications": 0}
+    membership = getattr(request, "membership", None)
+    return {
+        "portal_menu": menu_for(user),
+        "acting_membership": membership,
+        "other_memberships": user.memberships.filter(is_active=True)
+        .exclude(pk=getattr(membership, "pk", None))
+        .select_related("organisation"),
+        "unread_notifications": unread_count(user),
+        "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+    }

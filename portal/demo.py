@@ -1,0 +1,300 @@
+"""Demo data of the portal core: Kyiv's organisations and one user per role. Idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from portal.models import District, Membership, Organisation, OrganisationKind, User
+from portal.roles import Role
+
+DEMO_PASSWORD = "Kyiv-Demo-2024!"  # noqa: S105 — printed on purpose; demo databases only
+
+K = OrganisationKind
+
+DISTRICT_ORGANISATIONS = [
+    # (code prefix, kind, name pattern)
+    ("rda", K.DISTRICT_ADMINISTRATION, "{name} районна в місті Києві державна адміністрація"),
+    ("css", K.SOCIAL_SERVICES_CENTRE, "Центр соціальних служб {name_gen} району"),
+    ("ssd", K.CHILDREN_SERVICE, "Служба у справах дітей та сім'ї {name_gen} РДА"),
+    ("police", K.POLICE_UNIT, "{name_police} управління поліції ГУНП у м. Києві"),
+]
+
+# Genitive forms for "… району" and the police unit names.
+GENITIVE = {
+    "holosiivskyi": ("Голосіївського", "Голосіївське"),
+    "darnytskyi": ("Дарницького", "Дарницьке"),
+    "desnianskyi": ("Деснянського", "Деснянське"),
+    "dniprovskyi": ("Дніпровського", "Дніпровське"),
+    "obolonskyi": ("Оболонського", "Оболонське"),
+    "pecherskyi": ("Печерського", "Печерське"),
+    "podilskyi": ("Подільського", "Подільське"),
+    "sviatoshynskyi": ("Святошинського", "Святошинське"),
+    "solomianskyi": ("Солом'янського", "Солом'янське"),
+    "shevchenkivskyi": ("Шевченківського", "Шевченківське"),
+}
+
+CITY_ORGANISATIONS = [
+    # (code, kind, name, short name, districts served or [] for city-wide, extra)
+    (
+        "department",
+        K.DEPARTMENT,
+        "Департамент соціальної та ветеранської політики "
+        "виконавчого органу Київської міської ради (КМДА)",
+        "Департамент соцполітики",
+        [],
+        {},
+    ),
+    (
+        "city-centre",
+        K.CITY_CENTRE,
+        "Київський міський центр гендерної рівності, запобігання та протидії насильству",
+        "Міський центр гендерної рівності",
+        [],
+        {"phone": "15-00"},
+    ),
+    (
+        "shelter-1",
+        K.SHELTER,
+        "Притулок для осіб, які постраждали від домашнього насильства, № 1",
+        "Притулок № 1",
+        ["darnytskyi", "desnianskyi", "dniprovskyi"],
+        {"address_confidential": True, "address": "адреса конфіденційна"},
+    ),
+    (
+        "shelter-2",
+        K.SHELTER,
+        "Притулок для осіб, які постраждали від домашнього насильства, № 2",
+        "Притулок № 2",
+        [],
+        {"address_confidential": True, "address": "адреса конфіденційна"},
+    ),
+    (
+        "crisis-room-1",
+        K.CRISIS_ROOM,
+        "Кімната кризового реагування міського центру",
+        "Кризова кімната",
+        [],
+        {"address_confidential": True},
+    ),
+    (
+        "mobile-team-1",
+        K.MOBILE_TEAM,
+        "Мобільна бригада соціально-психологічної допомоги № 1 (лівий берег)",
+        "Мобільна бригада № 1",
+        ["darnytskyi", "desnianskyi", "dniprovskyi"],
+        {},
+    ),
+    (
+        "mobile-team-2",
+        K.MOBILE_TEAM,
+        "Мобільна бригада соціально-психологічної допомоги № 2 (правий берег)",
+        "Мобільна бригада № 2",
+        [
+            "holosiivskyi",
+            "obolonskyi",
+            "pecherskyi",
+            "podilskyi",
+            "sviatoshynskyi",
+            "solomianskyi",
+            "shevchenkivskyi",
+        ],
+        {},
+    ),
+    (
+        "day-centre-1",
+        K.DAY_CENTRE,
+        "Денний центр соціально-психологічної допомоги міського центру",
+        "Денний центр",
+        [],
+        {},
+    ),
+    (
+        "legal-aid-city",
+        K.LEGAL_AID_CENTRE,
+        "Київський місцевий центр з надання безоплатної правничої допомоги",
+        "Центр правничої допомоги (місто)",
+        [],
+        {"phone": "0 800 213 103"},
+    ),
+    (
+        "legal-aid-left",
+        K.LEGAL_AID_CENTRE,
+        "Лівобережний відділ центру з надання безоплатної правничої допомоги",
+        "Центр правничої допомоги (лівий берег)",
+        ["darnytskyi", "desnianskyi", "dniprovskyi"],
+        {},
+    ),
+    (
+        "hospital-1",
+        K.HEALTH_FACILITY,
+        "Київська міська клінічна лікарня швидкої медичної допомоги",
+        "Лікарня швидкої допомоги",
+        [],
+        {"phone": "103"},
+    ),
+    (
+        "hospital-left",
+        K.HEALTH_FACILITY,
+        "Київська міська клінічна лікарня № 1",
+        "Лікарня № 1 (лівий берег)",
+        ["darnytskyi", "desnianskyi", "dniprovskyi"],
+        {},
+    ),
+    (
+        "probation-city",
+        K.PROBATION,
+        "Київський міський сектор з питань пробації",
+        "Пробація (місто)",
+        [],
+        {},
+    ),
+    (
+        "ngo-hotline",
+        K.HOTLINE,
+        "Національна гаряча лінія з попередження домашнього насильства (ГО «Ла Страда-Україна»)",
+        "Національна гаряча лінія",
+        [],
+        {"phone": "116 123", "under_memorandum": False},
+    ),
+    (
+        "ngo-partner",
+        K.NGO,
+        "Благодійний фонд — партнер Департаменту за меморандумом про співпрацю",
+        "БФ-партнер (меморандум)",
+        [],
+        {"under_memorandum": True},
+    ),
+    ("kyiv-court", K.COURT, "Районні суди м. Києва", "Суди", [], {}),
+]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    organisation: str
+    description: str
+
+
+DEMO_USERS = [
+    DemoUser(
+        "worker",
+        "Оксана",
+        "Мельник",
+        Role.SOCIAL_WORKER,
+        "css-darnytskyi",
+        "social worker, Darnytskyi centre of social services",
+    ),
+    DemoUser(
+        "worker2",
+        "Ігор",
+        "Бондар",
+        Role.SOCIAL_WORKER,
+        "css-darnytskyi",
+        "second social worker of the same centre (for concurrent edits)",
+    ),
+    DemoUser(
+        "worker-obolon",
+        "Марина",
+        "Савчук",
+        Role.SOCIAL_WORKER,
+        "css-obolonskyi",
+        "social worker of another district (sees none of Darnytskyi's cases)",
+    ),
+    DemoUser(
+        "provider", "Наталія", "Коваль", Role.PROVIDER_STAFF, "shelter-1", "staff of shelter No. 1"
+    ),
+    DemoUser(
+        "police",
+        "Андрій",
+        "Шевчук",
+        Role.POLICE_OFFICER,
+        "police-darnytskyi",
+        "police officer, Darnytskyi police department",
+    ),
+    DemoUser(
+        "coordinator",
+        "Людмила",
+        "Ткаченко",
+        Role.COORDINATOR,
+        "city-centre",
+        "city coordinator, City Centre for Gender Equality",
+    ),
+    DemoUser(
+        "secretariat",
+        "Олена",
+        "Кравченко",
+        Role.SECRETARIAT,
+        "department",
+        "secretariat of the coordination council",
+    ),
+    DemoUser(
+        "executor",
+        "Тарас",
+        "Лисенко",
+        Role.EXECUTOR,
+        "city-centre",
+        "programme executor, City Centre",
+    ),
+    DemoUser(
+        "admin",
+        "Сергій",
+        "Олійник",
+        Role.ADMINISTRATOR,
+        "department",
+        "administrator (also Django admin)",
+    ),
+]
+
+
+def _organisation(code: str, kind: str, name: str, short_name: str, district_slugs, **extra):
+    org, _created = Organisation.objects.update_or_create(
+        code=code, defaults={"kind": kind, "name": name, "short_name": short_name, **extra}
+    )
+    org.districts.set(District.objects.filter(slug__in=district_slugs))
+    return org
+
+
+@transaction.atomic
+def seed(*, stdout) -> None:
+    districts = list(District.objects.all())
+    for district in districts:
+        gen, police_name = GENITIVE[district.slug]
+        for prefix, kind, pattern in DISTRICT_ORGANISATIONS:
+            name = pattern.format(name=district.name, name_gen=gen, name_police=police_name)
+            short = {
+                "rda": f"{district.name} РДА",
+                "css": f"ЦСС {gen} р-ну",
+                "ssd": f"ССД {district.name} РДА",
+                "police": f"{police_name} УП",
+            }[prefix]
+            _organisation(
+                f"{prefix}-{district.slug}",
+                kind,
+                name,
+                short,
+                [district.slug],
+                email=f"{prefix}.{district.slug}@demo.kyiv.ua",
+            )
+    for code, kind, name, short, district_slugs, extra in CITY_ORGANISATIONS:
+        _organisation(code, kind, name, short, district_slugs, **extra)
+
+    for demo in DEMO_USERS:
+        user, _created = User.objects.get_or_create(username=demo.username)
+        user.first_name, user.last_name = demo.first_name, demo.last_name
+        user.email = f"{demo.username}@demo.kyiv.ua"
+        user.is_staff = user.is_superuser = demo.role == Role.ADMINISTRATOR
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        organisation = Organisation.objects.get(code=demo.organisation)
+        Membership.objects.get_or_create(user=user, organisation=organisation, role=demo.role)
+        user.groups.add(organisation.group)
+    stdout.write(f"  organisations: {Organisation.objects.count()}, users: {len(DEMO_USERS)}")
+
+
+def credentials_table() -> list[tuple[str, str, str]]:
+    return [(u.username, DEMO_PASSWORD, u.description) for u in DEMO_USERS]

@@ -1,0 +1,57 @@
+"""In-app notifications (the bell in the header) with an optional e-mail copy."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from portal.models import Notification
+
+if TYPE_CHECKING:
+    from portal.models import User
+
+
+def notification_send(
+    *,
+    user: User,
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str = "",
+    email: bool = True,
+) -> Notification | None:
+    """Notify `user` once per `dedupe_key`; returns None when that notice was already sent."""
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                user=user, title=title[:200], body=body, url=url, dedupe_key=dedupe_key
+            )
+    except IntegrityError:
+        return None
+    if email and user.email:
+        # Mail only after the row is committed, so a rolled-back action sends nothing.
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=title,
+                message=f"{body}\n\n{url}".strip(),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[user.email],
+                fail_silently=True,
+            )
+        )
+    return notification
+
+
+def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=timezone.now())
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

