@@ -1,0 +1,486 @@
+"""A case of domestic or gender-based violence, the people in it, and everything recorded on it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from portal.models import District, Organisation
+
+
+class ViolenceForm(models.TextChoices):
+    # Law 2229-VIII art. 1: the four forms; an incident can have several at once.
+    PHYSICAL = "physical", _("physical")
+    SEXUAL = "sexual", _("sexual")
+    PSYCHOLOGICAL = "psychological", _("psychological")
+    ECONOMIC = "economic", _("economic")
+
+
+class CaseStatus(models.TextChoices):
+    NEW = "new", _("New")
+    IN_WORK = "in_work", _("In work")
+    REFERRED = "referred", _("Referred")
+    MONITORING = "monitoring", _("Monitoring")
+    CLOSED = "closed", _("Closed")
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    IN_PERSON = "in_person", _("In person")
+    POLICE = "police", _("From the police")
+    HOTLINE = "hotline", _("Hotline")
+    SCHOOL = "school", _("From a school")
+    HEALTH = "health", _("From a health facility")
+    CHILDREN_SERVICE = "children_service", _("From the service for children")
+    OTHER_SUBJECT = "other_subject", _("From another subject")
+    ONLINE = "online", _("Online / e-mail")
+    OTHER = "other", _("Other")
+
+
+class IntakeScenario(models.IntegerChoices):
+    # The five intake scenarios of the local interaction procedures (DOMAIN.md §4).
+    VICTIM_IN_PERSON = 1, _("The victim reports in person")
+    THIRD_PARTY = 2, _("Someone else reports, or another subject passes it on")
+    INCAPACITATED = 3, _("The victim lacks legal capacity")
+    VICTIM_TO_POLICE = 4, _("The victim reports to the police")
+    THIRD_PARTY_TO_POLICE = 5, _("A third party reports to the police")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("low")
+    MEDIUM = "medium", _("medium")
+    HIGH = "high", _("high")
+
+
+class Need(models.TextChoices):
+    SHELTER = "shelter", _("safe accommodation")
+    MEDICAL = "medical", _("medical help")
+    PSYCHOLOGICAL = "psychological", _("psychological help")
+    LEGAL = "legal", _("legal help")
+    SOCIAL = "social", _("social services")
+    FINANCIAL = "financial", _("financial support")
+    CHILDREN = "children", _("help for children")
+    OFFENDER_PROGRAMME = "offender_programme", _("offender programme")
+    OTHER = "other", _("other")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("female")
+    MALE = "M", _("male")
+
+
+class ParticipantRole(models.TextChoices):
+    VICTIM = "victim", _("victim")
+    OFFENDER = "offender", _("offender")
+    CHILD_WITNESS = "child_witness", _("child witness")
+    OTHER = "other", _("other")
+
+
+class Relationship(models.TextChoices):
+    # DOMAIN.md §1: relationship of the offender to the victim (характер відносин).
+    SPOUSE = "spouse", _("spouse")
+    FORMER_SPOUSE = "former_spouse", _("former spouse")
+    FIANCE = "fiance", _("fiancé(e)")
+    COHABITANT = "cohabitant", _("cohabitant")
+    FORMER_COHABITANT = "former_cohabitant", _("former cohabitant")
+    COMMON_CHILD = "common_child", _("person with a common child")
+    PARENT = "parent", _("parent")
+    CHILD = "child", _("child")
+    GRANDPARENT = "grandparent", _("grandparent or grandchild")
+    STEP = "step", _("stepparent or stepchild")
+    SIBLING = "sibling", _("sibling")
+    OTHER_RELATIVE = "other_relative", _("other relative")
+    GUARDIAN = "guardian", _("guardian or ward")
+    FOSTER = "foster", _("foster parent or child")
+    HOUSEHOLD = "household", _("other member of the household")
+
+
+class CaseNumberCounter(models.Model):
+    """Last number issued per year; locked with SELECT … FOR UPDATE when a case is registered."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Case(models.Model):
+    number = models.CharField(_("case number"), max_length=32, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organisation")
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="responsible_cases",
+        null=True,
+        blank=True,
+        verbose_name=_("responsible worker"),
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="cases", verbose_name=_("district")
+    )
+    channel = models.CharField(_("how the report came in"), max_length=32, choices=Channel.choices)
+    intake_scenario = models.PositiveSmallIntegerField(
+        _("intake scenario"), choices=IntakeScenario.choices, default=IntakeScenario.VICTIM_IN_PERSON
+    )
+    reported_at = models.DateTimeField(_("reported at"))
+    reporter_contact = models.CharField(_("reporter's contact"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.NEW
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    close_reason = models.CharField(_("reason for closing"), max_length=500, blank=True)
+    confidential = models.BooleanField(
+        _("confidential"),
+        default=False,
+        help_text=_("Only the responsible worker and the coordinators see a confidential case."),
+    )
+    consent_to_share = models.BooleanField(
+        _("victim consents to sharing data with providers"), default=False
+    )
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("consent recorded by"),
+    )
+    consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    # Denormalised from incidents, risk and needs so that list filters are single-table and indexed.
+    forms = ArrayField(
+        models.CharField(max_length=16, choices=ViolenceForm.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("forms of violence"),
+    )
+    risk_level = models.CharField(
+        _("risk level"), max_length=8, choices=RiskLevel.choices, blank=True
+    )
+    has_children = models.BooleanField(_("children involved"), default=False)
+    # Optimistic lock: a form carries the version it was read at; a save of an older one is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-reported_at", "-id"]
+        permissions = [("edit_case", _("Can edit the case"))]
+        indexes = [
+            models.Index(fields=["owner", "-reported_at"]),
+            models.Index(fields=["district", "-reported_at"]),
+            models.Index(fields=["responsible", "status"]),
+            models.Index(fields=["status", "-reported_at"]),
+            models.Index(fields=["-reported_at", "-id"]),
+            models.Index(fields=["risk_level", "status"]),
+            GinIndex(fields=["forms"], name="case_forms_gin"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="closed") | ~models.Q(close_reason=""),
+                name="case_closed_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cases:detail", args=[self.pk])
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Direct FK grants (guardian): a colleague covering a vacation gets `view_case` here."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class Person(models.Model):
+    """A human being who may appear in several cases (repeat victims, repeat offenders)."""
+
+    last_name = models.CharField(_("surname"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    approximate_age = models.PositiveSmallIntegerField(_("approximate age"), null=True, blank=True)
+    disability = models.BooleanField(_("disability"), default=False)
+    displaced = models.BooleanField(_("internally displaced person (ВПО)"), default=False)
+    veteran = models.BooleanField(_("veteran"), default=False)
+    phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    # Lower-cased "surname first-name patronymic" for trigram search (GIN, pg_trgm).
+    search_name = models.CharField(max_length=320, editable=False, db_index=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_name"])
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [
+            GinIndex(fields=["search_name"], name="person_name_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["last_name"], name="person_surname_trgm", opclasses=["gin_trgm_ops"]),
+            models.Index(fields=["birth_date"]),
+            models.Index(fields=["phone"]),
+        ]
+
+    def __str__(self) -> str:
+        return " ".join(p for p in [self.last_name, self.first_name, self.patronymic] if p)
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = str(self).lower()
+        kwargs_fields = kwargs.get("update_fields")
+        if kwargs_fields is not None:
+            kwargs["update_fields"] = {*kwargs_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def age_on(self, day) -> int | None:
+        if self.birth_date:
+            years = day.year - self.birth_date.year
+            if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+                years -= 1
+            return years
+        return self.approximate_age
+
+
+class Participant(models.Model):
+    """A person in a case, with their role in it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(_("role in the case"), max_length=16, choices=ParticipantRole.choices)
+    relation_to_victim = models.CharField(
+        _("relationship to the victim"), max_length=24, choices=Relationship.choices, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("person in the case")
+        verbose_name_plural = _("people in the case")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person", "role"], name="participant_unique")
+        ]
+        indexes = [models.Index(fields=["person", "role"]), models.Index(fields=["case", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class ViolenceSubtype(models.Model):
+    """Editable reference data: sub-types under each form of violence."""
+
+    form = models.CharField(_("form of violence"), max_length=16, choices=ViolenceForm.choices)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["form", "name"]
+        verbose_name = _("sub-type of violence")
+        verbose_name_plural = _("sub-types of violence")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Incident(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="incidents")
+    occurred_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    forms = ArrayField(
+        models.CharField(max_length=16, choices=ViolenceForm.choices),
+        verbose_name=_("forms of violence"),
+    )
+    subtypes = models.ManyToManyField(ViolenceSubtype, blank=True, verbose_name=_("sub-types"))
+    children_present = models.BooleanField(_("children were present"), default=False)
+    injuries = models.BooleanField(_("injuries"), default=False)
+    weapons = models.BooleanField(_("weapons used or threatened"), default=False)
+    police_called = models.BooleanField(_("police called"), default=False)
+    description = models.TextField(_("description"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        indexes = [models.Index(fields=["case", "-occurred_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(forms__len__gt=0), name="incident_has_a_form"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.occurred_at:%d.%m.%Y}"
+
+
+class RiskAssessment(models.Model):
+    """One filled-in questionnaire; a case keeps every assessment as its history."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_assessments")
+    assessed_at = models.DateTimeField(_("assessed at"), default=timezone.now)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    questionnaire_version = models.CharField(_("questionnaire version"), max_length=20)
+    answers = models.JSONField(_("answers"), default=dict)
+    score = models.PositiveSmallIntegerField(_("score"), default=0)
+    level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices)
+    rule = models.CharField(_("rule that set the level"), max_length=40)
+    explanation = models.CharField(_("explanation"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+        verbose_name = _("risk assessment")
+        verbose_name_plural = _("risk assessments")
+        indexes = [models.Index(fields=["case", "-assessed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_level_display()}"
+
+
+class NeedsAssessment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="needs_assessments")
+    assessed_at = models.DateTimeField(_("assessed at"), default=timezone.now)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    needs = ArrayField(
+        models.CharField(max_length=24, choices=Need.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("needs"),
+    )
+    accompanying_children = models.PositiveSmallIntegerField(
+        _("accompanying children"), default=0
+    )
+    special_needs = models.CharField(_("special needs"), max_length=500, blank=True)
+    other = models.CharField(_("other needs"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+        verbose_name = _("needs assessment")
+        verbose_name_plural = _("needs assessments")
+        indexes = [models.Index(fields=["case", "-assessed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} {', '.join(self.needs)}"
+
+
+class Note(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class Task(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=255)
+    due_date = models.DateField(_("due date"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="case_tasks",
+        null=True,
+        blank=True,
+        verbose_name=_("assignee"),
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["done_at", "due_date"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [models.Index(fields=["assignee", "done_at", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Random names: the original name is kept in the row, never in the path.
+    import uuid
+
+    return f"attachments/{instance.case_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CaseEvent(models.Model):
+    """The case timeline: every change, note, referral and order, with who did it.
+
+    Other apps add entries through `cases.services.timeline_record(...)`.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    kind = models.CharField(max_length=40)  # e.g. "case.created", "order.issued"
+    summary = models.CharField(max_length=500)
+    detail = models.JSONField(default=dict, blank=True)  # e.g. a field-by-field diff
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["case", "-at"])]
+
+    def __str__(self) -> str:
+        return self.summary

@@ -1,0 +1,70 @@
+# Kyiv coordination portal — two commands on a fresh machine:
+#   make demo   install into .venv, start embedded PostgreSQL + Redis (unless DATABASE_URL /
+#               REDIS_URL are set), migrate, seed demo data, run web + Celery worker + beat
+#   make test   the same install, then the whole test suite (unit, integration, browser)
+# Also: make bench (benchmarks at city scale), make lint, make messages, make stop.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench lint format messages compilemessages stop system-deps install clean-db
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[embedded,test]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# WeasyPrint needs pango; translations need gettext's msgfmt; browser tests need Chromium;
+# looking at PDFs needs pdftoppm. Installed with apt-get when we are root, otherwise we say how.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext chromium poppler-utils
+system-deps:
+	@missing=""; \
+	ldconfig -p | grep -q libpango-1.0.so || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing system packages:$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "Missing system packages:$$missing"; \
+	    echo "Run:  sudo apt-get install -y$$missing   and then run make again."; \
+	    exit 1; \
+	  fi; \
+	fi
+
+compilemessages: $(STAMP) system-deps
+	@$(BIN)/python scripts/compilemessages.py
+
+demo: $(STAMP) system-deps compilemessages
+	$(BIN)/python scripts/demo.py
+
+test: $(STAMP) system-deps compilemessages
+	bash scripts/test.sh
+
+bench: $(STAMP) system-deps compilemessages
+	bash scripts/bench.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Extract messages of the project into locale/ (and of each app into <app>/locale/).
+messages: $(STAMP)
+	$(BIN)/python scripts/makemessages.py
+
+stop: $(STAMP)
+	$(BIN)/python scripts/devservices.py stop

@@ -1,0 +1,137 @@
+"""Shared fixtures: the personas every test reuses, and a real Celery worker on real Redis.
+
+Personas (as in healthchecks' alice/bob/charlie):
+  owner       social worker of the Darnytskyi centre of social services (owns cases)
+  colleague   another social worker of the same centre
+  outsider    social worker of the Obolonskyi centre
+  provider    staff of a shelter
+  police      officer of the Darnytskyi police unit
+  coordinator city coordinator (sees every case read-only)
+  secretariat council secretariat (aggregates only)
+  executor    programme executor
+  admin       administrator
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from portal.models import OrganisationKind
+from portal.roles import Role
+from tests.factories import OrganisationFactory, member
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def organisations(db):
+    return {
+        "css_darnytskyi": OrganisationFactory(
+            code="css-darnytskyi", name="ЦСС Дарницького району",
+            kind=OrganisationKind.SOCIAL_SERVICES_CENTRE, district_slugs=["darnytskyi"],
+        ),
+        "css_obolonskyi": OrganisationFactory(
+            code="css-obolonskyi", name="ЦСС Оболонського району",
+            kind=OrganisationKind.SOCIAL_SERVICES_CENTRE, district_slugs=["obolonskyi"],
+        ),
+        "shelter": OrganisationFactory(
+            code="shelter-1", name="Притулок № 1", kind=OrganisationKind.SHELTER,
+            district_slugs=["darnytskyi"],
+        ),
+        "police_darnytskyi": OrganisationFactory(
+            code="police-darnytskyi", name="Дарницьке УП", kind=OrganisationKind.POLICE_UNIT,
+            district_slugs=["darnytskyi"],
+        ),
+        "city_centre": OrganisationFactory(
+            code="city-centre", name="Міський центр", kind=OrganisationKind.CITY_CENTRE
+        ),
+        "department": OrganisationFactory(
+            code="department", name="Департамент", kind=OrganisationKind.DEPARTMENT
+        ),
+    }
+
+
+@pytest.fixture
+def owner(organisations):
+    return member(Role.SOCIAL_WORKER, organisations["css_darnytskyi"], "owner")
+
+
+@pytest.fixture
+def colleague(organisations):
+    return member(Role.SOCIAL_WORKER, organisations["css_darnytskyi"], "colleague")
+
+
+@pytest.fixture
+def outsider(organisations):
+    return member(Role.SOCIAL_WORKER, organisations["css_obolonskyi"], "outsider")
+
+
+@pytest.fixture
+def provider(organisations):
+    return member(Role.PROVIDER_STAFF, organisations["shelter"], "provider")
+
+
+@pytest.fixture
+def police(organisations):
+    return member(Role.POLICE_OFFICER, organisations["police_darnytskyi"], "police")
+
+
+@pytest.fixture
+def coordinator(organisations):
+    return member(Role.COORDINATOR, organisations["city_centre"], "coordinator")
+
+
+@pytest.fixture
+def secretariat(organisations):
+    return member(Role.SECRETARIAT, organisations["department"], "secretariat")
+
+
+@pytest.fixture
+def executor(organisations):
+    return member(Role.EXECUTOR, organisations["city_centre"], "executor")
+
+
+@pytest.fixture
+def admin_user(organisations):
+    user = member(Role.ADMINISTRATOR, organisations["department"], "admin")
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    return user
+
+
+@pytest.fixture
+def personas(owner, colleague, outsider, provider, police, coordinator, secretariat, executor,
+             admin_user):
+    return {
+        "owner": owner, "colleague": colleague, "outsider": outsider, "provider": provider,
+        "police": police, "coordinator": coordinator, "secretariat": secretariat,
+        "executor": executor, "admin": admin_user,
+    }
+
+
+@pytest.fixture(scope="session")
+def celery_worker_session():
+    """A real Celery worker (solo pool, in a thread) consuming from the real Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from portal.celery import app
+
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False,
+                      shutdown_timeout=30, loglevel="WARNING") as worker:
+        yield worker
+
+
+@pytest.fixture
+def celery_worker(celery_worker_session, transactional_db):
+    """Use in tests whose tasks read rows: the worker's own connection sees only committed data,
+    hence `transactional_db`."""
+    from portal.celery import app
+
+    app.control.purge()
+    return celery_worker_session

@@ -1,0 +1,47 @@
+"""The parts that must be real: embedded PostgreSQL reuse and a Celery worker on Redis."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from portal.notifications import notification_send
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").endswith("pgdata"),
+    reason="runs only against the embedded PostgreSQL",
+)
+def test_embedded_postgres_is_started_once_and_reused():
+    import psycopg
+
+    from scripts.devservices import PGDATA, ensure_postgres
+
+    first = ensure_postgres()
+    pid_before = (PGDATA / "postmaster.pid").read_text().split()[0]
+    second = ensure_postgres()
+    assert first == second
+    assert (PGDATA / "postmaster.pid").read_text().split()[0] == pid_before
+    with psycopg.connect(second) as conn:
+        extensions = {row[0] for row in conn.execute("SELECT name FROM pg_available_extensions")}
+    assert {"pg_trgm", "btree_gist"} <= extensions
+
+
+@pytest.mark.celery
+def test_a_real_worker_runs_a_task_through_real_redis(celery_worker):
+    from portal.tasks import heartbeat
+
+    result = heartbeat.delay()
+    assert result.get(timeout=30)  # an ISO timestamp made by the worker
+    assert result.successful()
+
+
+def test_a_notification_is_sent_once_per_key(owner, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notification_send(user=owner, title="Припис спливає", dedupe_key="order:1:expiry")
+        again = notification_send(user=owner, title="Припис спливає", dedupe_key="order:1:expiry")
+    assert first is not None
+    assert again is None
+    assert owner.notifications.count() == 1
+    assert len(mailoutbox) == 1
