@@ -50,11 +50,16 @@ def two_factor_required(user) -> bool:
 
     membership = acting_membership(user)
     if membership is None:
+        # A superuser made with createsuperuser has no membership but full admin rights.
+        role = "administrator" if user.is_superuser else None
+    else:
+        role = membership.role
+    if role is None:
         return False
-    policy = RolePolicy.objects.filter(role=membership.role).first()
+    policy = RolePolicy.objects.filter(role=role).first()
     if policy is not None:
         return policy.require_two_factor
-    return membership.role in settings.PORTAL_TWO_FACTOR_ROLES
+    return role in settings.PORTAL_TWO_FACTOR_ROLES
 
 
 class TwoFactorRequiredMiddleware:
