@@ -195,7 +195,9 @@ WHITENOISE_USE_FINDERS = True  # the demo serves static files without a collects
 # Attachments and generated reports: never under a public URL, only through checked views.
 PORTAL_PRIVATE_ROOT = Path(env_str("PORTAL_PRIVATE_ROOT", str(BASE_DIR / "var" / "private")))
 MEDIA_ROOT = PORTAL_PRIVATE_ROOT
-MEDIA_URL = None
+# No URL route serves this path: files leave only through views that check permission. (Django's
+# test live server needs a string here.)
+MEDIA_URL = "/_private-files-are-never-served-directly/"
 PORTAL_ATTACHMENT_MAX_BYTES = env_int("PORTAL_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

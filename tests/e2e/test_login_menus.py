@@ -21,7 +21,7 @@ def test_five_wrong_passwords_lock_the_account_with_a_clear_message(page, live_s
         page.goto(f"{live_server.url}/account/login/")
         page.fill("input[name=username]", "owner")
         page.fill("input[name=password]", "not-the-password")
-        page.click("button[type=submit]")
+        page.click("[data-testid=login-submit]")
     assert "тимчасово заблоковано" in page.locator("[data-testid=locked-out]").inner_text()
 
 

@@ -30,8 +30,11 @@ def test_audit_record_fills_who_what_and_acting_organisation(event, owner):
     ],
 )
 def test_postgresql_rejects_changing_or_deleting_audit_events(event, statement):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
-            connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(statement, [event.pk])
     event.refresh_from_db()
     assert event.detail == "opened"

@@ -14,9 +14,14 @@ from portal.notifications import notification_send
     reason="runs only against the embedded PostgreSQL",
 )
 def test_embedded_postgres_is_started_once_and_reused():
+    import logging
+
     import psycopg
 
     from scripts.devservices import PGDATA, ensure_postgres
+
+    # Its atexit hook logs after pytest has closed the captured streams.
+    logging.getLogger("embedded_postgres").disabled = True
 
     first = ensure_postgres()
     pid_before = (PGDATA / "postmaster.pid").read_text().split()[0]

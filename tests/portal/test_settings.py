@@ -31,15 +31,27 @@ def test_deploy_checks_pass_with_production_environment():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_settings_refuse_to_start_without_a_secret_key():
-    env = {"PATH": os.environ["PATH"], "DATABASE_URL": "postgresql://x@y/z", "REDIS_URL": "redis://r"}
+    env = {
+        "PATH": os.environ["PATH"],
+        "DATABASE_URL": "postgresql://x@y/z",
+        "REDIS_URL": "redis://r",
+    }
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         check=False,
     )
     assert result.returncode != 0
@@ -79,7 +91,9 @@ def test_database_url_with_a_unix_socket_directory():
 
 
 def test_celery_speaks_redis_socket_urls():
-    assert celery_broker_from_redis_url("unix:///tmp/r.sock?db=1") == "redis+socket:///tmp/r.sock?db=1"
+    assert (
+        celery_broker_from_redis_url("unix:///tmp/r.sock?db=1") == "redis+socket:///tmp/r.sock?db=1"
+    )
     assert celery_broker_from_redis_url("redis://h:6379/0") == "redis://h:6379/0"
 
 
