@@ -1,6 +1,7 @@
 """Compile every .po file of the project (locale/ and <app>/locale/) into .mo files.
 
-Fails when a Ukrainian catalogue has untranslated or fuzzy messages: the UI is Ukrainian first.
+With --strict (as `make test` runs it) a Ukrainian catalogue with untranslated or fuzzy messages
+fails: the UI is Ukrainian first. Without it (`make demo`) such gaps are only reported.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ CATALOGUE_DIRS = [
 
 
 def main() -> int:
-    problems = []
+    strict = "--strict" in sys.argv
+    problems, gaps = [], []
     for directory in CATALOGUE_DIRS:
         for po in sorted((ROOT / directory).glob("*/LC_MESSAGES/*.po")):
             mo = po.with_suffix(".mo")
@@ -36,10 +38,10 @@ def main() -> int:
             stats = result.stderr.strip()
             language = po.parent.parent.name
             if language == "uk" and ("untranslated" in stats or "fuzzy" in stats):
-                problems.append(f"{po.relative_to(ROOT)}: {stats}")
-    for problem in problems:
-        print(f"compilemessages: {problem}", file=sys.stderr)
-    return 1 if problems else 0
+                gaps.append(f"{po.relative_to(ROOT)}: {stats}")
+    for line in problems + gaps:
+        print(f"compilemessages: {line}", file=sys.stderr)
+    return 1 if problems or (strict and gaps) else 0
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ export PORTAL_DEMO=1
 mkdir -p var/static
 export PORTAL_PRIVATE_ROOT="${PORTAL_PRIVATE_ROOT:-$PWD/var/test-private}"
 
+echo "== Ukrainian translations complete"
+$BIN/python scripts/compilemessages.py --strict
 echo "== lint (ruff)"
 $BIN/ruff check --quiet .
 echo "== migrations are complete (makemigrations --check)"
