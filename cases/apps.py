@@ -7,8 +7,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from cases.selectors import coordinator_panel, worker_panel
+        from portal.dashboard import Panel, register_panel
         from portal.navigation import NavItem, register_nav_item
-        from portal.roles import Capability
+        from portal.roles import Capability, Role
 
         register_nav_item(
             NavItem(
@@ -18,5 +20,26 @@ class CasesConfig(AppConfig):
                 frozenset({Capability.CASE_VIEW, Capability.CASE_VIEW_ALL}),
                 "folder2-open",
                 10,
+            )
+        )
+        register_panel(
+            Panel(
+                key="cases.worker",
+                title=_("My cases"),
+                roles=frozenset({Role.SOCIAL_WORKER, Role.POLICE_OFFICER}),
+                template="cases/panels/worker.html",
+                context=worker_panel,
+                position=10,
+                width=12,
+            )
+        )
+        register_panel(
+            Panel(
+                key="cases.coordinator",
+                title=_("Cases in the city"),
+                roles=frozenset({Role.COORDINATOR}),
+                template="cases/panels/coordinator.html",
+                context=coordinator_panel,
+                position=10,
             )
         )

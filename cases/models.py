@@ -107,6 +107,9 @@ class CaseNumberCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
 
 class Case(models.Model):
     number = models.CharField(_("case number"), max_length=32, unique=True, editable=False)
@@ -127,7 +130,9 @@ class Case(models.Model):
     )
     channel = models.CharField(_("how the report came in"), max_length=32, choices=Channel.choices)
     intake_scenario = models.PositiveSmallIntegerField(
-        _("intake scenario"), choices=IntakeScenario.choices, default=IntakeScenario.VICTIM_IN_PERSON
+        _("intake scenario"),
+        choices=IntakeScenario.choices,
+        default=IntakeScenario.VICTIM_IN_PERSON,
     )
     reported_at = models.DateTimeField(_("reported at"))
     reporter_contact = models.CharField(_("reporter's contact"), max_length=200, blank=True)
@@ -154,6 +159,11 @@ class Case(models.Model):
     )
     consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    children_service_notified = models.BooleanField(
+        _("service for children notified"),
+        default=False,
+        help_text=_("Law 2229-VIII: the service for children is told of every child victim."),
+    )
     # Denormalised from incidents, risk and needs so that list filters are single-table and indexed.
     forms = ArrayField(
         models.CharField(max_length=16, choices=ViolenceForm.choices),
@@ -172,7 +182,7 @@ class Case(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
-    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("case")
@@ -328,9 +338,7 @@ class Incident(models.Model):
         verbose_name_plural = _("incidents")
         indexes = [models.Index(fields=["case", "-occurred_at"])]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(forms__len__gt=0), name="incident_has_a_form"
-            )
+            models.CheckConstraint(condition=models.Q(forms__len__gt=0), name="incident_has_a_form")
         ]
 
     def __str__(self) -> str:
@@ -374,9 +382,7 @@ class NeedsAssessment(models.Model):
         blank=True,
         verbose_name=_("needs"),
     )
-    accompanying_children = models.PositiveSmallIntegerField(
-        _("accompanying children"), default=0
-    )
+    accompanying_children = models.PositiveSmallIntegerField(_("accompanying children"), default=0)
     special_needs = models.CharField(_("special needs"), max_length=500, blank=True)
     other = models.CharField(_("other needs"), max_length=500, blank=True)
 

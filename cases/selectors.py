@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
 
-from cases.models import Case, CaseUserObjectPermission
-from portal.roles import Capability, acting_membership, can
+from django.db.models import Case as Case_
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from cases.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    CaseUserObjectPermission,
+    Participant,
+    ParticipantRole,
+    Person,
+    Task,
+)
+from portal.roles import Capability, acting_membership, can, get_object_for_user
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -46,3 +62,238 @@ def cases_editable_by(user) -> QuerySet[Case]:
         Q(confidential=False) | Q(responsible=user)
     )
     return Case.objects.filter(own_organisation | Q(responsible=user) | Exists(granted))
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+SORTS = {
+    "reported": "-reported_at",
+    "reported_asc": "reported_at",
+    "number": "number",
+    "risk": "risk_order",
+    "status": "status",
+}
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    q: str = ""
+    status: str = ""
+    district: str = ""  # slug
+    risk_level: str = ""
+    form: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    responsible: int | None = None
+    has_children: bool | None = None
+    sort: str = "reported"
+
+
+def _victim_name() -> Subquery:
+    return Subquery(
+        Participant.objects.filter(case=OuterRef("pk"), role=ParticipantRole.VICTIM)
+        .order_by("pk")
+        .annotate(
+            full=Concat(
+                "person__last_name", Value(" "), "person__first_name", output_field=CharField()
+            )
+        )
+        .values("full")[:1]
+    )
+
+
+def _search(qs: QuerySet[Case], term: str) -> QuerySet[Case]:
+    term = term.strip()
+    if not term:
+        return qs
+    digits = re.sub(r"\D", "", term)
+    condition = Q(number__icontains=term)
+    if len(digits) >= 6 and len(digits) >= len(term.replace(" ", "")) - 4:
+        # A phone number: match on the last nine digits whatever the prefix.
+        condition |= Exists(
+            Participant.objects.filter(case=OuterRef("pk"), person__phone__endswith=digits[-9:])
+        )
+    else:
+        # Names: pg_trgm word similarity (GIN index on search_name) tolerates typos and
+        # Ukrainian case endings; every word of the query must match.
+        people = Participant.objects.filter(case=OuterRef("pk"))
+        for word in term.lower().split()[:3]:
+            people = people.filter(person__search_name__trigram_word_similar=word)
+        condition |= Exists(people)
+    return qs.filter(condition)
+
+
+def case_list(*, user, filters: CaseFilters) -> QuerySet[Case]:
+    """The user's cases, filtered and sorted, with everything a list row shows in ONE query."""
+    qs = cases_visible_to(user)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.district:
+        qs = qs.filter(district__slug=filters.district)
+    if filters.risk_level:
+        qs = qs.filter(risk_level=filters.risk_level)
+    if filters.form:
+        qs = qs.filter(forms__contains=[filters.form])
+    tz = timezone.get_current_timezone()
+    if filters.date_from:
+        qs = qs.filter(reported_at__gte=datetime.combine(filters.date_from, time.min, tzinfo=tz))
+    if filters.date_to:
+        qs = qs.filter(reported_at__lte=datetime.combine(filters.date_to, time.max, tzinfo=tz))
+    if filters.responsible:
+        qs = qs.filter(responsible_id=filters.responsible)
+    if filters.has_children is not None:
+        qs = qs.filter(has_children=filters.has_children)
+    qs = _search(qs, filters.q)
+    qs = qs.select_related("district", "responsible", "owner").annotate(
+        victim_name=_victim_name(),
+        risk_order=Case_(
+            When(risk_level="high", then=Value(0)),
+            When(risk_level="medium", then=Value(1)),
+            When(risk_level="low", then=Value(2)),
+            default=Value(3),
+        ),
+    )
+    order = SORTS.get(filters.sort, "-reported_at")
+    return qs.order_by(order, "-id")
+
+
+def case_for_user(*, user, pk) -> Case:
+    """One case the user may see, or 404 (the same answer for "missing" and "not yours")."""
+    return get_object_for_user(
+        cases_visible_to(user).select_related(
+            "district", "owner", "responsible", "consent_recorded_by"
+        ),
+        pk,
+    )
+
+
+def case_is_editable(*, user, case: Case) -> bool:
+    return cases_editable_by(user).filter(pk=case.pk).exists()
+
+
+def case_page(*, case: Case) -> dict[str, object]:
+    """Everything the case page shows, in a fixed number of queries."""
+    participants = list(case.participants.select_related("person").order_by("role", "pk"))
+    incidents = list(case.incidents.prefetch_related("subtypes").order_by("-occurred_at"))
+    risks = list(case.risk_assessments.select_related("assessed_by").order_by("-assessed_at"))
+    needs = case.needs_assessments.select_related("assessed_by").order_by("-assessed_at").first()
+    notes = list(case.notes.select_related("author").order_by("-created_at")[:50])
+    tasks = list(case.tasks.select_related("assignee").order_by("done_at", "due_date"))
+    attachments = list(case.attachments.select_related("uploaded_by"))
+    repeat = _repeat_counts(case, participants)
+    return {
+        "participants": participants,
+        "incidents": incidents,
+        "risks": risks,
+        "needs": needs,
+        "notes": notes,
+        "tasks": tasks,
+        "attachments": attachments,
+        "repeat": repeat,
+        "today": timezone.localdate(),
+    }
+
+
+def _repeat_counts(case: Case, participants) -> dict[int, int]:
+    """How many OTHER cases each person of this case appears in (repeat victims/offenders)."""
+    person_ids = [p.person_id for p in participants]
+    if not person_ids:
+        return {}
+    rows = (
+        Participant.objects.filter(person_id__in=person_ids)
+        .exclude(case=case)
+        .values("person_id")
+        .annotate(n=Count("case", distinct=True))
+    )
+    return {row["person_id"]: row["n"] for row in rows}
+
+
+def case_timeline(*, case: Case, limit: int = 200) -> list[CaseEvent]:
+    return list(case.events.select_related("actor").order_by("-at", "-id")[:limit])
+
+
+def people_matching(*, user, last_name: str, first_name: str = "", birth_date=None) -> list[dict]:
+    """Possible existing people before a new one is created (repeat victims and offenders).
+
+    A worker may learn only that a similar person exists in cases they can see: matches in
+    other organisations' cases are counted, never named, so the lookup leaks no identity.
+    """
+    last_name = (last_name or "").strip().lower()
+    if len(last_name) < 3:
+        return []
+    people = Person.objects.filter(last_name__trigram_similar=last_name)
+    if first_name.strip():
+        people = people.filter(first_name__trigram_similar=first_name.strip().lower())
+    if birth_date:
+        people = people.filter(Q(birth_date=birth_date) | Q(birth_date__isnull=True))
+    visible = cases_visible_to(user).values("pk")
+    people = people.annotate(
+        visible_cases=Count(
+            "participations__case", filter=Q(participations__case__in=visible), distinct=True
+        ),
+        all_cases=Count("participations__case", distinct=True),
+    ).order_by("-visible_cases", "last_name")[:10]
+    result = []
+    for person in people:
+        if person.visible_cases:
+            result.append(
+                {
+                    "person": person,
+                    "visible": True,
+                    "cases": person.visible_cases,
+                    "hidden_cases": person.all_cases - person.visible_cases,
+                }
+            )
+        else:
+            result.append(
+                {"person": None, "visible": False, "cases": 0, "hidden_cases": person.all_cases}
+            )
+    return result
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+
+def worker_panel(request) -> dict[str, object]:
+    user = request.user
+    mine = cases_visible_to(user).filter(responsible=user).exclude(status=CaseStatus.CLOSED)
+    overdue = (
+        Task.objects.filter(
+            case__in=cases_visible_to(user),
+            assignee=user,
+            done_at__isnull=True,
+            due_date__lt=timezone.localdate(),
+        )
+        .select_related("case")
+        .order_by("due_date")[:10]
+    )
+    high_without_referral = mine.filter(risk_level="high")
+    try:
+        from referrals.models import Referral
+
+        high_without_referral = high_without_referral.exclude(
+            Exists(Referral.objects.filter(case=OuterRef("pk")))
+        )
+        referrals_available = True
+    except ImportError:
+        referrals_available = False
+    return {
+        "open_count": mine.count(),
+        "open_cases": list(mine.select_related("district").order_by("-reported_at")[:8]),
+        "overdue_tasks": list(overdue),
+        "high_without_referral": list(high_without_referral.order_by("-reported_at")[:8]),
+        "referrals_available": referrals_available,
+    }
+
+
+def coordinator_panel(request) -> dict[str, object]:
+    counts = dict(
+        cases_visible_to(request.user).values_list("status").annotate(n=Count("pk")).order_by()
+    )
+    return {
+        "by_status": [(label, counts.get(value, 0)) for value, label in CaseStatus.choices],
+        "high_open": cases_visible_to(request.user)
+        .filter(risk_level="high")
+        .exclude(status=CaseStatus.CLOSED)
+        .count(),
+    }

@@ -1,9 +1,30 @@
 from django.urls import path
 
-from cases import views
+from cases.views import attachments, detail, edit, export, intake, listing
 
 app_name = "cases"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", listing.case_list_view, name="index"),
+    path("new/", intake.intake, name="intake"),
+    path("people/lookup/", intake.person_lookup, name="person_lookup"),
+    path("risk/preview/", intake.risk_preview, name="risk_preview"),
+    path("export.<str:fmt>", export.export, name="export"),
+    path("<int:pk>/", detail.case_detail, name="detail"),
+    path("<int:pk>/edit/", edit.case_edit, name="edit"),
+    path("<int:pk>/status/", edit.case_status, name="status"),
+    path("<int:pk>/consent/", edit.case_consent, name="consent"),
+    path("<int:pk>/notes/", edit.note_add, name="note_add"),
+    path("<int:pk>/tasks/", edit.task_add, name="task_add"),
+    path("<int:pk>/tasks/<int:task_pk>/done/", edit.task_done, name="task_done"),
+    path("<int:pk>/incidents/", edit.incident_add, name="incident_add"),
+    path("<int:pk>/risk/", edit.risk_add, name="risk_add"),
+    path("<int:pk>/needs/", edit.needs_add, name="needs_add"),
+    path("<int:pk>/attachments/", edit.attachment_add, name="attachment_add"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        attachments.attachment_download,
+        name="attachment_download",
+    ),
+    path("<int:pk>/access/", edit.grant_access, name="grant_access"),
 ]

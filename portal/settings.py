@@ -92,6 +92,11 @@ TEMPLATES = [
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+# Name search tolerates typos and Ukrainian case endings ("Шевчнко", "Шевченка" → Шевченко):
+# word similarity from 0.45 instead of pg_trgm's 0.6.
+DATABASES["default"]["OPTIONS"].setdefault(
+    "options", "-c pg_trgm.word_similarity_threshold=0.45 -c pg_trgm.similarity_threshold=0.3"
+)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

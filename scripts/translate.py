@@ -1,4 +1,5 @@
-"""Fill a .po catalogue from a TSV of `msgid<TAB>msgstr` lines (use \\n for new lines).
+"""Fill a .po catalogue from a TSV of `msgid<TAB>msgstr` lines (use \\n for new lines;
+plural forms separated by `|`).
 
     python scripts/translate.py locale/uk/LC_MESSAGES/django.po translations.tsv
 
@@ -28,7 +29,10 @@ def main(po_path: str, *tsv_paths: str) -> int:
     for entry in po:
         if entry.msgid in mapping:
             if entry.msgid_plural:
-                entry.msgstr_plural = dict.fromkeys(range(4), mapping[entry.msgid])
+                # Plural forms separated by "|" (Ukrainian has three: 1, 2–4, 5+).
+                forms = mapping[entry.msgid].split("|")
+                count = len(entry.msgstr_plural) or len(forms)
+                entry.msgstr_plural = {i: forms[min(i, len(forms) - 1)] for i in range(count)}
             else:
                 entry.msgstr = mapping[entry.msgid]
             if "fuzzy" in entry.flags:

@@ -1,0 +1,276 @@
+from __future__ import annotations
+
+from django import forms
+from django import forms as dj  # IncidentForm has a field called "forms"
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases import risk as risk_rules
+from cases.models import (
+    CaseStatus,
+    Channel,
+    IntakeScenario,
+    Need,
+    Relationship,
+    RiskLevel,
+    Sex,
+    ViolenceForm,
+    ViolenceSubtype,
+)
+from cases.services import normalise_phone
+from portal.models import District
+
+DATE_PLACEHOLDER = "дд.мм.рррр"
+DATETIME_PLACEHOLDER = "дд.мм.рррр гг:хх"
+
+
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget; invalid fields marked for screen readers too."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+            if self.is_bound and name in self.errors:
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["class"] += " is-invalid"
+
+
+def datetime_field(label, **kwargs) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        widget=forms.DateTimeInput(
+            attrs={"placeholder": DATETIME_PLACEHOLDER}, format="%d.%m.%Y %H:%M"
+        ),
+        **kwargs,
+    )
+
+
+def date_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER}, format="%d.%m.%Y"),
+        **kwargs,
+    )
+
+
+class CaseIntakeForm(StyledForm):
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.all())
+    channel = forms.ChoiceField(label=_("How the report came in"), choices=Channel.choices)
+    intake_scenario = forms.TypedChoiceField(
+        label=_("Intake scenario"), choices=IntakeScenario.choices, coerce=int, initial=1
+    )
+    reported_at = datetime_field(_("Reported at"), initial=timezone.now)
+    reporter_contact = forms.CharField(
+        label=_("Reporter's contact"), required=False, max_length=200
+    )
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    confidential = forms.BooleanField(label=_("Confidential case"), required=False)
+    consent_to_share = forms.BooleanField(
+        label=_("The victim consents to sharing data with providers"), required=False
+    )
+    children_service_notified = forms.BooleanField(
+        label=_("Service for children notified"), required=False
+    )
+
+    def clean_reported_at(self):
+        value = self.cleaned_data["reported_at"]
+        if value > timezone.now():
+            raise ValidationError(_("The report cannot come from the future."))
+        return value
+
+
+class PersonForm(StyledForm):
+    last_name = forms.CharField(label=_("Surname"), max_length=100)
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    birth_date = date_field(_("Date of birth"), required=False)
+    approximate_age = forms.IntegerField(
+        label=_("Approximate age"), required=False, min_value=0, max_value=120
+    )
+    disability = forms.BooleanField(label=_("Disability"), required=False)
+    displaced = forms.BooleanField(label=_("Internally displaced person (ВПО)"), required=False)
+    veteran = forms.BooleanField(label=_("Veteran"), required=False)
+    phone = forms.CharField(
+        label=_("Contact phone"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"placeholder": "+380XXXXXXXXX", "inputmode": "tel"}),
+    )
+    address = forms.CharField(label=_("Address"), required=False, max_length=255)
+    existing_person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean_phone(self) -> str:
+        return normalise_phone(self.cleaned_data.get("phone", ""))
+
+    def clean_birth_date(self):
+        value = self.cleaned_data.get("birth_date")
+        if value and value > timezone.localdate():
+            raise ValidationError(_("The date of birth cannot be in the future."))
+        return value
+
+
+class OffenderForm(PersonForm):
+    relation_to_victim = forms.ChoiceField(
+        label=_("Relationship to the victim"),
+        choices=[("", "—"), *Relationship.choices],
+        required=False,
+    )
+
+    field_order = ["last_name", "first_name", "patronymic", "sex", "relation_to_victim"]
+
+
+class IncidentForm(StyledForm):
+    occurred_at = datetime_field(_("Date and time"))
+    place = forms.CharField(label=_("Place"), required=False, max_length=255)
+    forms = dj.MultipleChoiceField(
+        label=_("Forms of violence"),
+        choices=ViolenceForm.choices,
+        widget=dj.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one form of violence.")},
+    )
+    subtypes = dj.ModelMultipleChoiceField(
+        label=_("Sub-types"),
+        required=False,
+        queryset=ViolenceSubtype.objects.filter(is_active=True),
+        widget=dj.SelectMultiple(attrs={"size": 6}),
+    )
+    children_present = dj.BooleanField(label=_("Children were present"), required=False)
+    injuries = dj.BooleanField(label=_("Injuries"), required=False)
+    weapons = dj.BooleanField(label=_("Weapons used or threatened"), required=False)
+    police_called = dj.BooleanField(label=_("Police called"), required=False)
+    description = dj.CharField(
+        label=_("Description"), required=False, widget=dj.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data["occurred_at"]
+        if value > timezone.now():
+            raise ValidationError(_("The incident cannot be in the future."))
+        return value
+
+
+class NeedsForm(StyledForm):
+    needs = forms.MultipleChoiceField(
+        label=_("Needs"), choices=Need.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    accompanying_children = forms.IntegerField(
+        label=_("Accompanying children"), min_value=0, max_value=20, initial=0, required=False
+    )
+    special_needs = forms.CharField(label=_("Special needs"), required=False, max_length=500)
+
+
+class RiskForm(StyledForm):
+    """One yes/no/unknown question per questionnaire item (configurable reference data)."""
+
+    ANSWERS = [("", _("not asked")), ("yes", _("yes")), ("no", _("no"))]
+
+    def __init__(self, *args, language: str = "uk", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.questionnaire = risk_rules.load_questionnaire()
+        for item in self.questionnaire.items:
+            self.fields[item.id] = forms.ChoiceField(
+                label=item.text(language),
+                choices=self.ANSWERS,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+            self.fields[item.id].red_flag = item.red_flag
+
+    def answers(self) -> dict[str, bool | None]:
+        mapping = {"yes": True, "no": False}
+        return {k: mapping.get(v) for k, v in self.cleaned_data.items()}
+
+
+class CaseEditForm(CaseIntakeForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["consent_to_share"]
+
+
+class StatusForm(StyledForm):
+    status = forms.ChoiceField(label=_("New status"), choices=CaseStatus.choices)
+    reason = forms.CharField(
+        label=_("Reason (required for closing)"), required=False, max_length=500
+    )
+
+
+class NoteForm(StyledForm):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TaskForm(StyledForm):
+    title = forms.CharField(label=_("Task"), max_length=255)
+    due_date = date_field(_("Due date"))
+
+
+class AttachmentForm(StyledForm):
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+    description = forms.CharField(label=_("Description"), required=False, max_length=255)
+
+
+class CaseFilterForm(StyledForm):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("number, surname or phone")}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("any")), *CaseStatus.choices]
+    )
+    district = forms.ChoiceField(label=_("District"), required=False)
+    risk_level = forms.ChoiceField(
+        label=_("Risk"), required=False, choices=[("", _("any")), *RiskLevel.choices]
+    )
+    form = forms.ChoiceField(
+        label=_("Form of violence"), required=False, choices=[("", _("any")), *ViolenceForm.choices]
+    )
+    date_from = date_field(_("From"), required=False)
+    date_to = date_field(_("To"), required=False)
+    has_children = forms.ChoiceField(
+        label=_("Children"),
+        required=False,
+        choices=[("", _("any")), ("1", _("involved")), ("0", _("not involved"))],
+    )
+    mine = forms.BooleanField(label=_("Only mine"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("reported", _("newest first")),
+            ("reported_asc", _("oldest first")),
+            ("risk", _("risk, high first")),
+            ("number", _("number")),
+            ("status", _("status")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [("", _("any"))] + [
+            (d.slug, d.name) for d in District.objects.all()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("date_from")
+            and cleaned.get("date_to")
+            and cleaned["date_from"] > cleaned["date_to"]
+        ):
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return cleaned

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from cases.forms import (
+    AttachmentForm,
+    CaseEditForm,
+    IncidentForm,
+    NeedsForm,
+    NoteForm,
+    RiskForm,
+    StatusForm,
+    TaskForm,
+)
+from cases.models import Case
+from cases.sections import sections_for
+from cases.selectors import case_for_user, case_is_editable, case_page, case_timeline
+from cases.services import STATUS_FLOW
+from portal.audit import audit_record
+from portal.models import AuditAction
+from portal.roles import Capability, can
+
+
+def edit_initial(case: Case) -> dict:
+    return {
+        "district": case.district_id,
+        "channel": case.channel,
+        "intake_scenario": case.intake_scenario,
+        "reported_at": timezone.localtime(case.reported_at),
+        "reporter_contact": case.reporter_contact,
+        "summary": case.summary,
+        "confidential": case.confidential,
+        "children_service_notified": case.children_service_notified,
+        "version": case.version,
+    }
+
+
+def render_case_page(
+    request: HttpRequest, case: Case, *, forms: dict | None = None, conflict=None, status: int = 200
+) -> HttpResponse:
+    forms = forms or {}
+    editable = case_is_editable(user=request.user, case=case)
+    status_form = forms.get("status") or StatusForm(prefix="status")
+    status_form.fields["status"].choices = [
+        (value, label)
+        for value, label in status_form.fields["status"].choices
+        if value in STATUS_FLOW.get(case.status, set())
+    ]
+    context = {
+        "case": case,
+        "editable": editable,
+        "can_grant": can(request.user, Capability.CASE_GRANT_ACCESS),
+        "timeline": case_timeline(case=case),
+        "sections": sections_for(request, case),
+        "conflict": conflict,
+        "edit_form": forms.get("edit") or CaseEditForm(prefix="edit", initial=edit_initial(case)),
+        "status_form": status_form,
+        "note_form": forms.get("note") or NoteForm(prefix="note"),
+        "task_form": forms.get("task") or TaskForm(prefix="task"),
+        "attachment_form": forms.get("attachment") or AttachmentForm(prefix="attachment"),
+        "incident_form": forms.get("incident") or IncidentForm(prefix="incident"),
+        "risk_form": forms.get("risk") or RiskForm(prefix="risk", language=get_language()),
+        "needs_form": forms.get("needs") or NeedsForm(prefix="needs"),
+        "open_tab": forms.get("_tab", "overview"),
+        **case_page(case=case),
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_for_user(user=request.user, pk=pk)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail=case.number)
+    return render_case_page(request, case)

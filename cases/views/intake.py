@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import risk as risk_rules
+from cases.forms import CaseIntakeForm, IncidentForm, NeedsForm, OffenderForm, PersonForm, RiskForm
+from cases.selectors import people_matching
+from cases.services import IntakeData, PersonData, case_register
+from portal.roles import Capability, acting_membership, can
+
+# Where the service's cross-field errors belong on the page.
+ERROR_TARGETS = {
+    "reported_at": ("case", "reported_at"),
+    "children_service_notified": ("case", "children_service_notified"),
+    "occurred_at": ("incident", "occurred_at"),
+    "forms": ("incident", "forms"),
+    "victim_birth_date": ("victim", "birth_date"),
+}
+
+
+def _person_data(form: PersonForm) -> PersonData:
+    data = form.cleaned_data
+    return PersonData(
+        last_name=data["last_name"],
+        first_name=data["first_name"],
+        patronymic=data.get("patronymic", ""),
+        sex=data["sex"],
+        birth_date=data.get("birth_date"),
+        approximate_age=data.get("approximate_age"),
+        disability=data.get("disability", False),
+        displaced=data.get("displaced", False),
+        veteran=data.get("veteran", False),
+        phone=data.get("phone", ""),
+        address=data.get("address", ""),
+        existing_person_id=data.get("existing_person"),
+        relation_to_victim=data.get("relation_to_victim", ""),
+    )
+
+
+def _forms(request: HttpRequest) -> dict:
+    data = request.POST if request.method == "POST" else None
+    membership = acting_membership(request.user)
+    initial_district = membership.organisation.districts.first() if membership else None
+    return {
+        "case": CaseIntakeForm(data, prefix="case", initial={"district": initial_district}),
+        "victim": PersonForm(data, prefix="victim", initial={"sex": "F"}),
+        "offender": OffenderForm(data, prefix="offender", initial={"sex": "M"}),
+        "incident": IncidentForm(data, prefix="incident"),
+        "needs": NeedsForm(data, prefix="needs"),
+        "risk": RiskForm(data, prefix="risk", language=get_language()),
+    }
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """One page to record a new report: case, victim, offender, incident, risk and needs."""
+    if not can(request.user, Capability.CASE_REGISTER):
+        raise PermissionDenied
+    forms = _forms(request)
+    if request.method == "POST" and all(f.is_valid() for f in forms.values()):
+        c = forms["case"].cleaned_data
+        incident = forms["incident"].cleaned_data
+        needs = forms["needs"].cleaned_data
+        data = IntakeData(
+            district_id=c["district"].pk,
+            channel=c["channel"],
+            reported_at=c["reported_at"],
+            intake_scenario=c["intake_scenario"],
+            reporter_contact=c["reporter_contact"],
+            summary=c["summary"],
+            confidential=c["confidential"],
+            consent_to_share=c["consent_to_share"],
+            children_service_notified=c["children_service_notified"],
+            victim=_person_data(forms["victim"]),
+            offender=_person_data(forms["offender"]),
+            incident={**incident, "subtypes": list(incident.get("subtypes") or [])},
+            needs=needs.get("needs") or [],
+            accompanying_children=needs.get("accompanying_children") or 0,
+            special_needs=needs.get("special_needs", ""),
+            risk_answers=forms["risk"].answers(),
+        )
+        try:
+            case = case_register(actor=request.user, data=data)
+        except ValidationError as error:
+            for key, messages_ in error.message_dict.items():
+                form_key, field = ERROR_TARGETS.get(key, ("case", None))
+                for message in messages_:
+                    forms[form_key].add_error(field, message)
+        else:
+            messages.success(request, _("Case %(number)s is registered.") % {"number": case.number})
+            return redirect(case)
+    return render(request, "cases/intake.html", {"forms": forms})
+
+
+@login_required
+def person_lookup(request: HttpRequest) -> HttpResponse:
+    """htmx: people already known with a similar name, before a new one is created."""
+    if not can(request.user, Capability.CASE_REGISTER):
+        raise PermissionDenied
+    prefix = request.GET.get("prefix", "victim")
+    if prefix not in {"victim", "offender"}:
+        prefix = "victim"
+    form = PersonForm(request.GET, prefix=prefix)
+    form.is_valid()
+    matches = people_matching(
+        user=request.user,
+        last_name=request.GET.get(f"{prefix}-last_name", ""),
+        first_name=request.GET.get(f"{prefix}-first_name", ""),
+        birth_date=form.cleaned_data.get("birth_date"),
+    )
+    return render(request, "cases/_person_matches.html", {"matches": matches, "prefix": prefix})
+
+
+@login_required
+@require_POST
+def risk_preview(request: HttpRequest) -> HttpResponse:
+    """htmx: the level the answers give so far, with the rule, while the worker fills them in."""
+    form = RiskForm(request.POST, prefix="risk", language=get_language())
+    form.is_valid()
+    questionnaire = form.questionnaire
+    result = risk_rules.assess(questionnaire, form.answers())
+    return render(
+        request,
+        "cases/_risk_preview.html",
+        {
+            "result": result,
+            "explanation": risk_rules.explain(result, questionnaire, get_language()),
+        },
+    )
