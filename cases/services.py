@@ -441,7 +441,7 @@ def case_update(*, actor, case_id: int, expected_version: int, changes: Mapping[
     if not diff:
         return case
     case.version += 1
-    case._change_reason = "edit"
+    case._history_user = actor
     case.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, detail=", ".join(diff)[:500])
     timeline_record(
@@ -467,6 +467,7 @@ def case_change_status(*, actor, case_id: int, status: str, reason: str = "") ->
     case.closed_at = timezone.now() if status == CaseStatus.CLOSED else None
     case.close_reason = reason.strip() if status == CaseStatus.CLOSED else ""
     case.version += 1
+    case._history_user = actor
     case.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, detail=f"status {status}")
     timeline_record(
@@ -487,6 +488,7 @@ def case_record_consent(*, actor, case_id: int, consent: bool) -> Case:
     case.consent_recorded_by = actor
     case.consent_recorded_at = timezone.now()
     case.version += 1
+    case._history_user = actor
     case.save()
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, detail=f"consent {consent}")
     timeline_record(

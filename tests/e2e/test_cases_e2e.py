@@ -1,0 +1,46 @@
+"""A social worker records a new case in the browser, finds it by a misspelled surname and
+sees it on the timeline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+
+def test_worker_records_a_case_finds_it_misspelled_and_sees_the_timeline(
+    page, live_server, login_as, owner
+):
+    login_as(page, owner)
+    page.click("[data-testid=main-menu] [data-menu=cases]")
+    page.click("[data-testid=new-case]")
+    now = timezone.localtime()
+    page.fill("#id_case-reported_at", (now - timedelta(hours=1)).strftime("%d.%m.%Y %H:%M"))
+    page.select_option("#id_case-channel", "phone")
+    page.select_option("#id_case-district", label="Дарницький")
+    page.check("#id_case-consent_to_share")
+    page.fill("#id_victim-last_name", "Гайдамаченко")
+    page.fill("#id_victim-first_name", "Соломія")
+    page.fill("#id_victim-birth_date", "03.02.1991")
+    page.fill("#id_victim-phone", "0671234567")
+    page.fill("#id_offender-last_name", "Гайдамаченко")
+    page.fill("#id_offender-first_name", "Роман")
+    page.select_option("#id_offender-relation_to_victim", "spouse")
+    page.fill("#id_incident-occurred_at", (now - timedelta(hours=5)).strftime("%d.%m.%Y %H:%M"))
+    page.check("#id_incident-forms_0")  # physical
+    page.check("#id_incident-forms_2")  # psychological
+    page.check("#id_risk-threats_to_kill_1")  # yes: a red flag
+    page.wait_for_selector("[data-testid=risk-preview]")  # htmx preview of the level
+    assert "високий" in page.inner_text("[data-testid=risk-preview]")
+    page.check("#id_needs-needs_0")  # shelter
+    page.click("[data-testid=register-case]")
+
+    number = page.inner_text("[data-testid=case-number]").split()[0]
+    assert number.startswith("КИЇВ-")
+    page.click("[data-testid=main-menu] [data-menu=cases]")
+    page.fill("#id_q", "Гайдамченко")  # one letter missing
+    page.click("[data-testid=search]")
+    page.click(f"text={number}")
+    page.click("[data-testid=timeline-tab]")
+    timeline = page.inner_text("[data-testid=timeline]")
+    assert f"Випадок {number} зареєстровано" in timeline
