@@ -1,0 +1,271 @@
+"""The law on urgent and restrictive orders (Law 2229-VIII arts. 25–26), as pure functions.
+
+No ORM: plain values in, plain values out, so every boundary can be tested without a database.
+Time zone: Europe/Kyiv. Durations count in Kyiv wall-clock time — an urgent order issued at
+10:00 may run until 10:00 ten calendar days later, which is what the officer writes on the
+form, also across a change to or from daylight-saving time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+KYIV = ZoneInfo("Europe/Kyiv")
+
+# Law 2229-VIII art. 25: an urgent order is issued for up to 10 days.
+URGENT_MAX_DAYS = 10
+# Art. 26: a restrictive order for 1 to 6 months; extended for up to 6 months at a time
+# (the extension figure is configurable: DOMAIN.md could not confirm it against the text).
+RESTRICTIVE_MIN_MONTHS = 1
+RESTRICTIVE_MAX_MONTHS = 6
+EXTENSION_MAX_MONTHS = 6
+ADULT_AGE = 18
+
+URGENT_MEASURES = {
+    "leave_residence": gettext_lazy("obligation to leave the victim's residence"),
+    "no_entry": gettext_lazy("ban on entering and staying in the victim's residence"),
+    "no_contact": gettext_lazy("ban on contacting the victim in any way"),
+}
+# Art. 25 part 3: the first two measures may not be applied to an offender under 18.
+ADULT_ONLY_MEASURES = frozenset({"leave_residence", "no_entry"})
+
+RESTRICTIVE_MEASURES = {
+    "no_shared_home": gettext_lazy("ban on staying in the shared home"),
+    "remove_obstacles_property": gettext_lazy("removing obstacles to the victim's use of property"),
+    "limit_child_contact": gettext_lazy("limiting contact with a child victim"),
+    "keep_distance": gettext_lazy(
+        "ban on approaching the victim's home, work, school or other places"
+    ),
+    "no_search_stalking": gettext_lazy("ban on searching for or stalking the victim"),
+    "no_correspondence": gettext_lazy("ban on letters, calls and any contact, also through others"),
+}
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    EXTENDED = "extended"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+STATUS_LABELS = {
+    OrderStatus.PENDING: gettext_lazy("pending"),
+    OrderStatus.ACTIVE: gettext_lazy("active"),
+    OrderStatus.EXTENDED: gettext_lazy("extended"),
+    OrderStatus.EXPIRED: gettext_lazy("expired"),
+    OrderStatus.CANCELLED: gettext_lazy("cancelled"),
+}
+
+
+@dataclass(frozen=True)
+class RuleViolation:
+    field: str
+    code: str
+    message: str
+
+
+def _fmt(moment: datetime) -> str:
+    return moment.astimezone(KYIV).strftime("%d.%m.%Y %H:%M")
+
+
+def age_on(birth_date: date, day: date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def urgent_max_end(issued_at: datetime, max_days: int = URGENT_MAX_DAYS) -> datetime:
+    """The latest end: the same Kyiv wall-clock time `max_days` calendar days later."""
+    local = issued_at.astimezone(KYIV)
+    naive_end = local.replace(tzinfo=None) + timedelta(days=max_days)
+    return naive_end.replace(tzinfo=KYIV)
+
+
+def restrictive_bounds(
+    start: date, min_months: int = RESTRICTIVE_MIN_MONTHS, max_months: int = RESTRICTIVE_MAX_MONTHS
+) -> tuple[date, date]:
+    """(earliest, latest) last day. A period of N months starting on 31 January ends on the
+    day before the same day N months later; where that day does not exist (30 February) the
+    month's last day is taken (relativedelta), so 31.01 + 1 month ends on 28/29.02."""
+    return (
+        start + relativedelta(months=min_months) - timedelta(days=1),
+        start + relativedelta(months=max_months) - timedelta(days=1),
+    )
+
+
+def _measure_violations(measures: Collection[str], known: dict) -> list[RuleViolation]:
+    if not measures:
+        return [RuleViolation("measures", "no_measure", _("Choose at least one measure."))]
+    unknown = sorted(set(measures) - set(known))
+    if unknown:
+        return [
+            RuleViolation(
+                "measures",
+                "unknown_measure",
+                _("Unknown measure: %(codes)s.") % {"codes": ", ".join(unknown)},
+            )
+        ]
+    return []
+
+
+def check_urgent_order(
+    *,
+    issued_at: datetime,
+    ends_at: datetime,
+    measures: Collection[str],
+    offender_birth_date: date | None = None,
+    offender_age: int | None = None,
+    max_days: int = URGENT_MAX_DAYS,
+) -> list[RuleViolation]:
+    violations = _measure_violations(measures, URGENT_MEASURES)
+    if ends_at <= issued_at:
+        violations.append(
+            RuleViolation(
+                "ends_at", "end_before_start", _("The end must be after the moment of issue.")
+            )
+        )
+    else:
+        limit = urgent_max_end(issued_at, max_days)
+        if ends_at > limit:
+            violations.append(
+                RuleViolation(
+                    "ends_at",
+                    "urgent_too_long",
+                    _(
+                        "An urgent restraining order may last at most %(days)s days: it must end "
+                        "no later than %(limit)s."
+                    )
+                    % {"days": max_days, "limit": _fmt(limit)},
+                )
+            )
+    issue_day = issued_at.astimezone(KYIV).date()
+    age = age_on(offender_birth_date, issue_day) if offender_birth_date else offender_age
+    if age is not None and age < ADULT_AGE and ADULT_ONLY_MEASURES & set(measures):
+        violations.append(
+            RuleViolation(
+                "measures",
+                "minor_offender",
+                _(
+                    "The offender is under 18 (%(age)s): the obligation to leave the residence and "
+                    "the ban on entering it may not be applied."
+                )
+                % {"age": age},
+            )
+        )
+    return violations
+
+
+def check_restrictive_order(
+    *,
+    start: date,
+    end: date,
+    measures: Collection[str],
+    min_months: int = RESTRICTIVE_MIN_MONTHS,
+    max_months: int = RESTRICTIVE_MAX_MONTHS,
+) -> list[RuleViolation]:
+    violations = _measure_violations(measures, RESTRICTIVE_MEASURES)
+    if end < start:
+        violations.append(
+            RuleViolation("end", "end_before_start", _("The end date is before the start date."))
+        )
+        return violations
+    shortest, longest = restrictive_bounds(start, min_months, max_months)
+    if end < shortest:
+        violations.append(
+            RuleViolation(
+                "end",
+                "restrictive_too_short",
+                _(
+                    "A restrictive order lasts at least %(months)s month: it must end no earlier "
+                    "than %(date)s."
+                )
+                % {"months": min_months, "date": shortest.strftime("%d.%m.%Y")},
+            )
+        )
+    elif end > longest:
+        violations.append(
+            RuleViolation(
+                "end",
+                "restrictive_too_long",
+                _(
+                    "A restrictive order lasts at most %(months)s months: it must end no later "
+                    "than %(date)s."
+                )
+                % {"months": max_months, "date": longest.strftime("%d.%m.%Y")},
+            )
+        )
+    return violations
+
+
+def check_extension(
+    *, order_end: date, start: date, end: date, max_months: int = EXTENSION_MAX_MONTHS
+) -> list[RuleViolation]:
+    """An extension continues the order: it starts at the latest the day after the current end
+    (a later start would leave a gap, i.e. a new order, not an extension)."""
+    violations = []
+    if end < start:
+        violations.append(
+            RuleViolation("end", "end_before_start", _("The end date is before the start date."))
+        )
+        return violations
+    if start > order_end + timedelta(days=1):
+        violations.append(
+            RuleViolation(
+                "start",
+                "extension_after_end",
+                _(
+                    "The order ended on %(date)s: an extension must start no later than the next "
+                    "day."
+                )
+                % {"date": order_end.strftime("%d.%m.%Y")},
+            )
+        )
+    longest = start + relativedelta(months=max_months) - timedelta(days=1)
+    if end > longest:
+        violations.append(
+            RuleViolation(
+                "end",
+                "extension_too_long",
+                _(
+                    "An extension lasts at most %(months)s months: it must end no later than "
+                    "%(date)s."
+                )
+                % {"months": max_months, "date": longest.strftime("%d.%m.%Y")},
+            )
+        )
+    return violations
+
+
+def periods_overlap(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
+    """Half-open periods [start, end): an order ending at 10:00 and one starting at 10:00 meet."""
+    return a_start < b_end and b_start < a_end
+
+
+def effective_end(*, ends_at: datetime, extended_until: datetime | None) -> datetime:
+    return max(ends_at, extended_until) if extended_until else ends_at
+
+
+def order_status(
+    *,
+    now: datetime,
+    starts_at: datetime,
+    ends_at: datetime,
+    cancelled_at: datetime | None = None,
+    extended_until: datetime | None = None,
+) -> OrderStatus:
+    if cancelled_at is not None and cancelled_at <= now:
+        return OrderStatus.CANCELLED
+    if now < starts_at:
+        return OrderStatus.PENDING
+    if now < ends_at:
+        return OrderStatus.ACTIVE
+    if extended_until is not None and now < extended_until:
+        return OrderStatus.EXTENDED
+    return OrderStatus.EXPIRED
