@@ -1,4 +1,5 @@
-"""About 200 realistic, fictional cases over 2023–2024 in every district. Idempotent."""
+"""About 200 realistic, fictional cases over 2023–2024 in every district, and a recent tail.
+Idempotent."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ WEIGHTS = {
     "podilskyi": 7,
     "pecherskyi": 3,
 }
-TOTAL = 200
+TOTAL = 200  # over 2023–2024, the period of the council's reports
+RECENT = 40  # over the last 400 days
 KYIV = ZoneInfo("Europe/Kyiv")
 CHANNELS = [
     Channel.POLICE,
@@ -98,9 +100,15 @@ def seed(*, stdout) -> None:
     slugs = [slug for slug, w in WEIGHTS.items() for _ in range(w)]
     repeat_pool: list[services.PersonData] = []
     created = 0
-    for index in range(TOTAL):
-        slug = "darnytskyi" if index < 24 else rng.choice(slugs)
-        reported_at = start + timedelta(seconds=rng.random() * span)
+    recent_start = timezone.now() - timedelta(days=400)
+    recent_span = (timezone.now() - timedelta(hours=6) - recent_start).total_seconds()
+    for index in range(TOTAL + RECENT):
+        slug = "darnytskyi" if index < 24 or index >= TOTAL + RECENT - 8 else rng.choice(slugs)
+        if index < TOTAL:
+            reported_at = start + timedelta(seconds=rng.random() * span)
+        else:
+            # A smaller recent tail keeps today's dashboards and deadlines alive.
+            reported_at = recent_start + timedelta(seconds=rng.random() * recent_span)
         today = reported_at.date()
         victim_age = rng.choice([9, 14, 16]) if rng.random() < 0.08 else rng.randint(19, 78)
         victim_sex = "F" if rng.random() < 0.82 else "M"
@@ -128,7 +136,8 @@ def seed(*, stdout) -> None:
             )
         )
         answers = {
-            item.id: rng.random() < (0.04 if item.red_flag else 0.18) for item in questionnaire.items
+            item.id: rng.random() < (0.04 if item.red_flag else 0.18)
+            for item in questionnaire.items
         }
         children = rng.random() < 0.35
         needs = [
@@ -137,7 +146,7 @@ def seed(*, stdout) -> None:
             if rng.random() < 0.3
         ]
         actor = workers[slug][index % len(workers[slug])]
-        if slug == "darnytskyi" and index < 24:
+        if slug == "darnytskyi" and (index < 24 or index >= TOTAL + RECENT - 8):
             actor = User.objects.get(username="worker")
             if index < 6:
                 answers["threats_to_kill"] = True

@@ -31,6 +31,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
     - members of the owning organisation see its cases, except confidential ones, which only
       the responsible worker sees;
     - a user granted `view_case` on a case (guardian, direct FK table) sees that case;
+    - the user who registered a case for another organisation (police) still sees it;
     - everyone else — providers, the secretariat, programme executors — sees none.
     """
     membership = acting_membership(user)
@@ -46,7 +47,10 @@ def cases_visible_to(user) -> QuerySet[Case]:
     own_organisation = Q(owner_id=membership.organisation_id) & (
         Q(confidential=False) | Q(responsible=user)
     )
-    return Case.objects.filter(own_organisation | Q(responsible=user) | Exists(granted))
+    # The user who registered a case passed on to another organisation (police) still sees it.
+    return Case.objects.filter(
+        own_organisation | Q(responsible=user) | Q(created_by=user) | Exists(granted)
+    )
 
 
 def cases_editable_by(user) -> QuerySet[Case]:

@@ -170,6 +170,9 @@ class IntakeData:
     accompanying_children: int = 0
     special_needs: str = ""
     risk_answers: Mapping[str, bool | None] | None = None
+    # Police who learn of violence first pass the case to the district's centre of social
+    # services (intake scenario 5): the case then belongs to that organisation.
+    owner_id: int | None = None
 
 
 def _person(data: PersonData) -> Person:
@@ -259,11 +262,12 @@ def case_register(*, actor, data: IntakeData) -> Case:
     membership = acting_membership(actor)
     _validate_intake(data)
     number, _seq = next_case_number(timezone.localdate(data.reported_at).year)
+    owner_id = data.owner_id or membership.organisation_id
     case = Case.objects.create(
         number=number,
         year=timezone.localdate(data.reported_at).year,
-        owner_id=membership.organisation_id,
-        responsible=actor,
+        owner_id=owner_id,
+        responsible=actor if owner_id == membership.organisation_id else None,
         district_id=data.district_id,
         channel=data.channel,
         intake_scenario=data.intake_scenario,

@@ -7,8 +7,11 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
+        from cases.sections import CaseSection, register_case_section
+        from orders.selectors import case_section_context, statistics_panel
+        from portal.dashboard import Panel, register_panel
         from portal.navigation import NavItem, register_nav_item
-        from portal.roles import Capability
+        from portal.roles import Capability, Role
 
         register_nav_item(
             NavItem(
@@ -18,5 +21,25 @@ class OrdersConfig(AppConfig):
                 frozenset({Capability.ORDER_VIEW, Capability.ORDER_STATISTICS}),
                 "shield-lock",
                 20,
+            )
+        )
+        register_panel(
+            Panel(
+                key="orders.year_on_year",
+                title=_("Orders since 1 January against the same period last year"),
+                roles=frozenset({Role.COORDINATOR, Role.SECRETARIAT}),
+                template="orders/panels/year_on_year.html",
+                context=statistics_panel,
+                position=20,
+                width=12,
+            )
+        )
+        register_case_section(
+            CaseSection(
+                key="orders",
+                title=_("Orders"),
+                template="orders/_case_section.html",
+                context=case_section_context,
+                position=20,
             )
         )

@@ -1,0 +1,178 @@
+"""Special measures against offenders (Law 2229-VIII art. 24): urgent and restrictive orders,
+their extensions and breaches. Status is never stored: it is derived from the dates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, RangeBoundary, RangeOperators
+from django.db import models
+from django.db.models import Func, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, Person
+from portal.models import Organisation
+
+
+class TsTzRange(Func):
+    function = "TSTZRANGE"
+    output_field = models.DateTimeField()  # only used inside the exclusion constraint
+
+
+class OrderKind(models.TextChoices):
+    URGENT = "urgent", _("urgent restraining order")
+    RESTRICTIVE = "restrictive", _("restrictive order")
+
+
+class Initiator(models.TextChoices):
+    POLICE = "police", _("on police initiative")
+    VICTIM = "victim", _("on the victim's application")
+
+
+class Applicant(models.TextChoices):
+    VICTIM = "victim", _("the victim or their representative")
+    PARENT = "parent", _("a parent of a child victim")
+    CHILDREN_SERVICE = "children_service", _("the service for children")
+    GUARDIAN = "guardian", _("a guardian")
+
+
+class RestrainingOrder(models.Model):
+    kind = models.CharField(_("kind"), max_length=16, choices=OrderKind.choices)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="orders", verbose_name=_("case")
+    )
+    offender = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="orders_against", verbose_name=_("offender")
+    )
+    victim = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="orders_protecting", verbose_name=_("victim")
+    )
+    number = models.CharField(_("number"), max_length=60)
+    issued_by = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="orders", verbose_name=_("issued by")
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("officer"),
+    )
+    initiated_by = models.CharField(
+        _("initiated"), max_length=16, choices=Initiator.choices, blank=True
+    )
+    risk_level = models.CharField(_("risk level at issue"), max_length=8, blank=True)
+    court = models.CharField(_("court"), max_length=200, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    applicant = models.CharField(
+        _("applicant"), max_length=20, choices=Applicant.choices, blank=True
+    )
+    starts_at = models.DateTimeField(_("start"))
+    ends_at = models.DateTimeField(_("end"))
+    measures = ArrayField(models.CharField(max_length=32), verbose_name=_("measures"))
+    offender_minor = models.BooleanField(_("offender under 18"), default=False)
+    appealed = models.BooleanField(_("appealed"), default=False)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [
+            models.Index(fields=["kind", "starts_at"]),
+            models.Index(fields=["ends_at"]),
+            models.Index(fields=["issued_by", "-starts_at"]),
+            models.Index(fields=["offender"]),
+            models.Index(fields=["case"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="order_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(measures__len__gt=0), name="order_has_measure"),
+            # Two orders of the same kind for the same offender and victim may not run at once.
+            ExclusionConstraint(
+                name="order_no_overlap",
+                expressions=[
+                    ("offender", RangeOperators.EQUAL),
+                    ("victim", RangeOperators.EQUAL),
+                    ("kind", RangeOperators.EQUAL),
+                    (TsTzRange("starts_at", "ends_at", RangeBoundary()), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(cancelled_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} № {self.number}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("orders:detail", args=[self.pk])
+
+
+class OrderExtension(models.Model):
+    order = models.ForeignKey(RestrainingOrder, on_delete=models.CASCADE, related_name="extensions")
+    starts_at = models.DateTimeField(_("start"))
+    ends_at = models.DateTimeField(_("end"))
+    decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+
+    def __str__(self) -> str:
+        return f"{self.order} → {self.ends_at:%d.%m.%Y}"
+
+
+class Consequence(models.TextChoices):
+    ADMINISTRATIVE = "administrative", _("administrative offence report (KUpAP art. 173-2)")
+    CRIMINAL = "criminal", _("criminal proceedings (Criminal Code art. 390-1)")
+    WARNING = "warning", _("warning, no proceedings")
+    PENDING = "pending", _("to be decided")
+
+
+class Breach(models.Model):
+    order = models.ForeignKey(RestrainingOrder, on_delete=models.PROTECT, related_name="breaches")
+    occurred_at = models.DateTimeField(_("when"))
+    description = models.TextField(_("description"))
+    consequence = models.CharField(_("what followed"), max_length=20, choices=Consequence.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name = _("breach")
+        verbose_name_plural = _("breaches")
+        indexes = [models.Index(fields=["occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.order}: {self.occurred_at:%d.%m.%Y}"
+
+
+class ExpiryNotice(models.Model):
+    """One row per order whose coming expiry was announced: makes the watch task idempotent."""
+
+    order = models.OneToOneField(
+        RestrainingOrder, on_delete=models.CASCADE, related_name="expiry_notice"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return str(self.order)

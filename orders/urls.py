@@ -1,9 +1,18 @@
 from django.urls import path
 
-from orders import views
+from orders.views import pages
 
 app_name = "orders"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", pages.order_list_view, name="index"),
+    path("urgent/new/", pages.urgent_new, name="urgent_new"),
+    path("case/<int:case_pk>/restrictive/new/", pages.restrictive_new, name="restrictive_new"),
+    path("calendar/", pages.calendar, name="calendar"),
+    path("statistics/", pages.statistics, name="statistics"),
+    path("offender/<int:person_pk>/", pages.offender_orders, name="offender"),
+    path("<int:pk>/", pages.order_detail, name="detail"),
+    path("<int:pk>/extend/", pages.order_extend, name="extend"),
+    path("<int:pk>/breach/", pages.order_breach, name="breach"),
+    path("<int:pk>/cancel/", pages.order_cancel, name="cancel"),
 ]

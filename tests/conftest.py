@@ -28,8 +28,27 @@ def _clean_cache():
     yield
 
 
+def ensure_reference_data() -> None:
+    """Transactional tests flush every table, including rows that data migrations loaded
+    (districts, sub-types of violence); put them back so each test starts from the same world."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from portal.models import District
+
+    if District.objects.exists():
+        return
+    for module, function in [
+        ("portal.migrations.0002_extensions_audit_trigger_districts", "load_districts"),
+        ("cases.migrations.0002_violence_subtypes", "load"),
+    ]:
+        getattr(importlib.import_module(module), function)(django_apps, None)
+
+
 @pytest.fixture
 def organisations(db):
+    ensure_reference_data()
     return {
         "css_darnytskyi": OrganisationFactory(
             code="css-darnytskyi",

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import StyledForm, date_field, datetime_field
+from cases.models import Relationship, Sex
+from orders.models import Applicant, Consequence, Initiator, OrderKind
+from orders.rules import RESTRICTIVE_MEASURES, STATUS_LABELS, URGENT_MEASURES
+from portal.models import District
+
+
+class UrgentOrderForm(StyledForm):
+    number = forms.CharField(label=_("Order number"), max_length=60)
+    issued_at = datetime_field(_("Issued at"), initial=timezone.now)
+    ends_at = datetime_field(_("Valid until"))
+    measures = forms.MultipleChoiceField(
+        label=_("Measures"),
+        choices=list(URGENT_MEASURES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one measure.")},
+    )
+    initiated_by = forms.ChoiceField(label=_("Issued"), choices=Initiator.choices)
+    case_number = forms.CharField(
+        label=_("Existing case number"),
+        required=False,
+        help_text=_("Leave empty to open a new case from the people below."),
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.all(), required=False
+    )
+    victim_last_name = forms.CharField(label=_("Victim's surname"), required=False)
+    victim_first_name = forms.CharField(label=_("Victim's first name"), required=False)
+    victim_sex = forms.ChoiceField(label=_("Victim's sex"), choices=Sex.choices, initial="F")
+    victim_birth_date = date_field(_("Victim's date of birth"), required=False)
+    offender_last_name = forms.CharField(label=_("Offender's surname"), required=False)
+    offender_first_name = forms.CharField(label=_("Offender's first name"), required=False)
+    offender_sex = forms.ChoiceField(label=_("Offender's sex"), choices=Sex.choices, initial="M")
+    offender_birth_date = date_field(_("Offender's date of birth"), required=False)
+    relation = forms.ChoiceField(
+        label=_("Relationship to the victim"),
+        choices=[("", "—"), *Relationship.choices],
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("case_number"):
+            required = [
+                "district",
+                "victim_last_name",
+                "victim_first_name",
+                "offender_last_name",
+                "offender_first_name",
+            ]
+            for name in required:
+                if not cleaned.get(name):
+                    self.add_error(name, _("Needed to open a new case."))
+        return cleaned
+
+
+class RestrictiveOrderForm(StyledForm):
+    number = forms.CharField(label=_("Court case number"), max_length=60)
+    court = forms.CharField(label=_("Court"), max_length=200)
+    decision_date = date_field(_("Decision date"))
+    applicant = forms.ChoiceField(label=_("Applicant"), choices=Applicant.choices)
+    start = date_field(_("Start"))
+    end = date_field(_("End"))
+    measures = forms.MultipleChoiceField(
+        label=_("Measures"),
+        choices=list(RESTRICTIVE_MEASURES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one measure.")},
+    )
+
+
+class ExtensionForm(StyledForm):
+    start = date_field(_("Extension starts"))
+    end = date_field(_("Extension ends"))
+    decision_number = forms.CharField(label=_("Decision number"), required=False)
+    decision_date = date_field(_("Decision date"), required=False)
+
+
+class BreachForm(StyledForm):
+    occurred_at = datetime_field(_("When"))
+    description = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    consequence = forms.ChoiceField(label=_("What followed"), choices=Consequence.choices)
+
+
+class CancelForm(StyledForm):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=300)
+
+
+class OrderFilterForm(StyledForm):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("any")), *STATUS_LABELS.items()]
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("any")), *OrderKind.choices]
+    )
+    district = forms.ChoiceField(label=_("District"), required=False)
+    date_from = date_field(_("Issued from"), required=False)
+    date_to = date_field(_("Issued to"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [("", _("any"))] + [
+            (d.slug, d.name) for d in District.objects.all()
+        ]

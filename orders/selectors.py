@@ -1,0 +1,261 @@
+"""Reads of orders, scoped to the user; the year-on-year figures in one SQL aggregation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Case as Case_
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from cases.selectors import cases_visible_to
+from orders.models import Breach, OrderExtension, OrderKind, RestrainingOrder
+from orders.rules import OrderStatus
+from portal.models import District
+from portal.roles import Capability, acting_membership, can, get_object_for_user
+
+
+def orders_visible_to(user) -> QuerySet[RestrainingOrder]:
+    """Police see the orders of their unit and on cases they see; social workers and
+    coordinators see orders on the cases they see. Nobody else sees an order with names."""
+    membership = acting_membership(user)
+    if membership is None or not can(user, Capability.ORDER_VIEW):
+        return RestrainingOrder.objects.none()
+    visible_cases = cases_visible_to(user).values("pk")
+    condition = Q(case__in=visible_cases)
+    if can(user, Capability.ORDER_ISSUE):
+        condition |= Q(issued_by_id=membership.organisation_id)
+    return RestrainingOrder.objects.filter(condition)
+
+
+def with_status(qs: QuerySet[RestrainingOrder], now: datetime | None = None):
+    """Annotate the derived status in SQL (the same rule as orders.rules.order_status)."""
+    now = now or timezone.now()
+    qs = qs.annotate(
+        extended_until=Max("extensions__ends_at"),
+    ).annotate(
+        effective_end=Greatest("ends_at", Coalesce("extended_until", "ends_at")),
+        status=Case_(
+            When(cancelled_at__lte=now, then=Value(OrderStatus.CANCELLED.value)),
+            When(starts_at__gt=now, then=Value(OrderStatus.PENDING.value)),
+            When(ends_at__gt=now, then=Value(OrderStatus.ACTIVE.value)),
+            When(extended_until__gt=now, then=Value(OrderStatus.EXTENDED.value)),
+            default=Value(OrderStatus.EXPIRED.value),
+        ),
+        breach_count=Count("breaches", distinct=True),
+    )
+    return qs
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    status: str = ""
+    kind: str = ""
+    district: str = ""
+    issued_by: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def order_list(*, user, filters: OrderFilters) -> QuerySet[RestrainingOrder]:
+    qs = with_status(orders_visible_to(user))
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.district:
+        qs = qs.filter(case__district__slug=filters.district)
+    if filters.issued_by:
+        qs = qs.filter(issued_by_id=filters.issued_by)
+    tz = timezone.get_current_timezone()
+    if filters.date_from:
+        qs = qs.filter(starts_at__gte=datetime.combine(filters.date_from, time.min, tzinfo=tz))
+    if filters.date_to:
+        qs = qs.filter(starts_at__lte=datetime.combine(filters.date_to, time.max, tzinfo=tz))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return qs.select_related("case", "case__district", "offender", "victim", "issued_by").order_by(
+        "-starts_at", "-id"
+    )
+
+
+def order_for_user(*, user, pk) -> RestrainingOrder:
+    return get_object_for_user(
+        with_status(orders_visible_to(user)).select_related(
+            "case", "case__district", "offender", "victim", "issued_by", "officer"
+        ),
+        pk,
+    )
+
+
+def orders_for_case(*, user, case) -> list[RestrainingOrder]:
+    return list(
+        with_status(orders_visible_to(user).filter(case=case))
+        .select_related("offender", "victim", "issued_by")
+        .order_by("-starts_at")
+    )
+
+
+def orders_for_person(*, user, person) -> list[RestrainingOrder]:
+    return list(
+        with_status(orders_visible_to(user).filter(offender=person))
+        .select_related("case", "victim", "issued_by")
+        .order_by("-starts_at")
+    )
+
+
+def orders_count_for_person(person) -> int:
+    """Earlier orders against this person, for the risk assessment (a count, no names)."""
+    return RestrainingOrder.objects.filter(offender=person, cancelled_at__isnull=True).count()
+
+
+def expiring_orders(*, now: datetime, within: timedelta) -> QuerySet[RestrainingOrder]:
+    """Orders whose effective end falls within `within` from now, not cancelled."""
+    later_extension = OrderExtension.objects.filter(
+        order=OuterRef("pk"), ends_at__gt=F("order__ends_at")
+    )
+    return (
+        RestrainingOrder.objects.filter(
+            cancelled_at__isnull=True, ends_at__gt=now, ends_at__lte=now + within
+        )
+        .exclude(Exists(later_extension))
+        .select_related("case", "case__responsible", "case__owner")
+    )
+
+
+def _period(as_of: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (datetime(as_of.year, 1, 1, tzinfo=tz), datetime.combine(as_of, time.max, tzinfo=tz))
+
+
+def _same_day_last_year(as_of: date) -> date:
+    try:
+        return as_of.replace(year=as_of.year - 1)
+    except ValueError:  # 29 February → 28 February
+        return as_of.replace(year=as_of.year - 1, day=28)
+
+
+def change_pct(current: int, previous: int) -> float | None:
+    if previous == 0:
+        return None
+    return round((current - previous) * 100.0 / previous, 1)
+
+
+def order_year_on_year(*, as_of: date) -> dict:
+    """Orders and breaches from 1 January to `as_of` against the same period a year earlier,
+    by district and in total: one aggregation per table, FILTER clauses, no Python loops over
+    rows."""
+    cur_start, cur_end = _period(as_of)
+    prev_as_of = _same_day_last_year(as_of)
+    prev_start, prev_end = _period(prev_as_of)
+
+    def window(prefix: str, start, end, kind=None):
+        q = Q(**{f"{prefix}__gte": start, f"{prefix}__lte": end})
+        return q & Q(kind=kind) if kind else q
+
+    order_rows = (
+        RestrainingOrder.objects.filter(
+            Q(starts_at__gte=prev_start, starts_at__lte=prev_end)
+            | Q(starts_at__gte=cur_start, starts_at__lte=cur_end)
+        )
+        .values("case__district__slug")
+        .annotate(
+            cur_urgent=Count(
+                "pk", filter=window("starts_at", cur_start, cur_end, OrderKind.URGENT)
+            ),
+            cur_restrictive=Count(
+                "pk", filter=window("starts_at", cur_start, cur_end, OrderKind.RESTRICTIVE)
+            ),
+            prev_urgent=Count(
+                "pk", filter=window("starts_at", prev_start, prev_end, OrderKind.URGENT)
+            ),
+            prev_restrictive=Count(
+                "pk", filter=window("starts_at", prev_start, prev_end, OrderKind.RESTRICTIVE)
+            ),
+        )
+        .order_by()
+    )
+    breach_rows = (
+        Breach.objects.filter(
+            Q(occurred_at__gte=prev_start, occurred_at__lte=prev_end)
+            | Q(occurred_at__gte=cur_start, occurred_at__lte=cur_end)
+        )
+        .values("order__case__district__slug")
+        .annotate(
+            cur=Count("pk", filter=Q(occurred_at__gte=cur_start, occurred_at__lte=cur_end)),
+            prev=Count("pk", filter=Q(occurred_at__gte=prev_start, occurred_at__lte=prev_end)),
+        )
+        .order_by()
+    )
+    slugs = list(District.objects.order_by("position").values_list("slug", flat=True))
+    empty = {"urgent": 0, "restrictive": 0, "breaches": 0}
+    current = {slug: dict(empty) for slug in slugs}
+    previous = {slug: dict(empty) for slug in slugs}
+    for row in order_rows:
+        slug = row["case__district__slug"]
+        current[slug]["urgent"] = row["cur_urgent"]
+        current[slug]["restrictive"] = row["cur_restrictive"]
+        previous[slug]["urgent"] = row["prev_urgent"]
+        previous[slug]["restrictive"] = row["prev_restrictive"]
+    for row in breach_rows:
+        slug = row["order__case__district__slug"]
+        current[slug]["breaches"] = row["cur"]
+        previous[slug]["breaches"] = row["prev"]
+
+    def totals(by_district):
+        return {key: sum(d[key] for d in by_district.values()) for key in empty}
+
+    cur_total, prev_total = totals(current), totals(previous)
+    return {
+        "as_of": as_of.isoformat(),
+        "previous_as_of": prev_as_of.isoformat(),
+        "current": {**cur_total, "by_district": current},
+        "previous": {**prev_total, "by_district": previous},
+        "change_pct": {key: change_pct(cur_total[key], prev_total[key]) for key in empty},
+    }
+
+
+def statistics_panel(request) -> dict:
+    return statistics_context(as_of=timezone.localdate())
+
+
+def statistics_context(*, as_of: date) -> dict:
+    """The year-on-year table with bar widths for the chart (pure HTML/CSS, no script)."""
+    figures = order_year_on_year(as_of=as_of)
+    names = dict(District.objects.values_list("slug", "name"))
+    rows = [
+        {
+            "district": names[slug],
+            "current": figures["current"]["by_district"][slug],
+            "previous": figures["previous"]["by_district"][slug],
+            "change": change_pct(
+                figures["current"]["by_district"][slug]["urgent"],
+                figures["previous"]["by_district"][slug]["urgent"],
+            ),
+        }
+        for slug in figures["current"]["by_district"]
+    ]
+    peak = max(
+        [r["current"]["urgent"] for r in rows] + [r["previous"]["urgent"] for r in rows] + [1]
+    )
+    for row in rows:
+        row["cur_width"] = round(row["current"]["urgent"] * 100 / peak)
+        row["prev_width"] = round(row["previous"]["urgent"] * 100 / peak)
+    return {"figures": figures, "rows": rows}
+
+
+def case_section_context(request, case) -> dict:
+    from orders.rules import RESTRICTIVE_MEASURES, STATUS_LABELS, URGENT_MEASURES
+
+    orders = orders_for_case(user=request.user, case=case)
+    return {
+        "orders": orders,
+        "status_labels": STATUS_LABELS,
+        "measure_labels": {**URGENT_MEASURES, **RESTRICTIVE_MEASURES},
+        "can_issue": can(request.user, Capability.ORDER_ISSUE),
+        "can_record": can(request.user, Capability.ORDER_ISSUE)
+        or can(request.user, Capability.CASE_EDIT),
+        # DOMAIN.md §2: at high risk issuing an urgent order is mandatory; flag it if missing.
+        "high_risk_without_urgent": case.risk_level == "high"
+        and not any(o.kind == OrderKind.URGENT for o in orders),
+    }

@@ -1,0 +1,103 @@
+"""Year-on-year figures against hand-counted fixtures."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+
+from orders import services
+from orders.selectors import order_year_on_year
+from portal.models import District
+from tests.cases.factories import person, register_case
+
+KYIV = ZoneInfo("Europe/Kyiv")
+
+
+def _order(police, owner, when: datetime, district="darnytskyi", breach=False):
+    case = register_case(
+        owner,
+        district_id=District.objects.get(slug=district).pk,
+        reported_at=when,
+        victim=person(last_name=f"Особа{when:%j%H}"),
+        incident={"occurred_at": when - timedelta(hours=1), "forms": ["physical"]},
+    )
+    order = services.order_issue_urgent(
+        actor=police,
+        number=f"N{when:%Y%j%H}",
+        issued_at=when,
+        ends_at=when + timedelta(days=2),
+        measures=["no_contact"],
+        initiated_by="police",
+        case_number=case.number,
+    )
+    if breach:
+        services.breach_record(
+            actor=police,
+            order_id=order.pk,
+            occurred_at=when + timedelta(days=1),
+            description="x",
+            consequence="administrative",
+        )
+    return order
+
+
+@pytest.fixture
+def orders(police, owner):
+    # 2024, up to 17.10: three in Darnytskyi (one breached), one in Obolonskyi;
+    # after 17.10.2024: one (not counted). 2023, up to 17.10: two; after: one (not counted).
+    _order(police, owner, datetime(2024, 1, 1, 0, 30, tzinfo=KYIV), breach=True)
+    _order(police, owner, datetime(2024, 5, 5, 12, tzinfo=KYIV))
+    _order(police, owner, datetime(2024, 10, 17, 23, 30, tzinfo=KYIV))
+    _order(police, owner, datetime(2024, 3, 3, 12, tzinfo=KYIV), district="obolonskyi")
+    _order(police, owner, datetime(2024, 10, 18, 0, 30, tzinfo=KYIV))
+    _order(police, owner, datetime(2023, 2, 2, 12, tzinfo=KYIV))
+    _order(police, owner, datetime(2023, 10, 17, 20, tzinfo=KYIV), district="obolonskyi")
+    _order(police, owner, datetime(2023, 12, 1, 12, tzinfo=KYIV))
+
+
+def test_year_to_date_against_the_same_period_last_year(orders):
+    figures = order_year_on_year(as_of=date(2024, 10, 17))
+    assert figures["current"]["urgent"] == 4
+    assert figures["previous"]["urgent"] == 2
+    assert figures["current"]["breaches"] == 1
+    assert figures["change_pct"]["urgent"] == 100.0
+    assert figures["current"]["by_district"]["darnytskyi"]["urgent"] == 3
+    assert figures["current"]["by_district"]["obolonskyi"]["urgent"] == 1
+    assert figures["previous"]["by_district"]["obolonskyi"]["urgent"] == 1
+    assert figures["current"]["by_district"]["pecherskyi"] == {
+        "urgent": 0,
+        "restrictive": 0,
+        "breaches": 0,
+    }
+
+
+def test_29_february_compares_with_28_february(orders):
+    figures = order_year_on_year(as_of=date(2024, 2, 29))
+    assert figures["previous_as_of"] == "2023-02-28"
+    assert (figures["current"]["urgent"], figures["previous"]["urgent"]) == (1, 1)
+
+
+def test_the_command_prints_the_same_figures_as_json(orders):
+    out = StringIO()
+    call_command("order_stats", "--as-of", "2024-10-17", stdout=out)
+    printed = json.loads(out.getvalue())
+    assert printed == json.loads(json.dumps(order_year_on_year(as_of=date(2024, 10, 17))))
+    assert set(printed) >= {"as_of", "current", "previous"}
+    assert set(printed["current"]) >= {"urgent", "restrictive", "breaches", "by_district"}
+
+
+def test_the_dashboard_statistics_page_agrees_with_the_command(
+    client, orders, coordinator, secretariat
+):
+    for user in (coordinator, secretariat):
+        client.force_login(user)
+        data = client.get("/orders/statistics/", {"as_of": "2024-10-17", "format": "json"}).json()
+        assert data["current"]["urgent"] == 4
+        page = client.get("/orders/statistics/", {"as_of": "2024-10-17"}).content.decode()
+        assert 'data-testid="yoy-current-urgent">4<' in page
+        assert "Особа" not in page  # aggregates only, never names
