@@ -241,7 +241,12 @@ def statistics_context(*, as_of: date) -> dict:
     for row in rows:
         row["cur_width"] = round(row["current"]["urgent"] * 100 / peak)
         row["prev_width"] = round(row["previous"]["urgent"] * 100 / peak)
-    return {"figures": figures, "rows": rows}
+    return {
+        "figures": figures,
+        "rows": rows,
+        "as_of_date": as_of,
+        "previous_date": _same_day_last_year(as_of),
+    }
 
 
 def case_section_context(request, case) -> dict:
