@@ -1,0 +1,43 @@
+"""The routing engine (pure). See engine.py for the algorithm, explain.py for its words."""
+
+from referrals.routing.engine import (
+    FACT_DEFAULTS_DOC,
+    SERVICES,
+    Candidate,
+    Catalogue,
+    Escalation,
+    Facts,
+    FactsError,
+    PlanItem,
+    Policy,
+    PolicyError,
+    Provider,
+    RoutingPlan,
+    SkippedItem,
+    Victim,
+    facts_from_dict,
+    plan,
+    policy_from_dict,
+    policy_to_dict,
+)
+
+__all__ = [
+    "FACT_DEFAULTS_DOC",
+    "SERVICES",
+    "Candidate",
+    "Catalogue",
+    "Escalation",
+    "Facts",
+    "FactsError",
+    "PlanItem",
+    "Policy",
+    "PolicyError",
+    "Provider",
+    "RoutingPlan",
+    "SkippedItem",
+    "Victim",
+    "facts_from_dict",
+    "plan",
+    "policy_from_dict",
+    "policy_to_dict",
+]
