@@ -7,16 +7,56 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self) -> None:
+        from cases.sections import CaseSection, register_case_section
+        from portal.dashboard import Panel, register_panel
         from portal.navigation import NavItem, register_nav_item
-        from portal.roles import Capability
+        from portal.roles import Capability, Role
+        from referrals.selectors import case_section_context, coordinator_panel, provider_panel
 
         register_nav_item(
             NavItem(
                 "referrals",
                 _("Referrals"),
                 "referrals:index",
-                frozenset({Capability.REFERRAL_SEND, Capability.REFERRAL_INBOX, Capability.REFERRAL_COORDINATE}),
+                frozenset(
+                    {
+                        Capability.REFERRAL_SEND,
+                        Capability.REFERRAL_INBOX,
+                        Capability.REFERRAL_COORDINATE,
+                    }
+                ),
                 "send",
                 30,
+            )
+        )
+        register_panel(
+            Panel(
+                "referrals.provider",
+                _("Referrals to us"),
+                frozenset({Role.PROVIDER_STAFF}),
+                "referrals/panels/provider.html",
+                provider_panel,
+                10,
+                12,
+            )
+        )
+        register_panel(
+            Panel(
+                "referrals.coordinator",
+                _("Referrals and places"),
+                frozenset({Role.COORDINATOR}),
+                "referrals/panels/coordinator.html",
+                coordinator_panel,
+                15,
+                6,
+            )
+        )
+        register_case_section(
+            CaseSection(
+                "referrals",
+                _("Referrals"),
+                "referrals/_case_section.html",
+                case_section_context,
+                10,
             )
         )

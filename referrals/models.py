@@ -1,0 +1,212 @@
+"""Referrals: the routing policy as versioned data, the provider catalogue, plans and the
+referral records that providers accept or decline."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from cases.models import Case
+from portal.models import Organisation
+from referrals.routing.engine import SERVICES
+
+SERVICE_CHOICES = [(code, code) for code in SERVICES]
+
+
+class ProviderProfile(models.Model):
+    """What an organisation offers in the routing catalogue: services, eligibility, hours,
+    capacity. Shelter beds are counted here and locked on acceptance."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="provider_profile"
+    )
+    services = ArrayField(
+        models.CharField(max_length=32, choices=SERVICE_CHOICES), verbose_name=_("services")
+    )
+    sexes = ArrayField(
+        models.CharField(max_length=1),
+        default=list,
+        blank=True,
+        verbose_name=_("admits sexes (empty: any)"),
+    )
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    accepts_children = models.BooleanField(_("admits accompanying children"), default=True)
+    accessible = models.BooleanField(_("accessible"), default=True)
+    always_open = models.BooleanField(_("open 24/7"), default=False)
+    opening_hours = models.JSONField(
+        _("opening hours"),
+        default=list,
+        blank=True,
+        help_text=_('A list of [weekday 0–6, "HH:MM", "HH:MM"]; Monday is 0.'),
+    )
+    capacity_total = models.PositiveSmallIntegerField(_("places"), null=True, blank=True)
+    capacity_free = models.PositiveSmallIntegerField(_("free places"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("provider profile")
+        verbose_name_plural = _("provider profiles")
+        constraints = [
+            # A bed count can never go below zero or above the total: no overbooking.
+            models.CheckConstraint(
+                condition=Q(capacity_total__isnull=True)
+                | Q(capacity_free__gte=0, capacity_free__lte=F("capacity_total")),
+                name="provider_capacity_within_bounds",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class RoutingPolicy(models.Model):
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    rules = models.JSONField(_("rules"))
+    is_active = models.BooleanField(_("active"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("routing policy")
+        verbose_name_plural = _("routing policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_policy"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class Holiday(models.Model):
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m.%Y} {self.name}"
+
+
+class RoutingPlanRecord(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="routing_plans")
+    policy_version = models.PositiveIntegerField()
+    facts = models.JSONField()
+    plan = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} v{self.policy_version}"
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("sent")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    IN_PROGRESS = "in_progress", _("in progress")
+    COMPLETED = "completed", _("completed")
+    CANCELLED = "cancelled", _("cancelled")
+    ESCALATED = "escalated", _("with the coordinator")
+
+
+OPEN_STATUSES = (
+    ReferralStatus.SENT,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.IN_PROGRESS,
+    ReferralStatus.ESCALATED,
+)
+
+
+class Referral(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    plan = models.ForeignKey(
+        RoutingPlanRecord,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    service = models.CharField(_("service"), max_length=32, choices=SERVICE_CHOICES)
+    provider = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("provider"),
+    )
+    rules = ArrayField(models.CharField(max_length=16), default=list, blank=True)
+    mandatory = models.BooleanField(default=False)
+    manual_reason = models.CharField(_("reason for a manual referral"), max_length=300, blank=True)
+    # Candidates still to try after a decline or a missed deadline, best first.
+    remaining_candidates = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    shared_data = models.JSONField(_("data shared with the provider"), default=dict)
+    due_at = models.DateTimeField(_("answer due"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+    bed_taken = models.BooleanField(default=False)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    previous = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next"
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        indexes = [
+            models.Index(fields=["provider", "status", "due_at"]),
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["case", "-sent_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.service}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("referrals:detail", args=[self.pk])
+
+
+class ReferralUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+
+
+class ReferralGroupObjectPermission(GroupObjectPermissionBase):
+    """The provider organisation's group gets `view_referral` on each referral sent to it."""
+
+    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)

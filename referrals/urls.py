@@ -1,9 +1,22 @@
 from django.urls import path
 
-from referrals import views
+from referrals.views import pages
 
 app_name = "referrals"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", pages.index, name="index"),
+    path("case/<int:case_pk>/", pages.case_routing, name="case"),
+    path("case/<int:case_pk>/plan/", pages.case_plan, name="case_plan"),
+    path("case/<int:case_pk>/plan/<int:plan_pk>/apply/", pages.case_apply, name="case_apply"),
+    path("capacity/", pages.capacity, name="capacity"),
+    path("policy/", pages.policy, name="policy"),
+    path("holidays/", pages.holidays, name="holidays"),
+    path("<int:pk>/", pages.referral_detail, name="detail"),
+    path("<int:pk>/accept/", pages.accept, name="accept"),
+    path("<int:pk>/decline/", pages.decline, name="decline"),
+    path("<int:pk>/start/", pages.start, name="start"),
+    path("<int:pk>/complete/", pages.complete, name="complete"),
+    path("<int:pk>/cancel/", pages.cancel, name="cancel"),
+    path("<int:pk>/assign/", pages.assign, name="assign"),
 ]

@@ -42,6 +42,7 @@ def ensure_reference_data() -> None:
     for module, function in [
         ("portal.migrations.0002_extensions_audit_trigger_districts", "load_districts"),
         ("cases.migrations.0002_violence_subtypes", "load"),
+        ("referrals.migrations.0002_policy_v1_and_holidays", "load"),
     ]:
         getattr(importlib.import_module(module), function)(django_apps, None)
 

@@ -55,13 +55,15 @@ def render(reason: Why, names: dict[str, str] | None = None) -> str:
             parts.append(_("%(n)s free places") % {"n": p["free_capacity"]})
         parts.append(_("load %(load)s") % {"load": p["load"]})
         return "; ".join(parts)
+    if code == "too_young":
+        return _("admits persons from %(min_age)s years") % p
+    if code == "too_old":
+        return _("admits persons up to %(max_age)s years") % p
     messages = {
         "no_service": _("does not offer this service"),
         "not_victims_district": _("not the subject of the victim's district"),
         "not_in_district": _("does not serve this district"),
         "sex_not_served": _("does not admit persons of this sex"),
-        "too_young": _("admits persons from %(min_age)s years") % p,
-        "too_old": _("admits persons up to %(max_age)s years") % p,
         "no_children": _("does not admit accompanying children"),
         "not_accessible": _("not accessible for a person with disability"),
         "full": _("no free places"),

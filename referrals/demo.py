@@ -1,0 +1,130 @@
+"""The provider catalogue for every district and the city, and referrals in every state on the
+demo cases. Idempotent; runs after the cases and orders demos."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from cases.models import Case
+from portal.models import Organisation, User
+from referrals import services
+from referrals.models import ProviderProfile, Referral
+
+OFFICE_HOURS = [[d, "09:00", "18:00"] for d in range(5)]
+
+# code prefix or code → profile (DOMAIN.md §4 mapping of services to subjects)
+PROFILES = {
+    "rda-": {"services": ["coordinator_notice", "guardianship_notice"], "hours": OFFICE_HOURS},
+    "ssd-": {"services": ["children_service_notice"], "hours": OFFICE_HOURS},
+    "police-": {"services": ["police_notice"], "always_open": True},
+    "css-": {"services": ["needs_assessment", "social_services"], "hours": OFFICE_HOURS},
+    "shelter-1": {
+        "services": ["shelter"],
+        "always_open": True,
+        "capacity": 12,
+        "sexes": ["F"],
+        "min_age": 18,
+        "accessible": False,
+    },
+    "shelter-2": {"services": ["shelter"], "always_open": True, "capacity": 20},
+    "crisis-room-1": {"services": ["crisis_room"], "always_open": True, "capacity": 4},
+    "mobile-team-1": {"services": ["psychological"], "always_open": True},
+    "mobile-team-2": {"services": ["psychological"], "always_open": True},
+    "day-centre-1": {"services": ["psychological"], "hours": OFFICE_HOURS},
+    "hospital-1": {"services": ["medical"], "always_open": True},
+    "hospital-left": {"services": ["medical"], "always_open": True},
+    "legal-aid-city": {"services": ["legal_aid"], "hours": OFFICE_HOURS},
+    "legal-aid-left": {"services": ["legal_aid"], "hours": OFFICE_HOURS},
+    "probation-city": {"services": ["offender_programme"], "hours": OFFICE_HOURS},
+    "ngo-partner": {"services": ["offender_programme", "psychological"], "hours": OFFICE_HOURS},
+}
+
+
+def _profile_for(code: str):
+    if code in PROFILES:
+        return PROFILES[code]
+    for prefix, profile in PROFILES.items():
+        if prefix.endswith("-") and code.startswith(prefix):
+            return profile
+    return None
+
+
+def seed_catalogue() -> int:
+    made = 0
+    for organisation in Organisation.objects.all():
+        spec = _profile_for(organisation.code)
+        if spec is None:
+            continue
+        capacity = spec.get("capacity")
+        ProviderProfile.objects.update_or_create(
+            organisation=organisation,
+            defaults={
+                "services": spec["services"],
+                "sexes": spec.get("sexes", []),
+                "min_age": spec.get("min_age"),
+                "accessible": spec.get("accessible", True),
+                "always_open": spec.get("always_open", False),
+                "opening_hours": spec.get("hours", []),
+                "capacity_total": capacity,
+                "capacity_free": capacity,
+            },
+        )
+        made += 1
+    return made
+
+
+def seed(*, stdout) -> None:
+    profiles = seed_catalogue()
+    if Referral.objects.exists():
+        stdout.write(f"  provider profiles: {profiles}; demo referrals already present")
+        return
+    provider_user = User.objects.get(username="provider")
+    shelter = Organisation.objects.get(code="shelter-1")
+    # Recent open cases only: older ones would all be long overdue and flood the coordinator.
+    cases = list(
+        Case.objects.filter(
+            summary__startswith="[демо]",
+            reported_at__gte=timezone.now() - timedelta(days=60),
+            status__in=["in_work", "new", "monitoring"],
+        )
+        .select_related("responsible")
+        .order_by("pk")
+    )
+    sent = 0
+    for index, case in enumerate(cases):
+        worker = case.responsible
+        if worker is None:
+            continue
+        worker._acting_membership = None
+        record = services.referral_plan_for_case(actor=worker, case_id=case.pk)
+        referrals = services.referral_apply_plan(actor=worker, plan_id=record.pk)
+        sent += len(referrals)
+        # Move some of the shelter-1 referrals through every state, as its staff would.
+        for referral in referrals:
+            if referral.provider_id != shelter.pk:
+                continue
+            provider_user._acting_membership = None
+            step = index % 5
+            if step == 0:
+                continue  # waiting for an answer
+            if step == 1:
+                services.referral_decline(
+                    actor=provider_user,
+                    referral_id=referral.pk,
+                    reason="Немає умов для дітей такого віку",
+                )
+                continue
+            services.referral_accept(actor=provider_user, referral_id=referral.pk)
+            if step >= 3:
+                services.referral_start(actor=provider_user, referral_id=referral.pk)
+            if step == 4:
+                services.referral_complete(
+                    actor=provider_user,
+                    referral_id=referral.pk,
+                    outcome="Проживання завершено, особа повернулася до безпечного житла",
+                )
+    # Referrals that were never answered in time are escalated as the beat task would.
+    escalated = services.referral_escalate_overdue(now=timezone.now())
+    stdout.write(f"  provider profiles: {profiles}, referrals sent: {sent}, escalated: {escalated}")
