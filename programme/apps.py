@@ -7,8 +7,10 @@ class ProgrammeConfig(AppConfig):
     verbose_name = _("Programme")
 
     def ready(self) -> None:
+        from portal.dashboard import Panel, register_panel
         from portal.navigation import NavItem, register_nav_item
-        from portal.roles import Capability
+        from portal.roles import Capability, Role
+        from programme.selectors import executor_panel, secretariat_panel
 
         register_nav_item(
             NavItem(
@@ -18,5 +20,27 @@ class ProgrammeConfig(AppConfig):
                 frozenset({Capability.PROGRAMME_VIEW, Capability.STATISTICS_VIEW}),
                 "bar-chart-line",
                 40,
+            )
+        )
+        register_panel(
+            Panel(
+                "programme.reports",
+                _("Reports for the council"),
+                frozenset({Role.SECRETARIAT, Role.COORDINATOR}),
+                "programme/panels/secretariat.html",
+                secretariat_panel,
+                30,
+                6,
+            )
+        )
+        register_panel(
+            Panel(
+                "programme.executor",
+                _("My measures of the programme"),
+                frozenset({Role.EXECUTOR}),
+                "programme/panels/executor.html",
+                executor_panel,
+                10,
+                12,
             )
         )

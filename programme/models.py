@@ -1,0 +1,237 @@
+"""The city target programme: tasks, measures, executors, funding and indicators; quarterly
+progress from executors; and generated reports (a report is a row with a status and a file)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Organisation
+
+
+class Programme(models.Model):
+    code = models.SlugField(_("code"), unique=True)
+    title = models.TextField(_("title"))
+    title_en = models.TextField(_("title in English"), blank=True)
+    year_from = models.PositiveSmallIntegerField(_("from year"))
+    year_to = models.PositiveSmallIntegerField(_("to year"))
+    approved_by = models.TextField(_("approving decision"), blank=True)
+    responsible = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("responsible executor"),
+    )
+    illustrative = models.BooleanField(_("illustrative data"), default=False)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgrammeTask(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="tasks")
+    code = models.CharField(_("number"), max_length=20)
+    title = models.TextField(_("task"))
+    title_en = models.TextField(_("task in English"), blank=True)
+
+    class Meta:
+        ordering = ["programme", "code"]
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="task_code")]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+
+class Measure(models.Model):
+    task = models.ForeignKey(ProgrammeTask, on_delete=models.CASCADE, related_name="measures")
+    code = models.CharField(_("number"), max_length=20)
+    title = models.TextField(_("measure"))
+    title_en = models.TextField(_("measure in English"), blank=True)
+    executors = models.ManyToManyField(
+        Organisation, related_name="programme_measures", verbose_name=_("executors")
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["task__code", "code"]
+        constraints = [models.UniqueConstraint(fields=["task", "code"], name="measure_code")]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+
+class FundingSource(models.TextChoices):
+    CITY_BUDGET = "city_budget", _("city budget")
+    OTHER = "other", _("other sources")
+
+
+class Funding(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="funding")
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("source"), max_length=16, choices=FundingSource.choices)
+    amount = models.DecimalField(_("planned, thousand UAH"), max_digits=12, decimal_places=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "year", "source"], name="funding_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code} {self.year} {self.amount}"
+
+
+class Indicator(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("number"), max_length=20)
+    title = models.TextField(_("indicator"))
+    title_en = models.TextField(_("indicator in English"), blank=True)
+    unit = models.CharField(_("unit"), max_length=40)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+
+class IndicatorPlan(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="plans")
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("planned value"), max_digits=12, decimal_places=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="plan_once")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year}"
+
+
+class ReportingWindow(models.Model):
+    """Entering progress for a quarter closes at a deadline the secretariat sets."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    deadline = models.DateTimeField(_("deadline for entering"))
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        constraints = [models.UniqueConstraint(fields=["year", "quarter"], name="window_once")]
+
+    def __str__(self) -> str:
+        return f"{self.year} Q{self.quarter}"
+
+
+class ProgressStatus(models.TextChoices):
+    DONE = "done", _("done")
+    IN_PROGRESS = "in_progress", _("in progress")
+    NOT_DONE = "not_done", _("not done")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Progress(models.Model):
+    """One executor's report on one measure for one quarter (cumulative from 1 January)."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="progress")
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    status = models.CharField(_("status"), max_length=16, choices=ProgressStatus.choices)
+    spent = models.DecimalField(
+        _("spent since 1 January, thousand UAH"), max_digits=12, decimal_places=1, default=0
+    )
+    narrative = models.TextField(_("what was done"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    late = models.BooleanField(_("entered after the deadline"), default=False)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["measure__code", "-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "year", "quarter"], name="progress_once"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="progress_quarter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.code} {self.year} Q{self.quarter}"
+
+
+class IndicatorActual(models.Model):
+    progress = models.ForeignKey(Progress, on_delete=models.CASCADE, related_name="actuals")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="actuals")
+    value = models.DecimalField(_("actual value since 1 January"), max_digits=12, decimal_places=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["progress", "indicator"], name="actual_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.value}"
+
+
+class ReportKind(models.TextChoices):
+    QUARTER = "quarter", _("quarter")
+    NINE_MONTHS = "9months", _("9 months")
+    YEAR = "year", _("year")
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ReportRun(models.Model):
+    """A generated report: the task fills it, the page polls it. Runs are kept as versions."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    version = models.PositiveSmallIntegerField(default=1)
+    locale = models.CharField(max_length=5, default="uk")
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(upload_to="reports/", blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period_start", "period_end", "version"], name="run_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"

@@ -1,0 +1,235 @@
+"""Writes on the programme: import of its structure, quarterly progress by executors (with the
+deadline, late marks and reopening), and report runs. All audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.audit import audit_record
+from portal.models import AuditAction, Organisation
+from portal.roles import Capability, acting_membership, can
+from programme.figures import Period
+from programme.models import (
+    Funding,
+    Indicator,
+    IndicatorActual,
+    IndicatorPlan,
+    Measure,
+    Programme,
+    ProgrammeTask,
+    Progress,
+    ReportingWindow,
+    ReportKind,
+    ReportRun,
+)
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "programme_2022_2024.yaml"
+
+
+@transaction.atomic
+def programme_import(*, path: Path = DATA_FILE) -> Programme:
+    """Create or update the programme from its YAML file, matched by codes: idempotent."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))["programme"]
+    organisations = {o.code: o for o in Organisation.objects.all()}
+    programme, _created = Programme.objects.update_or_create(
+        code=data["code"],
+        defaults={
+            "title": " ".join(data["title_uk"].split()),
+            "title_en": " ".join(data.get("title_en", "").split()),
+            "year_from": min(data["years"]),
+            "year_to": max(data["years"]),
+            "approved_by": " ".join(data.get("approved_by", "").split()),
+            "responsible": organisations.get(data.get("responsible_executor")),
+            "illustrative": bool(data.get("illustrative")),
+        },
+    )
+    for raw_task in data["tasks"]:
+        task, _c = ProgrammeTask.objects.update_or_create(
+            programme=programme,
+            code=str(raw_task["code"]),
+            defaults={
+                "title": " ".join(raw_task["title_uk"].split()),
+                "title_en": " ".join(raw_task.get("title_en", "").split()),
+            },
+        )
+        for raw in raw_task.get("measures", []):
+            measure, _c = Measure.objects.update_or_create(
+                task=task,
+                code=str(raw["code"]),
+                defaults={
+                    "title": " ".join(raw["title_uk"].split()),
+                    "title_en": " ".join(raw.get("title_en", "").split()),
+                    "deadline": raw.get("deadline"),
+                },
+            )
+            missing = [code for code in raw.get("executors", []) if code not in organisations]
+            if missing:
+                raise ValidationError(
+                    _("Unknown executor codes: %(codes)s") % {"codes": ", ".join(missing)}
+                )
+            measure.executors.set([organisations[c] for c in raw.get("executors", [])])
+            for row in raw.get("funding", []):
+                Funding.objects.update_or_create(
+                    measure=measure,
+                    year=row["year"],
+                    source=row["source"],
+                    defaults={"amount": Decimal(str(row["amount"]))},
+                )
+            for raw_indicator in raw.get("indicators", []):
+                indicator, _c = Indicator.objects.update_or_create(
+                    measure=measure,
+                    code=str(raw_indicator["code"]),
+                    defaults={
+                        "title": " ".join(raw_indicator["title_uk"].split()),
+                        "title_en": " ".join(raw_indicator.get("title_en", "").split()),
+                        "unit": raw_indicator.get("unit_uk", ""),
+                    },
+                )
+                for year, value in (raw_indicator.get("planned") or {}).items():
+                    IndicatorPlan.objects.update_or_create(
+                        indicator=indicator, year=int(year), defaults={"value": Decimal(str(value))}
+                    )
+    return programme
+
+
+def measures_of(user):
+    """The measures whose progress this user's organisation reports."""
+    membership = acting_membership(user)
+    if membership is None or not can(user, Capability.PROGRAMME_PROGRESS):
+        return Measure.objects.none()
+    return Measure.objects.filter(executors=membership.organisation_id)
+
+
+@transaction.atomic
+def progress_submit(
+    *,
+    actor,
+    measure_id: int,
+    year: int,
+    quarter: int,
+    status: str,
+    spent: Decimal,
+    narrative: str,
+    actuals: dict[int, Decimal],
+    expected_version: int | None = None,
+) -> Progress:
+    """An executor reports one measure for one quarter. After submission the entry is locked
+    until the secretariat reopens it; an entry after the deadline is marked late."""
+    measure = measures_of(actor).filter(pk=measure_id).first()
+    if measure is None:
+        raise PermissionDenied
+    if spent < 0:
+        raise ValidationError({"spent": [_("Spending cannot be negative.")]})
+    progress = (
+        Progress.objects.select_for_update()
+        .filter(measure=measure, year=year, quarter=quarter)
+        .first()
+    )
+    if progress is not None and progress.submitted_at and not progress.reopened_at:
+        raise ValidationError(_("This report was submitted. Ask the secretariat to reopen it."))
+    if (
+        progress is not None
+        and expected_version is not None
+        and progress.version != expected_version
+    ):
+        raise ValidationError(_("Someone else changed this report meanwhile. Reload the page."))
+    window = ReportingWindow.objects.filter(year=year, quarter=quarter).first()
+    late = bool(window and timezone.now() > window.deadline)
+    if progress is None:
+        progress = Progress(measure=measure, year=year, quarter=quarter)
+    else:
+        progress.version += 1
+    progress.status, progress.spent, progress.narrative = status, spent, narrative
+    progress.submitted_at, progress.submitted_by = timezone.now(), actor
+    progress.late, progress.reopened_at = late, None
+    progress.save()
+    indicators = {i.pk for i in measure.indicators.all()}
+    for indicator_id, value in actuals.items():
+        if indicator_id in indicators and value is not None:
+            IndicatorActual.objects.update_or_create(
+                progress=progress, indicator_id=indicator_id, defaults={"value": value}
+            )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=progress,
+        detail=f"{measure.code} {year} Q{quarter}{' late' if late else ''}",
+    )
+    return progress
+
+
+@transaction.atomic
+def progress_reopen(*, actor, progress_id: int) -> Progress:
+    if not can(actor, Capability.PROGRAMME_MANAGE):
+        raise PermissionDenied
+    progress = Progress.objects.select_for_update().get(pk=progress_id)
+    progress.reopened_at = timezone.now()
+    progress.save(update_fields=["reopened_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=progress, detail="reopened")
+    return progress
+
+
+@transaction.atomic
+def window_set(*, actor, year: int, quarter: int, deadline) -> ReportingWindow:
+    if not can(actor, Capability.PROGRAMME_MANAGE):
+        raise PermissionDenied
+    window, _c = ReportingWindow.objects.update_or_create(
+        year=year, quarter=quarter, defaults={"deadline": deadline}
+    )
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=window, detail=str(deadline))
+    return window
+
+
+def report_period(kind: str, year: int, quarter: int | None) -> Period:
+    from programme.figures import period_for
+
+    if kind == ReportKind.QUARTER:
+        return period_for("quarter", year, quarter=quarter)
+    if kind == ReportKind.NINE_MONTHS:
+        return period_for("months", year, months=9)
+    return period_for("year", year)
+
+
+@transaction.atomic
+def report_run_create(
+    *, actor, kind: str, year: int, quarter: int | None = None, locale: str = "uk"
+) -> ReportRun:
+    """Queue a report; a run for the same period is a new version, never a replacement."""
+    if actor is not None and not can(actor, Capability.REPORT_ORDER):
+        raise PermissionDenied
+    period = report_period(kind, year, quarter)
+    if period.start > timezone.localdate():
+        raise ValidationError(_("The period has not started yet."))
+    latest = ReportRun.objects.filter(
+        kind=kind, period_start=period.start, period_end=period.end
+    ).aggregate(v=Max("version"))["v"]
+    run = ReportRun.objects.create(
+        kind=kind,
+        year=year,
+        quarter=quarter if kind == ReportKind.QUARTER else None,
+        period_start=period.start,
+        period_end=period.end,
+        version=(latest or 0) + 1,
+        locale=locale,
+        requested_by=actor,
+    )
+    if actor is not None:
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=run, detail=str(run))
+    from programme.tasks import render_report
+
+    transaction.on_commit(lambda: render_report.delay(run.pk))
+    return run
+
+
+def previous_quarter(today: date) -> tuple[int, int]:
+    quarter = (today.month - 1) // 3
+    return (today.year - 1, 4) if quarter == 0 else (today.year, quarter)

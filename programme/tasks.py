@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone, translation
+
+
+@shared_task(bind=True, max_retries=3)
+def render_report(self, run_id: int) -> str:
+    """Render one report run to PDF. A failure is retried with backoff; after the last try the
+    run is marked failed with the error, and no half-written file is ever left."""
+    from programme.models import ReportRun, RunStatus
+    from programme.reporting import report_run_render
+
+    try:
+        return report_run_render(run_id=run_id)
+    except Exception as error:
+        if self.request.retries < self.max_retries:
+            ReportRun.objects.filter(pk=run_id).update(
+                status=RunStatus.QUEUED,
+                error=f"{type(error).__name__}: {error} (retry {self.request.retries + 1})",
+            )
+            delay = getattr(settings, "PROGRAMME_REPORT_RETRY_SECONDS", 10)
+            raise self.retry(exc=error, countdown=delay * 2**self.request.retries) from error
+        ReportRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED,
+            error=f"{type(error).__name__}: {error}",
+            finished_at=timezone.now(),
+            progress=0,
+        )
+        raise
+
+
+@shared_task
+def order_quarterly_report() -> int | None:
+    """Beat, the day after each quarter ends: the quarter's report (and the 9-month report
+    after the third quarter), requested by the system."""
+    from programme.models import ReportKind
+    from programme.services import previous_quarter, report_run_create
+
+    year, quarter = previous_quarter(timezone.localdate())
+    with translation.override("uk"):
+        run = report_run_create(actor=None, kind=ReportKind.QUARTER, year=year, quarter=quarter)
+        if quarter == 3:
+            report_run_create(actor=None, kind=ReportKind.NINE_MONTHS, year=year)
+    return run.pk
