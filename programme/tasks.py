@@ -14,6 +14,8 @@ def render_report(self, run_id: int) -> str:
 
     try:
         return report_run_render(run_id=run_id)
+    except ReportRun.DoesNotExist:
+        return "no such run"  # deleted meanwhile: nothing to retry
     except Exception as error:
         if self.request.retries < self.max_retries:
             ReportRun.objects.filter(pk=run_id).update(

@@ -24,9 +24,11 @@ from programme.selectors import programme_for, report_runs_for, tasks_for
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Capability.PROGRAMME_VIEW):
+        raise Http404
     programme = programme_for(request.user)
     if programme is None:
-        raise Http404
+        return render(request, "programme/programme.html", {"programme": None})
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
