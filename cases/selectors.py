@@ -119,11 +119,14 @@ def _search(qs: QuerySet[Case], term: str) -> QuerySet[Case]:
         )
     else:
         # Names: pg_trgm word similarity (GIN index on search_name) tolerates typos and
-        # Ukrainian case endings; every word of the query must match.
-        people = Participant.objects.filter(case=OuterRef("pk"))
+        # Ukrainian case endings; every word of the query must match. The matching people are
+        # found through the index first, then their cases (a semi-join, not a check per case).
+        people = Person.objects.all()
         for word in term.lower().split()[:3]:
-            people = people.filter(person__search_name__trigram_word_similar=word)
-        condition |= Exists(people)
+            people = people.filter(search_name__trigram_word_similar=word)
+        condition |= Q(
+            pk__in=Participant.objects.filter(person__in=people.values("pk")).values("case_id")
+        )
     return qs.filter(condition)
 
 

@@ -17,6 +17,15 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _renew_session(request) -> None:
+    """Slide the idle expiry: touch the session when it was last renewed over a minute ago."""
+    import time
+
+    now = int(time.time())
+    if now - request.session.get("_renewed", 0) >= settings.PORTAL_SESSION_RENEW_SECONDS:
+        request.session["_renewed"] = now
+
+
 class RequestContextMiddleware:
     """Sets the acting membership on request.user and the audit context for this request."""
 
@@ -38,6 +47,7 @@ class RequestContextMiddleware:
             request.membership = acting_membership(user)
         else:
             request.membership = None
+            _renew_session(request)
         token = set_request_context(RequestContext(ip=client_ip(request)))
         try:
             return self.get_response(request)

@@ -145,7 +145,10 @@ AXES_VERBOSE = False
 
 # Session expiry after inactivity: the cookie is renewed on every request.
 SESSION_COOKIE_AGE = env_int("PORTAL_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The expiry slides with activity; RequestContextMiddleware renews it at most once a minute
+# instead of writing the session row on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+PORTAL_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -258,8 +261,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
-                "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # `seed_demo` refuses to run unless this is set: demo people must never reach a real database.

@@ -64,7 +64,7 @@ def test_production_defaults_are_safe(settings):
     assert settings.TIME_ZONE == "Europe/Kyiv"
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.PORTAL_SESSION_RENEW_SECONDS <= 60
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("1", True), ("off", False), ("Yes", True)])

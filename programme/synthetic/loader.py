@@ -1,0 +1,497 @@
+"""Bulk synthetic data through PostgreSQL COPY: reproducible, plausible, fast.
+
+Distributions (documented in `manage.py seed_synthetic --help`):
+- districts: left-bank Darnytskyi/Desnianskyi/Dniprovskyi most, Pecherskyi fewest (DOMAIN.md §6);
+- months: more reports in summer and around the New Year holidays;
+- victims 80 % women; ages 18–35 35 %, 36–59 40 %, 60+ 15 %, children 10 %;
+- repeat victims ~8 %, repeat offenders ~10 % (the same person in an earlier case);
+- risk low 45 % / medium 35 % / high 20 %; a quarter of cases with an urgent order, 3 % with a
+  restrictive order, 8 % of orders breached; a third of cases with two referrals in every state.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.db import connection
+
+DISTRICT_WEIGHTS = {
+    "darnytskyi": 15,
+    "desnianskyi": 14,
+    "dniprovskyi": 13,
+    "holosiivskyi": 9,
+    "obolonskyi": 9,
+    "sviatoshynskyi": 10,
+    "solomianskyi": 10,
+    "shevchenkivskyi": 8,
+    "podilskyi": 8,
+    "pecherskyi": 4,
+}
+MONTH_WEIGHTS = [11, 9, 9, 9, 10, 11, 12, 12, 10, 9, 9, 12]
+CHANNELS = (
+    ["police"] * 8
+    + ["hotline"] * 2
+    + ["phone", "in_person", "school", "health", "children_service", "other_subject"]
+)
+FORMS = ["physical", "psychological", "economic", "sexual"]
+SURNAMES_F = [
+    "Шевченко",
+    "Коваленко",
+    "Бондаренко",
+    "Ткаченко",
+    "Кравченко",
+    "Олійник",
+    "Шевчук",
+    "Поліщук",
+    "Бойко",
+    "Ткачук",
+    "Савченко",
+    "Руденко",
+    "Мельник",
+    "Мороз",
+    "Павленко",
+    "Марченко",
+    "Лисенко",
+    "Кузьменко",
+    "Гончаренко",
+    "Левченко",
+    "Харченко",
+    "Клименко",
+    "Коваль",
+    "Романенко",
+    "Мельничук",
+    "Кушнір",
+    "Петренко",
+]
+FIRST_F = [
+    "Оксана",
+    "Олена",
+    "Наталія",
+    "Ірина",
+    "Тетяна",
+    "Світлана",
+    "Марія",
+    "Юлія",
+    "Анна",
+    "Катерина",
+    "Людмила",
+    "Галина",
+    "Вікторія",
+    "Ольга",
+    "Дарина",
+    "Софія",
+]
+FIRST_M = [
+    "Олександр",
+    "Андрій",
+    "Сергій",
+    "Віктор",
+    "Іван",
+    "Дмитро",
+    "Микола",
+    "Петро",
+    "Василь",
+    "Юрій",
+    "Богдан",
+    "Роман",
+    "Максим",
+    "Тарас",
+    "Олег",
+    "Ігор",
+]
+PATRONYMIC_F = ["Іванівна", "Петрівна", "Олександрівна", "Миколаївна", "Василівна"]
+PATRONYMIC_M = ["Іванович", "Петрович", "Олександрович", "Миколайович", "Васильович"]
+SERVICES = [
+    "coordinator_notice",
+    "police_notice",
+    "needs_assessment",
+    "shelter",
+    "psychological",
+    "legal_aid",
+    "medical",
+    "social_services",
+]
+REFERRAL_STATES = [
+    "sent",
+    "accepted",
+    "accepted",
+    "in_progress",
+    "completed",
+    "completed",
+    "declined",
+    "cancelled",
+]
+KYIV_OFFSET = timedelta(hours=2)
+
+
+@dataclass
+class Reference:
+    districts: dict[str, int]
+    css: dict[str, int]  # district slug → centre of social services id
+    police: dict[str, int]
+    providers: dict[str, list[int]]
+    user_id: int
+
+
+def reference() -> Reference:
+    with connection.cursor() as cur:
+        cur.execute("SELECT slug, id FROM portal_district")
+        districts = dict(cur.fetchall())
+        cur.execute("SELECT code, id, kind FROM portal_organisation")
+        orgs = cur.fetchall()
+        cur.execute("SELECT id FROM portal_user ORDER BY id LIMIT 1")
+        user = cur.fetchone()
+        cur.execute(
+            "SELECT o.id, p.services FROM referrals_providerprofile p JOIN "
+            "portal_organisation o ON o.id = p.organisation_id"
+        )
+        profiles = cur.fetchall()
+    if user is None or not districts:
+        raise RuntimeError("run `manage.py seed_demo` first: organisations and users are needed")
+    css = {code.removeprefix("css-"): pk for code, pk, kind in orgs if code.startswith("css-")}
+    police = {
+        code.removeprefix("police-"): pk for code, pk, kind in orgs if code.startswith("police-")
+    }
+    providers: dict[str, list[int]] = {}
+    for pk, services in profiles:
+        for service in services:
+            providers.setdefault(service, []).append(pk)
+    return Reference(districts, css, police, providers, user[0])
+
+
+def _next_ids(table: str, count: int) -> int:
+    """Reserve `count` ids from the table's sequence; returns the first."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT pg_get_serial_sequence('{table}', 'id')")
+        sequence = cur.fetchone()[0]
+        cur.execute("SELECT nextval(%s)", [sequence])
+        first = cur.fetchone()[0]
+        cur.execute("SELECT setval(%s, %s)", [sequence, first + count])
+    return first
+
+
+def _array(items) -> str:
+    return "{" + ",".join(items) + "}"
+
+
+def load(
+    *, cases: int, seed: int, years: tuple[int, int], progress=None, chunk: int = 20_000
+) -> dict[str, int]:
+    ref = reference()
+    rng = random.Random(seed)
+    slugs = list(DISTRICT_WEIGHTS)
+    weights = [DISTRICT_WEIGHTS[s] for s in slugs]
+    year_list = list(range(years[0], years[1] + 1))
+    counts = {"cases": 0, "people": 0, "orders": 0, "referrals": 0}
+    sequence = dict.fromkeys(year_list, 0)
+    with connection.cursor() as cur:
+        cur.execute("SELECT year, last FROM cases_casenumbercounter")
+        for year, last in cur.fetchall():
+            if year in sequence:
+                sequence[year] = last
+    victims_seen: list[int] = []
+    offenders_seen: list[int] = []
+    # A fixed "now" keeps the data identical between runs with the same seed.
+    created = datetime(years[1], 12, 31, 12, tzinfo=UTC)
+    done = 0
+    while done < cases:
+        n = min(chunk, cases - done)
+        case_id = _next_ids("cases_case", n)
+        person_id = _next_ids("cases_person", 2 * n)
+        part_id = _next_ids("cases_participant", 2 * n)
+        incident_id = _next_ids("cases_incident", n)
+        order_id = _next_ids("orders_restrainingorder", n)
+        referral_id = _next_ids("referrals_referral", 2 * n)
+        case_rows, person_rows, part_rows, incident_rows, order_rows, ref_rows = (
+            [] for _ in range(6)
+        )
+        for i in range(n):
+            cid = case_id + i
+            year = rng.choice(year_list)
+            month = rng.choices(range(1, 13), MONTH_WEIGHTS)[0]
+            day = rng.randint(1, 28)
+            reported = (
+                datetime(year, month, day, rng.randint(0, 23), rng.randint(0, 59), tzinfo=UTC)
+                - KYIV_OFFSET
+            )
+            slug = rng.choices(slugs, weights)[0]
+            sequence[year] += 1
+            number = f"КИЇВ-{year}-{sequence[year]:07d}"
+            forms = sorted(
+                set(
+                    rng.sample(FORMS[:3], rng.randint(1, 2))
+                    + (["sexual"] if rng.random() < 0.05 else [])
+                )
+            )
+            risk = rng.choices(["low", "medium", "high"], [45, 35, 20])[0]
+            has_children = rng.random() < 0.3
+            age_days = (created - reported).days
+            status = (
+                "closed"
+                if age_days > 180 and rng.random() < 0.8
+                else rng.choice(["new", "in_work", "referred", "monitoring"])
+            )
+            case_rows.append(
+                (
+                    cid,
+                    number,
+                    year,
+                    rng.choice(CHANNELS),
+                    rng.choice([1, 1, 2, 4, 5]),
+                    reported,
+                    "",
+                    status,
+                    reported + timedelta(days=60) if status == "closed" else None,
+                    "Допомогу надано" if status == "closed" else "",
+                    False,
+                    rng.random() < 0.7,
+                    None,
+                    "",
+                    has_children,
+                    _array(forms),
+                    risk,
+                    has_children,
+                    1,
+                    reported,
+                    reported,
+                    None,
+                    None,
+                    ref.districts[slug],
+                    ref.css[slug],
+                    None,
+                )
+            )
+            # victim
+            repeat_victim = victims_seen and rng.random() < 0.08
+            if repeat_victim:
+                victim = rng.choice(victims_seen)
+            else:
+                victim = person_id + 2 * i
+                female = rng.random() < 0.8
+                age = rng.choices(
+                    [
+                        rng.randint(3, 17),
+                        rng.randint(18, 35),
+                        rng.randint(36, 59),
+                        rng.randint(60, 90),
+                    ],
+                    [10, 35, 40, 15],
+                )[0]
+                last = rng.choice(SURNAMES_F)
+                first = rng.choice(FIRST_F if female else FIRST_M)
+                patronymic = rng.choice(PATRONYMIC_F if female else PATRONYMIC_M)
+                birth = date(year - age, rng.randint(1, 12), rng.randint(1, 28))
+                person_rows.append(
+                    (
+                        victim,
+                        last,
+                        first,
+                        patronymic,
+                        "F" if female else "M",
+                        birth,
+                        None,
+                        rng.random() < 0.05,
+                        rng.random() < 0.1,
+                        False,
+                        f"+38067{rng.randint(1000000, 9999999)}",
+                        "",
+                        f"{last} {first} {patronymic}".lower(),
+                        created,
+                    )
+                )
+                victims_seen.append(victim)
+            repeat_offender = offenders_seen and rng.random() < 0.1
+            if repeat_offender:
+                offender = rng.choice(offenders_seen)
+            else:
+                offender = person_id + 2 * i + 1
+                last = rng.choice(SURNAMES_F)
+                first = rng.choice(FIRST_M)
+                patronymic = rng.choice(PATRONYMIC_M)
+                person_rows.append(
+                    (
+                        offender,
+                        last,
+                        first,
+                        patronymic,
+                        "M",
+                        date(year - rng.randint(19, 70), 6, 1),
+                        None,
+                        False,
+                        False,
+                        rng.random() < 0.05,
+                        "",
+                        "",
+                        f"{last} {first} {patronymic}".lower(),
+                        created,
+                    )
+                )
+                offenders_seen.append(offender)
+            part_rows.append((part_id + 2 * i, "victim", "", cid, victim))
+            part_rows.append((part_id + 2 * i + 1, "offender", "spouse", cid, offender))
+            incident_rows.append(
+                (
+                    incident_id + i,
+                    reported - timedelta(hours=rng.randint(1, 48)),
+                    "",
+                    _array(forms),
+                    has_children,
+                    rng.random() < 0.3,
+                    rng.random() < 0.03,
+                    rng.random() < 0.6,
+                    "",
+                    cid,
+                    None,
+                )
+            )
+            # A fresh offender and victim never overlap an earlier order of theirs.
+            if not (repeat_victim or repeat_offender) and rng.random() < 0.28:
+                restrictive = rng.random() < 0.1
+                start = reported + timedelta(hours=2)
+                end = start + (
+                    timedelta(days=90) if restrictive else timedelta(days=rng.randint(3, 10))
+                )
+                order_rows.append(
+                    (
+                        order_id + i,
+                        "restrictive" if restrictive else "urgent",
+                        f"С-{cid}",
+                        "" if restrictive else rng.choice(["police", "police", "victim"]),
+                        risk,
+                        "Районний суд" if restrictive else "",
+                        start.date() if restrictive else None,
+                        "victim" if restrictive else "",
+                        start,
+                        end,
+                        _array(["no_correspondence"] if restrictive else ["no_contact"]),
+                        False,
+                        False,
+                        None,
+                        "",
+                        created,
+                        cid,
+                        ref.user_id,
+                        ref.police[slug],
+                        offender,
+                        None,
+                        victim,
+                    )
+                )
+            if rng.random() < 0.33:
+                for k, service in enumerate(rng.sample(SERVICES, 2)):
+                    state = rng.choice(REFERRAL_STATES)
+                    sent = reported + timedelta(hours=1)
+                    answered = (
+                        sent + timedelta(hours=rng.randint(1, 72)) if state != "sent" else None
+                    )
+                    provider = rng.choice(ref.providers.get(service) or [ref.css[slug]])
+                    ref_rows.append(
+                        (
+                            referral_id + 2 * i + k,
+                            service,
+                            "{}",
+                            False,
+                            "",
+                            "{}",
+                            json.dumps({"case_number": number}),
+                            sent + timedelta(days=1),
+                            state,
+                            sent,
+                            answered,
+                            "Немає місць" if state == "declined" else "",
+                            answered if state in ("in_progress", "completed") else None,
+                            answered + timedelta(days=5) if state == "completed" else None,
+                            "Надано" if state == "completed" else "",
+                            False,
+                            None,
+                            None,
+                            cid,
+                            None,
+                            provider,
+                            ref.user_id,
+                            None,
+                        )
+                    )
+        with connection.cursor() as cur:
+            for table, columns, rows in [
+                (
+                    "cases_person",
+                    "id, last_name, first_name, patronymic, sex, birth_date, "
+                    "approximate_age, disability, displaced, veteran, phone, address, search_name, "
+                    "created_at",
+                    person_rows,
+                ),
+                (
+                    "cases_case",
+                    "id, number, year, channel, intake_scenario, reported_at, "
+                    "reporter_contact, status, closed_at, close_reason, confidential, "
+                    "consent_to_share, consent_recorded_at, summary, children_service_notified, "
+                    "forms, risk_level, has_children, version, created_at, updated_at, "
+                    "consent_recorded_by_id, created_by_id, district_id, owner_id, responsible_id",
+                    case_rows,
+                ),
+                (
+                    "cases_participant",
+                    "id, role, relation_to_victim, case_id, person_id",
+                    part_rows,
+                ),
+                (
+                    "cases_incident",
+                    "id, occurred_at, place, forms, children_present, injuries, "
+                    "weapons, police_called, description, case_id, recorded_by_id",
+                    incident_rows,
+                ),
+                (
+                    "orders_restrainingorder",
+                    "id, kind, number, initiated_by, risk_level, court, "
+                    "decision_date, applicant, starts_at, ends_at, measures, offender_minor, "
+                    "appealed, cancelled_at, cancel_reason, created_at, case_id, created_by_id, "
+                    "issued_by_id, offender_id, officer_id, victim_id",
+                    order_rows,
+                ),
+                (
+                    "referrals_referral",
+                    "id, service, rules, mandatory, manual_reason, "
+                    "remaining_candidates, shared_data, due_at, status, sent_at, answered_at, "
+                    "decline_reason, started_at, completed_at, outcome, bed_taken, escalated_at, "
+                    "answered_by_id, case_id, previous_id, provider_id, sent_by_id, plan_id",
+                    ref_rows,
+                ),
+            ]:
+                with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        counts["cases"] += n
+        counts["people"] += len(person_rows)
+        counts["orders"] += len(order_rows)
+        counts["referrals"] += len(ref_rows)
+        done += n
+        if progress:
+            progress(n)
+    with connection.cursor() as cur:
+        for year, last in sequence.items():
+            cur.execute(
+                "INSERT INTO cases_casenumbercounter (year, last) VALUES (%s, %s) "
+                "ON CONFLICT (year) DO UPDATE SET last = EXCLUDED.last",
+                [year, last],
+            )
+        for table in [
+            "cases_case",
+            "cases_person",
+            "cases_participant",
+            "cases_incident",
+            "orders_restrainingorder",
+            "referrals_referral",
+        ]:
+            cur.execute(f"ANALYZE {table}")
+    return counts
+
+
+def timed_load(**kwargs) -> tuple[dict[str, int], float]:
+    started = time.monotonic()
+    counts = load(**kwargs)
+    return counts, time.monotonic() - started
