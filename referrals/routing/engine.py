@@ -510,6 +510,10 @@ def _open_until(provider: Provider, start: datetime, deadline: datetime) -> bool
     """Whether the provider is open at some moment between `start` and `deadline`."""
     if provider.always_open:
         return True
+    if deadline <= start:
+        # A plan made after the deadline (a late registration): no opening hours can meet it
+        # any more, so hours do not rule anyone out; the answer is due as soon as possible.
+        return True
     local_start, local_end = start.astimezone(KYIV), deadline.astimezone(KYIV)
     day = local_start.date()
     while day <= local_end.date():

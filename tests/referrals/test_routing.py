@@ -364,3 +364,10 @@ def test_plans_are_deterministic_and_never_name_an_ineligible_provider_or_a_full
         assert {c.provider: c.eligible for c in item.candidates}[item.provider]
         if chosen.counts_capacity:
             assert chosen.capacity_free > 0
+
+
+def test_a_plan_made_after_the_deadline_does_not_rule_out_offices_by_their_hours():
+    late_now = datetime(2024, 11, 20, 23, 0, tzinfo=KYIV)  # weeks after the report
+    result = plan(facts(), catalogue(), POLICY, late_now)
+    assert items(result)["coordinator_notice"].provider == "rda-darnytskyi"
+    assert not result.escalations
