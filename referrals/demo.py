@@ -75,6 +75,20 @@ def seed_catalogue() -> int:
     return made
 
 
+def _staff(organisation: Organisation) -> User:
+    """A demo staff account for a provider without one (password as every demo user)."""
+    from portal.demo import DEMO_PASSWORD
+    from portal.models import Membership
+    from portal.roles import Role
+
+    user, created = User.objects.get_or_create(username=f"staff-{organisation.code}")
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    Membership.objects.get_or_create(user=user, organisation=organisation, role=Role.PROVIDER_STAFF)
+    return user
+
+
 def seed(*, stdout) -> None:
     profiles = seed_catalogue()
     if Referral.objects.exists():
@@ -101,29 +115,29 @@ def seed(*, stdout) -> None:
         record = services.referral_plan_for_case(actor=worker, case_id=case.pk)
         referrals = services.referral_apply_plan(actor=worker, plan_id=record.pk)
         sent += len(referrals)
-        # Move some of the shelter-1 referrals through every state, as its staff would.
+        # Providers answer most referrals, as their staff would; a few stay unanswered and the
+        # escalation below passes them on.
         for referral in referrals:
-            if referral.provider_id != shelter.pk:
+            if referral.provider_id is None:
                 continue
-            provider_user._acting_membership = None
-            step = index % 5
+            staff = (
+                provider_user if referral.provider_id == shelter.pk else _staff(referral.provider)
+            )
+            staff._acting_membership = None
+            step = (index + referral.pk) % 10
             if step == 0:
                 continue  # waiting for an answer
-            if step == 1:
+            if step == 1 and referral.remaining_candidates:
                 services.referral_decline(
-                    actor=provider_user,
-                    referral_id=referral.pk,
-                    reason="Немає умов для дітей такого віку",
+                    actor=staff, referral_id=referral.pk, reason="Немає умов для дітей такого віку"
                 )
                 continue
-            services.referral_accept(actor=provider_user, referral_id=referral.pk)
-            if step >= 3:
-                services.referral_start(actor=provider_user, referral_id=referral.pk)
-            if step == 4:
+            services.referral_accept(actor=staff, referral_id=referral.pk)
+            if step >= 5:
+                services.referral_start(actor=staff, referral_id=referral.pk)
+            if step >= 8:
                 services.referral_complete(
-                    actor=provider_user,
-                    referral_id=referral.pk,
-                    outcome="Проживання завершено, особа повернулася до безпечного житла",
+                    actor=staff, referral_id=referral.pk, outcome="Послугу надано"
                 )
     # Referrals that were never answered in time are escalated as the beat task would.
     escalated = services.referral_escalate_overdue(now=timezone.now())
