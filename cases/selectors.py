@@ -294,13 +294,20 @@ def worker_panel(request) -> dict[str, object]:
 
 
 def coordinator_panel(request) -> dict[str, object]:
-    counts = dict(
-        cases_visible_to(request.user).values_list("status").annotate(n=Count("pk")).order_by()
-    )
+    """City-wide counts (a coordinator sees every case), cached for a minute."""
+    from portal.caching import cached_aggregate
+
+    def compute():
+        counts = dict(Case.objects.values_list("status").annotate(n=Count("pk")).order_by())
+        high_open = Case.objects.filter(risk_level="high").exclude(status=CaseStatus.CLOSED).count()
+        return {"counts": counts, "high_open": high_open}
+
+    if not can(request.user, Capability.CASE_VIEW_ALL):
+        return {"by_status": [], "high_open": 0}
+    cached = cached_aggregate("cases:by_status", compute)
+    counts = cached["value"]["counts"]
     return {
         "by_status": [(label, counts.get(value, 0)) for value, label in CaseStatus.choices],
-        "high_open": cases_visible_to(request.user)
-        .filter(risk_level="high")
-        .exclude(status=CaseStatus.CLOSED)
-        .count(),
+        "high_open": cached["value"]["high_open"],
+        "computed_at": cached["computed_at"],
     }

@@ -114,11 +114,18 @@ def provider_panel(request) -> dict:
 
 
 def coordinator_panel(request) -> dict:
-    overview = coordinator_overview(request.user)
-    return {
-        "overdue": overview.get("overdue", [])[:8],
-        "capacity": shelter_capacity_board(request.user),
-    }
+    """Overdue and escalated referrals first (cheap, indexed) and the places board."""
+    if not can(request.user, Capability.REFERRAL_COORDINATE):
+        return {"overdue": [], "capacity": []}
+    now = timezone.now()
+    overdue = list(
+        Referral.objects.filter(
+            Q(status=ReferralStatus.ESCALATED) | Q(status=ReferralStatus.SENT, due_at__lt=now)
+        )
+        .select_related("case")
+        .order_by("due_at")[:8]
+    )
+    return {"overdue": overdue, "capacity": shelter_capacity_board(request.user)}
 
 
 def case_section_context(request, case) -> dict:

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cases.forms import CaseFilterForm
 from cases.selectors import CaseFilters, case_list
+from portal.pagination import CappedPaginator
 from portal.roles import Capability, can
 
 PER_PAGE = 25
@@ -36,7 +36,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     if not (can(request.user, Capability.CASE_VIEW) or can(request.user, Capability.CASE_VIEW_ALL)):
         raise Http404
     form, filters = filters_from_request(request)
-    page = Paginator(case_list(user=request.user, filters=filters), PER_PAGE).get_page(
+    page = CappedPaginator(case_list(user=request.user, filters=filters), PER_PAGE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()

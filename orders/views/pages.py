@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,6 +36,7 @@ from orders.selectors import (
 )
 from portal.audit import audit_record
 from portal.models import AuditAction
+from portal.pagination import CappedPaginator
 from portal.roles import Capability, can
 
 
@@ -62,7 +62,7 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
             date_from=d["date_from"],
             date_to=d["date_to"],
         )
-    page = Paginator(order_list(user=request.user, filters=filters), 25).get_page(
+    page = CappedPaginator(order_list(user=request.user, filters=filters), 25).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
