@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
+from faker.providers.person.uk_UA import Provider as _Names
 
 DISTRICT_WEIGHTS = {
     "darnytskyi": 15,
@@ -38,71 +39,12 @@ CHANNELS = (
     + ["phone", "in_person", "school", "health", "children_service", "other_subject"]
 )
 FORMS = ["physical", "psychological", "economic", "sexual"]
-SURNAMES_F = [
-    "Шевченко",
-    "Коваленко",
-    "Бондаренко",
-    "Ткаченко",
-    "Кравченко",
-    "Олійник",
-    "Шевчук",
-    "Поліщук",
-    "Бойко",
-    "Ткачук",
-    "Савченко",
-    "Руденко",
-    "Мельник",
-    "Мороз",
-    "Павленко",
-    "Марченко",
-    "Лисенко",
-    "Кузьменко",
-    "Гончаренко",
-    "Левченко",
-    "Харченко",
-    "Клименко",
-    "Коваль",
-    "Романенко",
-    "Мельничук",
-    "Кушнір",
-    "Петренко",
-]
-FIRST_F = [
-    "Оксана",
-    "Олена",
-    "Наталія",
-    "Ірина",
-    "Тетяна",
-    "Світлана",
-    "Марія",
-    "Юлія",
-    "Анна",
-    "Катерина",
-    "Людмила",
-    "Галина",
-    "Вікторія",
-    "Ольга",
-    "Дарина",
-    "Софія",
-]
-FIRST_M = [
-    "Олександр",
-    "Андрій",
-    "Сергій",
-    "Віктор",
-    "Іван",
-    "Дмитро",
-    "Микола",
-    "Петро",
-    "Василь",
-    "Юрій",
-    "Богдан",
-    "Роман",
-    "Максим",
-    "Тарас",
-    "Олег",
-    "Ігор",
-]
+# Realistic diversity matters for name search: Faker's Ukrainian lists (about 500 surnames of
+# each form, dozens of first names) rather than a handful of names shared by a million people.
+SURNAMES_F = tuple(_Names.last_names_female)
+SURNAMES_M = tuple(_Names.last_names_male)
+FIRST_F = tuple(_Names.first_names_female)
+FIRST_M = tuple(_Names.first_names_male)
 PATRONYMIC_F = ["Іванівна", "Петрівна", "Олександрівна", "Миколаївна", "Василівна"]
 PATRONYMIC_M = ["Іванович", "Петрович", "Олександрович", "Миколайович", "Васильович"]
 SERVICES = [
@@ -281,7 +223,7 @@ def load(
                     ],
                     [10, 35, 40, 15],
                 )[0]
-                last = rng.choice(SURNAMES_F)
+                last = rng.choice(SURNAMES_F if female else SURNAMES_M)
                 first = rng.choice(FIRST_F if female else FIRST_M)
                 patronymic = rng.choice(PATRONYMIC_F if female else PATRONYMIC_M)
                 birth = date(year - age, rng.randint(1, 12), rng.randint(1, 28))
@@ -309,7 +251,7 @@ def load(
                 offender = rng.choice(offenders_seen)
             else:
                 offender = person_id + 2 * i + 1
-                last = rng.choice(SURNAMES_F)
+                last = rng.choice(SURNAMES_M)
                 first = rng.choice(FIRST_M)
                 patronymic = rng.choice(PATRONYMIC_M)
                 person_rows.append(
