@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from cases.selectors import cases_visible_to
+from cases.selectors import visible_cases_q
 from orders.models import Breach, OrderExtension, OrderKind, RestrainingOrder
 from orders.rules import OrderStatus
 from portal.models import District
@@ -23,9 +23,9 @@ def orders_visible_to(user) -> QuerySet[RestrainingOrder]:
     membership = acting_membership(user)
     if membership is None or not can(user, Capability.ORDER_VIEW):
         return RestrainingOrder.objects.none()
-    if can(user, Capability.CASE_VIEW_ALL):
+    condition = visible_cases_q(user, prefix="case__")
+    if condition is None:
         return RestrainingOrder.objects.all()
-    condition = Q(case_id__in=cases_visible_to(user).values("pk"))
     if can(user, Capability.ORDER_ISSUE):
         condition |= Q(issued_by_id=membership.organisation_id)
     return RestrainingOrder.objects.filter(condition)

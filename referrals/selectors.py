@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 
-from cases.selectors import cases_visible_to
+from cases.selectors import visible_cases_q
 from portal.roles import Capability, acting_membership, can, get_object_for_user
 from referrals.models import (
     OPEN_STATUSES,
@@ -26,7 +26,10 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
     if can(user, Capability.REFERRAL_INBOX):
         condition |= Q(provider_id=membership.organisation_id)
     if can(user, Capability.REFERRAL_SEND):
-        condition |= Q(case__in=cases_visible_to(user).values("pk"))
+        visible = visible_cases_q(user, prefix="case__")
+        if visible is None:
+            return Referral.objects.all()
+        condition |= visible
     return Referral.objects.filter(condition)
 
 
