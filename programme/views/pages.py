@@ -141,7 +141,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Capability.STATISTICS_VIEW):
         raise Http404
     period = _period_from(request)
-    context = report_context(period)
+    context = report_context(period, cached=True)
     if request.GET.get("format") == "xlsx":
         audit_record(
             actor=request.user,
