@@ -109,7 +109,7 @@ def pages() -> None:
         client_for("secretariat"),
         "statistics page, 9 months",
         "/programme/statistics/?kind=9months&year=2024",
-        3000,
+        150,
     )
 
 
