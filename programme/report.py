@@ -119,7 +119,10 @@ def _table(series: dict, labels: dict, order=None, people: bool = True) -> list[
                 "label": labels.get(key, key),
                 "current": suppress(value["current"]) if people else value["current"],
                 "previous": suppress(value["previous"]) if people else value["previous"],
-                "pct": value["pct"] if not people or (value["current"] or 0) >= 5 else None,
+                # A percentage would give away a suppressed count on either side.
+            "pct": value["pct"] if not people or (
+                suppress(value["current"]) == value["current"]
+                and suppress(value["previous"]) == value["previous"]) else None,
                 "raw_current": value["current"],
                 "raw_previous": value["previous"],
             }
