@@ -7,6 +7,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from cases.audit_labels import register_audit_labels
+
+        register_audit_labels()  # names of cases objects in the audit log
+
         from cases.selectors import coordinator_panel, worker_panel
         from portal.dashboard import Panel, register_panel
         from portal.navigation import NavItem, register_nav_item

@@ -98,7 +98,8 @@ def seed(*, stdout) -> None:
     start = datetime(2023, 1, 1, 9, 0, tzinfo=KYIV)
     span = (datetime(2024, 11, 15, 18, 0, tzinfo=KYIV) - start).total_seconds()
     slugs = [slug for slug, w in WEIGHTS.items() for _ in range(w)]
-    repeat_pool: list[int] = []
+    # A repeat victim comes back to the same district's centre, which can see her first case.
+    repeat_pool: dict[str, list[int]] = {}
     created = 0
     recent_start = timezone.now() - timedelta(days=400)
     recent_span = (timezone.now() - timedelta(hours=6) - recent_start).total_seconds()
@@ -113,10 +114,13 @@ def seed(*, stdout) -> None:
         victim_age = rng.choice([9, 14, 16]) if rng.random() < 0.08 else rng.randint(19, 78)
         victim_sex = "F" if rng.random() < 0.82 else "M"
         victim = _person(fake, rng, victim_sex, victim_age, today)
-        if repeat_pool and rng.random() < 0.12:
+        if repeat_pool.get(slug) and rng.random() < 0.12:
             # A repeat victim: the same person as in an earlier case.
             victim = services.PersonData(
-                last_name="", first_name="", sex="F", existing_person_id=rng.choice(repeat_pool)
+                last_name="",
+                first_name="",
+                sex="F",
+                existing_person_id=rng.choice(repeat_pool[slug]),
             )
         offender = _person(
             fake, rng, "M" if victim_sex == "F" else rng.choice("FM"), rng.randint(20, 65), today
@@ -180,7 +184,7 @@ def seed(*, stdout) -> None:
         )
         case = services.case_register(actor=actor, data=data)
         created += 1
-        repeat_pool.append(case.participants.get(role="victim").person_id)
+        repeat_pool.setdefault(slug, []).append(case.participants.get(role="victim").person_id)
         age_days = (timezone.now() - reported_at).days
         if age_days > 60:
             status = rng.choice(

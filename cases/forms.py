@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django import forms
 from django import forms as dj  # IncidentForm has a field called "forms"
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +18,7 @@ from cases.models import (
     ViolenceSubtype,
 )
 from cases.services import normalise_phone
+from portal import domains
 from portal.models import District
 
 DATE_PLACEHOLDER = "дд.мм.рррр"
@@ -69,7 +69,9 @@ class CaseIntakeForm(StyledForm):
     intake_scenario = forms.TypedChoiceField(
         label=_("Intake scenario"), choices=IntakeScenario.choices, coerce=int, initial=1
     )
-    reported_at = datetime_field(_("Reported at"), initial=timezone.now)
+    reported_at = datetime_field(
+        _("Reported at"), initial=timezone.now, validators=[domains.validate_past_moment]
+    )
     reporter_contact = forms.CharField(
         label=_("Reporter's contact"), required=False, max_length=200
     )
@@ -84,21 +86,17 @@ class CaseIntakeForm(StyledForm):
         label=_("Service for children notified"), required=False
     )
 
-    def clean_reported_at(self):
-        value = self.cleaned_data["reported_at"]
-        if value > timezone.now():
-            raise ValidationError(_("The report cannot come from the future."))
-        return value
-
 
 class PersonForm(StyledForm):
     last_name = forms.CharField(label=_("Surname"), max_length=100)
     first_name = forms.CharField(label=_("First name"), max_length=100)
     patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    birth_date = date_field(_("Date of birth"), required=False)
+    birth_date = date_field(
+        _("Date of birth"), required=False, validators=[domains.validate_birth_date]
+    )
     approximate_age = forms.IntegerField(
-        label=_("Approximate age"), required=False, min_value=0, max_value=120
+        label=_("Approximate age"), required=False, min_value=0, max_value=domains.MAX_AGE
     )
     disability = forms.BooleanField(label=_("Disability"), required=False)
     displaced = forms.BooleanField(label=_("Internally displaced person (ВПО)"), required=False)
@@ -110,16 +108,13 @@ class PersonForm(StyledForm):
         widget=forms.TextInput(attrs={"placeholder": "+380XXXXXXXXX", "inputmode": "tel"}),
     )
     address = forms.CharField(label=_("Address"), required=False, max_length=255)
-    existing_person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Resolved through the user's scope in the service (cases.selectors.person_for_linking).
+    existing_person = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1
+    )
 
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data.get("phone", ""))
-
-    def clean_birth_date(self):
-        value = self.cleaned_data.get("birth_date")
-        if value and value > timezone.localdate():
-            raise ValidationError(_("The date of birth cannot be in the future."))
-        return value
 
 
 class OffenderForm(PersonForm):
@@ -133,7 +128,7 @@ class OffenderForm(PersonForm):
 
 
 class IncidentForm(StyledForm):
-    occurred_at = datetime_field(_("Date and time"))
+    occurred_at = datetime_field(_("Date and time"), validators=[domains.validate_past_moment])
     place = forms.CharField(label=_("Place"), required=False, max_length=255)
     forms = dj.MultipleChoiceField(
         label=_("Forms of violence"),
@@ -155,19 +150,17 @@ class IncidentForm(StyledForm):
         label=_("Description"), required=False, widget=dj.Textarea(attrs={"rows": 3})
     )
 
-    def clean_occurred_at(self):
-        value = self.cleaned_data["occurred_at"]
-        if value > timezone.now():
-            raise ValidationError(_("The incident cannot be in the future."))
-        return value
-
 
 class NeedsForm(StyledForm):
     needs = forms.MultipleChoiceField(
         label=_("Needs"), choices=Need.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
     accompanying_children = forms.IntegerField(
-        label=_("Accompanying children"), min_value=0, max_value=20, initial=0, required=False
+        label=_("Accompanying children"),
+        min_value=0,
+        max_value=domains.MAX_ACCOMPANYING_CHILDREN,
+        initial=0,
+        required=False,
     )
     special_needs = forms.CharField(label=_("Special needs"), required=False, max_length=500)
 
@@ -215,7 +208,7 @@ class NoteForm(StyledForm):
 
 class TaskForm(StyledForm):
     title = forms.CharField(label=_("Task"), max_length=255)
-    due_date = date_field(_("Due date"))
+    due_date = date_field(_("Due date"), validators=[domains.validate_planning_date])
 
 
 class AttachmentForm(StyledForm):
@@ -239,8 +232,8 @@ class CaseFilterForm(StyledForm):
     form = forms.ChoiceField(
         label=_("Form of violence"), required=False, choices=[("", _("any")), *ViolenceForm.choices]
     )
-    date_from = date_field(_("From"), required=False)
-    date_to = date_field(_("To"), required=False)
+    date_from = date_field(_("From"), required=False, validators=[domains.validate_end_date])
+    date_to = date_field(_("To"), required=False, validators=[domains.validate_end_date])
     has_children = forms.ChoiceField(
         label=_("Children"),
         required=False,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from portal import domains
 from portal.models import District, Organisation
 
 
@@ -203,6 +204,13 @@ class Case(models.Model):
                 condition=~models.Q(status="closed") | ~models.Q(close_reason=""),
                 name="case_closed_needs_reason",
             ),
+            # portal.domains: the form also refuses a moment after now + 10 minutes.
+            models.CheckConstraint(
+                condition=models.Q(
+                    reported_at__gte=domains.EARLIEST_MOMENT, reported_at__lt=domains.LATEST_MOMENT
+                ),
+                name="case_reported_at_sane",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -215,9 +223,29 @@ class Case(models.Model):
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):
-    """Direct FK grants (guardian): a colleague covering a vacation gets `view_case` here."""
+    """Direct FK grants (guardian): a colleague covering a vacation gets `view_case` here.
+
+    Every grant has an end: a coordinator's grant lapses after PORTAL_GRANT_DAYS, an
+    administrator's break-the-glass access after PORTAL_BREAK_GLASS_MINUTES. Visibility checks
+    `expires_at` in the same query, so a lapsed grant stops working at once."""
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    break_glass = models.BooleanField(_("break-the-glass access"), default=False)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("access to a case")
+        verbose_name_plural = _("access to cases")
 
 
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
@@ -251,6 +279,20 @@ class Person(models.Model):
             GinIndex(fields=["last_name"], name="person_surname_trgm", opclasses=["gin_trgm_ops"]),
             models.Index(fields=["birth_date"]),
             models.Index(fields=["phone"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(birth_date__isnull=True)
+                | models.Q(
+                    birth_date__gte=domains.EARLIEST_BIRTH_DATE, birth_date__lt=domains.LATEST_DATE
+                ),
+                name="person_birth_date_sane",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approximate_age__isnull=True)
+                | models.Q(approximate_age__lte=domains.MAX_AGE),
+                name="person_approximate_age_sane",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -338,7 +380,15 @@ class Incident(models.Model):
         verbose_name_plural = _("incidents")
         indexes = [models.Index(fields=["case", "-occurred_at"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(forms__len__gt=0), name="incident_has_a_form")
+            models.CheckConstraint(
+                condition=models.Q(forms__len__gt=0), name="incident_has_a_form"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    occurred_at__gte=domains.EARLIEST_MOMENT, occurred_at__lt=domains.LATEST_MOMENT
+                ),
+                name="incident_occurred_at_sane",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -391,6 +441,12 @@ class NeedsAssessment(models.Model):
         verbose_name = _("needs assessment")
         verbose_name_plural = _("needs assessments")
         indexes = [models.Index(fields=["case", "-assessed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accompanying_children__lte=domains.MAX_ACCOMPANYING_CHILDREN),
+                name="needs_children_sane",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} {', '.join(self.needs)}"
@@ -434,6 +490,15 @@ class Task(models.Model):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         indexes = [models.Index(fields=["assignee", "done_at", "due_date"])]
+        constraints = [
+            # The form keeps due dates within today + 5 years; the database within the century.
+            models.CheckConstraint(
+                condition=models.Q(
+                    due_date__gte=domains.EARLIEST_DATE, due_date__lt=domains.LATEST_DATE
+                ),
+                name="task_due_date_sane",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -443,7 +508,9 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     # Random names: the original name is kept in the row, never in the path.
     import uuid
 
-    return f"attachments/{instance.case_id}/{uuid.uuid4().hex}"
+    # The service passes "upload.<detected extension>"; only that extension is kept.
+    extension = filename[filename.rfind(".") :] if "." in filename else ""
+    return f"attachments/{instance.case_id}/{uuid.uuid4().hex}{extension}"
 
 
 class Attachment(models.Model):

@@ -24,6 +24,14 @@ from cases.models import (
 from portal.roles import Capability, acting_membership, can, get_object_for_user
 
 
+def live_grants(user, codename: str) -> QuerySet[CaseUserObjectPermission]:
+    """The user's grants of `codename` that have not lapsed (no expiry: granted before expiry
+    existed, kept until a coordinator revokes it)."""
+    return CaseUserObjectPermission.objects.filter(user=user, permission__codename=codename).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    )
+
+
 def visible_cases_q(user, prefix: str = "") -> Q | None:
     """The visibility rule as a Q over `prefix` (e.g. "case__" from orders or referrals), so that
     other apps filter through a join instead of `case_id IN (subquery)`, which PostgreSQL cannot
@@ -41,12 +49,13 @@ def visible_cases_q(user, prefix: str = "") -> Q | None:
         return Q(pk__in=[])
     if can(user, Capability.CASE_VIEW_ALL):
         return None
-    if not can(user, Capability.CASE_VIEW):
-        return Q(pk__in=[])
     case_ref = f"{prefix}pk" if prefix else "pk"
-    granted = CaseUserObjectPermission.objects.filter(
-        content_object=OuterRef(case_ref), user=user, permission__codename="view_case"
-    )
+    granted = live_grants(user, "view_case").filter(content_object=OuterRef(case_ref))
+    if not can(user, Capability.CASE_VIEW):
+        if can(user, Capability.BREAK_GLASS):
+            # An administrator sees exactly the cases opened by break-the-glass, while it lasts.
+            return Exists(granted.filter(break_glass=True))
+        return Q(pk__in=[])
     p = prefix
     own_organisation = Q(**{f"{p}owner_id": membership.organisation_id}) & (
         Q(**{f"{p}confidential": False}) | Q(**{f"{p}responsible": user})
@@ -71,9 +80,7 @@ def cases_editable_by(user) -> QuerySet[Case]:
     membership = acting_membership(user)
     if membership is None or not can(user, Capability.CASE_EDIT):
         return Case.objects.none()
-    granted = CaseUserObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), user=user, permission__codename="edit_case"
-    )
+    granted = live_grants(user, "edit_case").filter(content_object=OuterRef("pk"))
     own_organisation = Q(owner_id=membership.organisation_id) & (
         Q(confidential=False) | Q(responsible=user)
     )
@@ -231,18 +238,49 @@ def case_timeline(*, case: Case, limit: int = 200) -> list[CaseEvent]:
     return list(case.events.select_related("actor").order_by("-at", "-id")[:limit])
 
 
+def people_visible_to(user) -> QuerySet[Person]:
+    """People who take part in at least one case the user may open."""
+    condition = visible_cases_q(user, prefix="participations__case__")
+    if condition is None:
+        return Person.objects.all()
+    return Person.objects.filter(condition).distinct()
+
+
+def person_for_linking(*, user, pk) -> Person | None:
+    """A person the user may link into a new case (chosen from the lookup), or None.
+
+    Only people in cases the user may see, and only for roles allowed to use the lookup: an id
+    that does not exist and one the user may not see give the same None.
+    """
+    if not can(user, Capability.PERSON_LOOKUP):
+        return None
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return people_visible_to(user).filter(pk=pk).first()
+
+
 def people_matching(*, user, last_name: str, first_name: str = "", birth_date=None) -> list[dict]:
     """Possible existing people before a new one is created (repeat victims and offenders).
 
-    A worker may learn only that a similar person exists in cases they can see: matches in
-    other organisations' cases are counted, never named, so the lookup leaks no identity.
+    The access policy of the lookup (portal/roles.py, PERSON_LOOKUP): only social workers use it.
+    They see by name the people in cases they may open; of people known only to other
+    organisations they learn one sentence — "a similar person is known elsewhere" — with no
+    name, no number of cases and no birth date, so the lookup cannot be used to count or
+    identify anyone's cases. Every other role (police included) gets nothing.
     """
-    last_name = (last_name or "").strip().lower()
+    if not can(user, Capability.PERSON_LOOKUP):
+        return []
+    last_name = (last_name or "").strip().lower()[:100]
+    first_name = (first_name or "").strip().lower()[:100]
     if len(last_name) < 3:
         return []
     people = Person.objects.filter(last_name__trigram_similar=last_name)
-    if first_name.strip():
-        people = people.filter(first_name__trigram_similar=first_name.strip().lower())
+    if first_name:
+        people = people.filter(first_name__trigram_similar=first_name)
     if birth_date:
         people = people.filter(Q(birth_date=birth_date) | Q(birth_date__isnull=True))
     visible = cases_visible_to(user).values("pk")
@@ -250,23 +288,16 @@ def people_matching(*, user, last_name: str, first_name: str = "", birth_date=No
         visible_cases=Count(
             "participations__case", filter=Q(participations__case__in=visible), distinct=True
         ),
-        all_cases=Count("participations__case", distinct=True),
-    ).order_by("-visible_cases", "last_name")[:10]
-    result = []
+    ).order_by("-visible_cases", "last_name", "pk")[:10]
+    result: list[dict] = []
+    known_elsewhere = False
     for person in people:
         if person.visible_cases:
-            result.append(
-                {
-                    "person": person,
-                    "visible": True,
-                    "cases": person.visible_cases,
-                    "hidden_cases": person.all_cases - person.visible_cases,
-                }
-            )
+            result.append({"person": person, "visible": True, "cases": person.visible_cases})
         else:
-            result.append(
-                {"person": None, "visible": False, "cases": 0, "hidden_cases": person.all_cases}
-            )
+            known_elsewhere = True
+    if known_elsewhere:
+        result.append({"person": None, "visible": False, "cases": 0})
     return result
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,9 +36,10 @@ from cases.models import (
     Task,
 )
 from cases.selectors import cases_editable_by
+from cases.uploads import detect_upload
 from portal.audit import audit_record
 from portal.models import AuditAction
-from portal.roles import Capability, acting_membership, can, grant_object_perm
+from portal.roles import Capability, acting_membership, can
 
 NUMBER_PREFIX = "КИЇВ"
 
@@ -52,11 +54,6 @@ STATUS_FLOW: dict[str, set[str]] = {
 }
 
 PHONE_RE = re.compile(r"^(?:\+?380|0)\d{9}$")
-ALLOWED_UPLOADS = {
-    b"%PDF-": ("application/pdf", ".pdf"),
-    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
-}
 
 
 def normalise_phone(raw: str) -> str:
@@ -175,9 +172,18 @@ class IntakeData:
     owner_id: int | None = None
 
 
-def _person(data: PersonData) -> Person:
+def _person(data: PersonData, *, actor, field: str = "existing_person") -> Person:
     if data.existing_person_id:
-        return Person.objects.get(pk=data.existing_person_id)
+        # A client-chosen person is resolved through the actor's scope: only people in cases the
+        # actor may see can be linked; "no such id" and "not yours" give the same form error.
+        from cases.selectors import person_for_linking
+
+        person = person_for_linking(user=actor, pk=data.existing_person_id)
+        if person is None:
+            raise ValidationError(
+                {field: [_("This person cannot be chosen. Enter the person's details instead.")]}
+            )
+        return person
     return Person.objects.create(
         last_name=data.last_name.strip(),
         first_name=data.first_name.strip(),
@@ -284,10 +290,12 @@ def case_register(*, actor, data: IntakeData) -> Case:
     offender_person = None
     if data.victim is not None:
         Participant.objects.create(
-            case=case, person=_person(data.victim), role=ParticipantRole.VICTIM
+            case=case,
+            person=_person(data.victim, actor=actor, field="victim_existing_person"),
+            role=ParticipantRole.VICTIM,
         )
     if data.offender is not None:
-        offender_person = _person(data.offender)
+        offender_person = _person(data.offender, actor=actor, field="offender_existing_person")
         Participant.objects.create(
             case=case,
             person=offender_person,
@@ -296,7 +304,9 @@ def case_register(*, actor, data: IntakeData) -> Case:
         )
     for child in data.children:
         Participant.objects.create(
-            case=case, person=_person(child), role=ParticipantRole.CHILD_WITNESS
+            case=case,
+            person=_person(child, actor=actor, field="children"),
+            role=ParticipantRole.CHILD_WITNESS,
         )
     if data.incident is not None:
         _incident_create(case=case, actor=actor, values=data.incident)
@@ -532,7 +542,10 @@ def incident_add(*, actor, case_id: int, values: Mapping[str, Any]) -> Incident:
 def participant_add(*, actor, case_id: int, person: PersonData, role: str) -> Participant:
     case = _editable(actor, case_id)
     participant = Participant.objects.create(
-        case=case, person=_person(person), role=role, relation_to_victim=person.relation_to_victim
+        case=case,
+        person=_person(person, actor=actor),
+        role=role,
+        relation_to_victim=person.relation_to_victim,
     )
     _refresh_denormalised(case)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=participant)
@@ -653,15 +666,20 @@ def task_complete(*, actor, task_id: int) -> Task:
 
 
 def sniff_upload(upload: UploadedFile) -> tuple[str, str]:
-    """(content type, extension) from the file's first bytes; never trust the browser's claim."""
-    head = upload.read(16)
+    """(content type, extension) from the whole file and its name; never the browser's claim."""
     upload.seek(0)
-    for magic, kind in ALLOWED_UPLOADS.items():
-        if head.startswith(magic):
-            return kind
-    raise ValidationError(
-        {"file": [_("Only PDF, JPEG or PNG files can be attached.")]}, code="file_type"
-    )
+    data = b"".join(upload.chunks())
+    upload.seek(0)
+    return detect_upload(name=upload.name or "", data=data)
+
+
+def _size_limit_error(limit: int) -> ValidationError:
+    megabyte = 1024 * 1024
+    if limit % megabyte == 0:
+        message = _("The file is larger than %(mb)s MB.") % {"mb": limit // megabyte}
+    else:  # "larger than 0 MB" said nothing; 512 KB, 1.5 MB
+        message = _("The file is larger than %(size)s.") % {"size": filesizeformat(limit)}
+    return ValidationError({"file": ValidationError(message, code="file_size")})
 
 
 @transaction.atomic
@@ -671,11 +689,8 @@ def attachment_add(
     case = _editable(actor, case_id)
     limit = settings.PORTAL_ATTACHMENT_MAX_BYTES
     if upload.size > limit:
-        raise ValidationError(
-            {"file": [_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}]},
-            code="file_size",
-        )
-    content_type, _extension = sniff_upload(upload)
+        raise _size_limit_error(limit)
+    content_type, extension = sniff_upload(upload)
     attachment = Attachment(
         case=case,
         original_name=upload.name[:255],
@@ -684,7 +699,8 @@ def attachment_add(
         description=description,
         uploaded_by=actor,
     )
-    attachment.file.save(upload.name, upload, save=False)
+    # The stored name carries the detected extension, never the one the person typed.
+    attachment.file.save(f"upload{extension}", upload, save=False)
     attachment.save()
     audit_record(
         actor=actor, action=AuditAction.CREATE, obj=attachment, detail=attachment.original_name
@@ -697,24 +713,3 @@ def attachment_add(
         obj=attachment,
     )
     return attachment
-
-
-@transaction.atomic
-def case_grant_access(*, actor, case_id: int, user, perm: str = "view_case") -> None:
-    """A coordinator gives a colleague access to one case (e.g. covering a vacation)."""
-    if not can(actor, Capability.CASE_GRANT_ACCESS):
-        raise PermissionDenied
-    if perm not in {"view_case", "edit_case"}:
-        raise ValidationError(_("Unknown permission."))
-    case = Case.objects.get(pk=case_id)
-    grant_object_perm(perm=f"cases.{perm}", user=user, obj=case)
-    if perm == "edit_case":
-        grant_object_perm(perm="cases.view_case", user=user, obj=case)
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, detail=f"grant {perm} to {user}")
-    timeline_record(
-        case=case,
-        actor=actor,
-        kind="case.access",
-        summary=_("Access granted to %(user)s") % {"user": user},
-        obj=case,
-    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import attachments, detail, edit, export, intake, listing
+from cases.views import access, attachments, detail, edit, export, intake, listing
 
 app_name = "cases"
 
@@ -26,5 +26,7 @@ urlpatterns = [
         attachments.attachment_download,
         name="attachment_download",
     ),
-    path("<int:pk>/access/", edit.grant_access, name="grant_access"),
+    path("<int:pk>/access/", access.grant_access, name="grant_access"),
+    path("<int:pk>/access/<int:user_pk>/revoke/", access.revoke_access, name="revoke_access"),
+    path("break-glass/", access.break_glass, name="break_glass"),
 ]

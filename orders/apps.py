@@ -7,6 +7,10 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
+        from orders.audit_labels import register_audit_labels
+
+        register_audit_labels()  # names of orders objects in the audit log
+
         from cases.sections import CaseSection, register_case_section
         from orders.selectors import case_section_context, statistics_panel
         from portal.dashboard import Panel, register_panel

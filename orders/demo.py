@@ -13,7 +13,7 @@ from orders import services
 from orders.models import RestrainingOrder
 from portal.demo import DEMO_PASSWORD
 from portal.models import Membership, Organisation, User
-from portal.roles import Role
+from portal.roles import Role, grant_object_perm
 
 
 def _police(slug: str) -> User:
@@ -68,6 +68,9 @@ def seed(*, stdout) -> None:
             issued_at = now - timedelta(days=9, hours=12)
             days = 10
         measures = rng.sample(["leave_residence", "no_entry", "no_contact"], rng.randint(1, 3))
+        # The case's social service gave the district's police unit access to the case (as a
+        # coordinator's grant would): police link an order only to a case they may see.
+        grant_object_perm(perm="cases.view_case", user=police, obj=case)
         try:
             order = services.order_issue_urgent(
                 actor=police,

@@ -8,13 +8,19 @@ from cases.forms import StyledForm, date_field, datetime_field
 from cases.models import Relationship, Sex
 from orders.models import Applicant, Consequence, Initiator, OrderKind
 from orders.rules import RESTRICTIVE_MEASURES, STATUS_LABELS, URGENT_MEASURES
+from portal import domains
 from portal.models import District
+
+# The people's names go into cases.Person (100 characters each).
+NAME_LENGTH = 100
 
 
 class UrgentOrderForm(StyledForm):
     number = forms.CharField(label=_("Order number"), max_length=60)
-    issued_at = datetime_field(_("Issued at"), initial=timezone.now)
-    ends_at = datetime_field(_("Valid until"))
+    issued_at = datetime_field(
+        _("Issued at"), initial=timezone.now, validators=[domains.validate_past_moment]
+    )
+    ends_at = datetime_field(_("Valid until"), validators=[domains.validate_end_date])
     measures = forms.MultipleChoiceField(
         label=_("Measures"),
         choices=list(URGENT_MEASURES.items()),
@@ -30,14 +36,26 @@ class UrgentOrderForm(StyledForm):
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.all(), required=False
     )
-    victim_last_name = forms.CharField(label=_("Victim's surname"), required=False)
-    victim_first_name = forms.CharField(label=_("Victim's first name"), required=False)
+    victim_last_name = forms.CharField(
+        label=_("Victim's surname"), required=False, max_length=NAME_LENGTH
+    )
+    victim_first_name = forms.CharField(
+        label=_("Victim's first name"), required=False, max_length=NAME_LENGTH
+    )
     victim_sex = forms.ChoiceField(label=_("Victim's sex"), choices=Sex.choices, initial="F")
-    victim_birth_date = date_field(_("Victim's date of birth"), required=False)
-    offender_last_name = forms.CharField(label=_("Offender's surname"), required=False)
-    offender_first_name = forms.CharField(label=_("Offender's first name"), required=False)
+    victim_birth_date = date_field(
+        _("Victim's date of birth"), required=False, validators=[domains.validate_birth_date]
+    )
+    offender_last_name = forms.CharField(
+        label=_("Offender's surname"), required=False, max_length=NAME_LENGTH
+    )
+    offender_first_name = forms.CharField(
+        label=_("Offender's first name"), required=False, max_length=NAME_LENGTH
+    )
     offender_sex = forms.ChoiceField(label=_("Offender's sex"), choices=Sex.choices, initial="M")
-    offender_birth_date = date_field(_("Offender's date of birth"), required=False)
+    offender_birth_date = date_field(
+        _("Offender's date of birth"), required=False, validators=[domains.validate_birth_date]
+    )
     relation = forms.ChoiceField(
         label=_("Relationship to the victim"),
         choices=[("", "—"), *Relationship.choices],
@@ -63,10 +81,10 @@ class UrgentOrderForm(StyledForm):
 class RestrictiveOrderForm(StyledForm):
     number = forms.CharField(label=_("Court case number"), max_length=60)
     court = forms.CharField(label=_("Court"), max_length=200)
-    decision_date = date_field(_("Decision date"))
+    decision_date = date_field(_("Decision date"), validators=[domains.validate_past_date])
     applicant = forms.ChoiceField(label=_("Applicant"), choices=Applicant.choices)
-    start = date_field(_("Start"))
-    end = date_field(_("End"))
+    start = date_field(_("Start"), validators=[domains.validate_past_date])
+    end = date_field(_("End"), validators=[domains.validate_end_date])
     measures = forms.MultipleChoiceField(
         label=_("Measures"),
         choices=list(RESTRICTIVE_MEASURES.items()),
@@ -76,14 +94,16 @@ class RestrictiveOrderForm(StyledForm):
 
 
 class ExtensionForm(StyledForm):
-    start = date_field(_("Extension starts"))
-    end = date_field(_("Extension ends"))
-    decision_number = forms.CharField(label=_("Decision number"), required=False)
-    decision_date = date_field(_("Decision date"), required=False)
+    start = date_field(_("Extension starts"), validators=[domains.validate_end_date])
+    end = date_field(_("Extension ends"), validators=[domains.validate_end_date])
+    decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=60)
+    decision_date = date_field(
+        _("Decision date"), required=False, validators=[domains.validate_past_date]
+    )
 
 
 class BreachForm(StyledForm):
-    occurred_at = datetime_field(_("When"))
+    occurred_at = datetime_field(_("When"), validators=[domains.validate_past_moment])
     description = forms.CharField(
         label=_("What happened"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -102,8 +122,8 @@ class OrderFilterForm(StyledForm):
         label=_("Kind"), required=False, choices=[("", _("any")), *OrderKind.choices]
     )
     district = forms.ChoiceField(label=_("District"), required=False)
-    date_from = date_field(_("Issued from"), required=False)
-    date_to = date_field(_("Issued to"), required=False)
+    date_from = date_field(_("Issued from"), required=False, validators=[domains.validate_end_date])
+    date_to = date_field(_("Issued to"), required=False, validators=[domains.validate_end_date])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

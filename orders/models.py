@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Person
+from portal import domains
 from portal.models import Organisation
+
+# portal.domains: the forms also refuse a start in the future; the database keeps the century.
+SANE_PERIOD = Q(starts_at__gte=domains.EARLIEST_MOMENT, ends_at__lt=domains.LATEST_MOMENT)
+SANE_DECISION_DATE = Q(decision_date__isnull=True) | Q(
+    decision_date__gte=domains.EARLIEST_DATE, decision_date__lt=domains.LATEST_DATE
+)
 
 
 class TsTzRange(Func):
@@ -97,6 +104,8 @@ class RestrainingOrder(models.Model):
                 condition=Q(ends_at__gt=models.F("starts_at")), name="order_ends_after_start"
             ),
             models.CheckConstraint(condition=Q(measures__len__gt=0), name="order_has_measure"),
+            models.CheckConstraint(condition=SANE_PERIOD, name="order_period_sane"),
+            models.CheckConstraint(condition=SANE_DECISION_DATE, name="order_decision_date_sane"),
             # Two orders of the same kind for the same offender and victim may not run at once.
             ExclusionConstraint(
                 name="order_no_overlap",
@@ -134,6 +143,12 @@ class OrderExtension(models.Model):
         ordering = ["starts_at"]
         verbose_name = _("extension")
         verbose_name_plural = _("extensions")
+        constraints = [
+            models.CheckConstraint(condition=SANE_PERIOD, name="extension_period_sane"),
+            models.CheckConstraint(
+                condition=SANE_DECISION_DATE, name="extension_decision_date_sane"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order} → {self.ends_at:%d.%m.%Y}"
@@ -161,6 +176,14 @@ class Breach(models.Model):
         verbose_name = _("breach")
         verbose_name_plural = _("breaches")
         indexes = [models.Index(fields=["occurred_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    occurred_at__gte=domains.EARLIEST_MOMENT, occurred_at__lt=domains.LATEST_MOMENT
+                ),
+                name="breach_occurred_at_sane",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order}: {self.occurred_at:%d.%m.%Y}"

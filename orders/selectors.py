@@ -103,6 +103,35 @@ def order_for_user(*, user, pk) -> RestrainingOrder:
     )
 
 
+@dataclass(frozen=True)
+class OrderActions:
+    """What the user may do on an order page; the services enforce the same rules."""
+
+    breach: bool
+    extend: bool
+    cancel: bool
+
+
+def order_actions(*, user, order: RestrainingOrder) -> OrderActions:
+    may_change = can(user, Capability.ORDER_ISSUE) or can(user, Capability.CASE_EDIT)
+    live = order.status in {OrderStatus.ACTIVE, OrderStatus.EXTENDED, OrderStatus.PENDING}
+    membership = acting_membership(user)
+    if order.kind == OrderKind.URGENT:
+        # Only the issuing police unit cancels its urgent order.
+        may_cancel = (
+            can(user, Capability.ORDER_ISSUE)
+            and membership is not None
+            and membership.organisation_id == order.issued_by_id
+        )
+    else:
+        may_cancel = may_change
+    return OrderActions(
+        breach=may_change and live,
+        extend=may_change and order.kind == OrderKind.RESTRICTIVE and order.cancelled_at is None,
+        cancel=may_cancel and order.cancelled_at is None,
+    )
+
+
 def orders_for_case(*, user, case) -> list[RestrainingOrder]:
     return list(
         with_status(orders_visible_to(user).filter(case=case))

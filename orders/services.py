@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import services as case_services
 from cases.models import Case, ParticipantRole, Person
@@ -30,6 +31,12 @@ from portal.notifications import notification_send
 from portal.roles import Capability, Role, acting_membership, can
 
 KYIV = ZoneInfo("Europe/Kyiv")
+
+CASE_NOT_AVAILABLE = gettext_lazy(
+    "No case with this number is available to your unit. Check the number, ask the social "
+    "service that owns the case to give your unit access, or leave the number empty and enter "
+    "the people to open a new case."
+)
 
 
 def _raise(violations: list[rules.RuleViolation]) -> None:
@@ -119,16 +126,18 @@ def _case_for_order(
     case_number: str = "",
 ) -> Case:
     if case_number:
-        # The police link an order to a case by its exact number, which the social services
-        # give them; the case itself stays invisible to them (only the order is theirs).
-        case = Case.objects.filter(number=case_number.strip()).first()
+        # A number typed by the police is resolved through their own scope (cases they opened or
+        # were given access to by the owning social service). A number that does not exist and
+        # one of a case they may not see get the same answer, so the form is no existence oracle
+        # and an order can never pull another case's people onto a police page.
+        case = cases_visible_to(actor).filter(number=case_number.strip()[:40]).first()
         if case is None:
-            raise ValidationError({"case_number": [_("There is no case with this number.")]})
+            raise ValidationError({"case_number": [CASE_NOT_AVAILABLE]})
         return case
     if case_id:
         case = cases_visible_to(actor).filter(pk=case_id).first()
         if case is None:
-            raise ValidationError({"case": [_("No case with this number is available to you.")]})
+            raise ValidationError({"case": [CASE_NOT_AVAILABLE]})
         return case
     if new_case is None:
         raise ValidationError({"case": [_("Choose a case or enter the people to open one.")]})
@@ -370,7 +379,17 @@ def order_extend(
 
 @transaction.atomic
 def order_cancel(*, actor, order_id: int, reason: str) -> RestrainingOrder:
+    """Cancel an order. An urgent order is the police's own act (Law 2229-VIII art. 25): only
+    the unit that issued it cancels it. A restrictive order is cancelled by a court; the portal
+    records that decision for whoever keeps the order's record."""
     order = _editable_order(actor, order_id)
+    if order.kind == OrderKind.URGENT and not (
+        can(actor, Capability.ORDER_ISSUE)
+        and acting_membership(actor).organisation_id == order.issued_by_id
+    ):
+        raise PermissionDenied
+    if order.cancelled_at is not None:
+        raise ValidationError({"reason": [_("The order is already cancelled.")]})
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for cancelling.")]})
     order.cancelled_at = timezone.now()
@@ -393,10 +412,17 @@ def breach_record(
     *, actor, order_id: int, occurred_at: datetime, description: str, consequence: str
 ) -> Breach:
     order = _editable_order(actor, order_id)
+    if order.cancelled_at is not None:
+        raise ValidationError({"occurred_at": [_("A cancelled order takes no breach.")]})
     if occurred_at > timezone.now():
         raise ValidationError({"occurred_at": [_("A breach cannot be in the future.")]})
     if occurred_at < order.starts_at:
         raise ValidationError({"occurred_at": [_("The breach is before the order started.")]})
+    effective_end = max([order.ends_at, *order.extensions.values_list("ends_at", flat=True)])
+    if occurred_at > effective_end:
+        raise ValidationError(
+            {"occurred_at": [_("The order had already ended: it takes no breach after its end.")]}
+        )
     breach = Breach.objects.create(
         order=order,
         occurred_at=occurred_at,

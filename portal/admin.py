@@ -1,12 +1,13 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from portal.memberships import membership_record_change
 from portal.models import (
     AuditEvent,
     District,
     Membership,
-    Notification,
     Organisation,
     RolePolicy,
     User,
@@ -23,10 +24,71 @@ class DistrictAdmin(admin.ModelAdmin):
     list_filter = ["left_bank"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipForm(forms.ModelForm):
+    """Nobody grants a role to themselves: another administrator must do it."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "organisation", "role", "is_active"]
+
+    def __init__(self, *args, acting_user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.acting_user = acting_user
+
+    def clean(self):
+        cleaned = super().clean()
+        user = cleaned.get("user") or getattr(self.instance, "user", None)
+        if self.acting_user is not None and user is not None and user.pk == self.acting_user.pk:
+            raise forms.ValidationError(
+                _("You cannot change your own roles: another administrator must do it.")
+            )
+        return cleaned
+
+
+class _AuditedMemberships:
+    """Every role given, changed or taken in the admin is audited and told to the city
+    coordinators, so that no administrator can quietly give anyone (or themselves) a role."""
+
+    def _record(self, request, membership, *, change: str) -> None:
+        membership_record_change(actor=request.user, membership=membership, change=change)
+
+
+class MembershipInline(_AuditedMemberships, admin.TabularInline):
     model = Membership
+    form = MembershipForm
     extra = 0
     autocomplete_fields = ["organisation"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and obj.pk == request.user.pk:
+            # One's own memberships are shown, never edited.
+            formset.max_num = 0
+        formset.form = type(
+            "BoundMembershipForm",
+            (MembershipForm,),
+            {
+                "__init__": lambda f, *a, **k: MembershipForm.__init__(
+                    f, *a, acting_user=request.user, **k
+                )
+            },
+        )
+        return formset
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.pk == request.user.pk:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.pk == request.user.pk:
+            return False
+        return super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.pk == request.user.pk:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Organisation)
@@ -40,6 +102,30 @@ class OrganisationAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            membership_record_change(actor=request.user, membership=membership, change="removed")
+            membership.delete()
+        for membership in instances:
+            created = membership.pk is None
+            membership.save()
+            membership_record_change(
+                actor=request.user, membership=membership, change="added" if created else "changed"
+            )
+        formset.save_m2m()
+        return None
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            # No one raises their own rights.
+            fields += ["is_superuser", "is_staff", "groups", "user_permissions"]
+        return fields
+
     list_display = ["username", "last_name", "first_name", "email", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "memberships__role", "memberships__organisation__kind"]
     fieldsets = (
@@ -50,10 +136,39 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    form = MembershipForm
     list_display = ["user", "organisation", "role", "is_active", "created_at"]
     list_filter = ["role", "is_active", "organisation__kind"]
     search_fields = ["user__username", "user__last_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class Bound(form):
+            def __init__(self, *args, **kw) -> None:
+                super().__init__(*args, acting_user=request.user, **kw)
+
+        return Bound
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        membership_record_change(
+            actor=request.user, membership=obj, change="changed" if change else "added"
+        )
+
+    def delete_model(self, request, obj) -> None:
+        membership_record_change(actor=request.user, membership=obj, change="removed")
+        super().delete_model(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Bulk deletion would skip the audit; memberships are ended one by one (or deactivated).
+        return obj is not None and super().has_delete_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.user_id == request.user.pk:
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(RolePolicy)
@@ -78,9 +193,3 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "user", "title", "read_at"]
-    search_fields = ["title", "user__username"]

@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self) -> None:
-        from portal import signals  # noqa: F401
+        from portal import session_views, signals  # noqa: F401  (signal receivers)
         from portal.dashboard import Panel, register_panel
         from portal.navigation import NavItem, register_nav_item
         from portal.roles import Capability, Role

@@ -64,3 +64,18 @@ def audit_record(
         ip=context.ip if context else None,
         detail=detail[:500],
     )
+
+
+def audit_read(*, actor: User, object_type: str, ids: list[object], what: str = "list") -> None:
+    """One VIEW event for a page that showed several records with personal data (a list, a
+    search, an inbox): the ids shown, so that "who saw this person" can be answered later.
+    An empty page writes nothing."""
+    if not ids:
+        return
+    shown = ",".join(str(i) for i in ids)
+    audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        object_type=object_type,
+        detail=f"{what}: {shown}"[:500],
+    )

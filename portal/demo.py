@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.models import District, Membership, Organisation, OrganisationKind, User
 from portal.roles import Role
@@ -225,6 +227,14 @@ DEMO_USERS = [
         "city coordinator, City Centre for Gender Equality",
     ),
     DemoUser(
+        "coordinator-2fa",
+        "Ірина",
+        "Гончаренко",
+        Role.COORDINATOR,
+        "city-centre",
+        "city coordinator with two-factor sign-in (TOTP key printed above)",
+    ),
+    DemoUser(
         "secretariat",
         "Олена",
         "Кравченко",
@@ -249,6 +259,22 @@ DEMO_USERS = [
         "administrator (also Django admin)",
     ),
 ]
+
+
+# The demo's one account with two-factor sign-in. Its authenticator key is fixed and printed, so
+# that anyone can add it to an authenticator app (or compute the code) and see the second step.
+TWO_FACTOR_USERNAME = "coordinator-2fa"
+TWO_FACTOR_SECRET = "KYIVCOORDINATORTWOFACTORDEMOKEY2"  # noqa: S105 — base32, demo databases only
+
+
+def _two_factor_device(user: User) -> TOTPDevice:
+    """A confirmed authenticator with the fixed key: once enrolled, the code is always asked."""
+    device, _created = TOTPDevice.objects.update_or_create(
+        user=user,
+        name="Demo authenticator",
+        defaults={"key": base64.b32decode(TWO_FACTOR_SECRET).hex(), "confirmed": True},
+    )
+    return device
 
 
 def _organisation(code: str, kind: str, name: str, short_name: str, district_slugs, **extra):
@@ -294,6 +320,9 @@ def seed(*, stdout) -> None:
         Membership.objects.get_or_create(user=user, organisation=organisation, role=demo.role)
         user.groups.add(organisation.group)
     stdout.write(f"  organisations: {Organisation.objects.count()}, users: {len(DEMO_USERS)}")
+    device = _two_factor_device(User.objects.get(username=TWO_FACTOR_USERNAME))
+    stdout.write(f"  {TWO_FACTOR_USERNAME} two-factor key: {TWO_FACTOR_SECRET}")
+    stdout.write(f"  {TWO_FACTOR_USERNAME} authenticator URI: {device.config_url}")
 
 
 def credentials_table() -> list[tuple[str, str, str]]:

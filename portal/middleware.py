@@ -9,21 +9,14 @@ from portal.roles import acting_membership
 
 
 def client_ip(request) -> str | None:
-    # Behind the production reverse proxy the first X-Forwarded-For hop is the client.
+    # Behind the production reverse proxy the LAST X-Forwarded-For hop is the client: nginx
+    # appends the address it saw ($proxy_add_x_forwarded_for, docs/deployment.md); earlier hops
+    # are whatever the client sent, and would let anyone dodge or aim a lock-out.
     if settings.SECURE_PROXY_SSL_HEADER:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip() or None
+            return forwarded.split(",")[-1].strip() or None
     return request.META.get("REMOTE_ADDR") or None
-
-
-def _renew_session(request) -> None:
-    """Slide the idle expiry: touch the session when it was last renewed over a minute ago."""
-    import time
-
-    now = int(time.time())
-    if now - request.session.get("_renewed", 0) >= settings.PORTAL_SESSION_RENEW_SECONDS:
-        request.session["_renewed"] = now
 
 
 class RequestContextMiddleware:
@@ -47,7 +40,6 @@ class RequestContextMiddleware:
             request.membership = acting_membership(user)
         else:
             request.membership = None
-            _renew_session(request)
         token = set_request_context(RequestContext(ip=client_ip(request)))
         try:
             return self.get_response(request)
@@ -56,6 +48,10 @@ class RequestContextMiddleware:
 
 
 def two_factor_required(user) -> bool:
+    """The role's policy requires it, or the user has enrolled: once someone has confirmed an
+    authenticator, a stolen password alone must never be enough for their account."""
+    from django_otp import user_has_device
+
     from portal.models import RolePolicy
 
     membership = acting_membership(user)
@@ -64,12 +60,13 @@ def two_factor_required(user) -> bool:
         role = "administrator" if user.is_superuser else None
     else:
         role = membership.role
-    if role is None:
-        return False
-    policy = RolePolicy.objects.filter(role=role).first()
-    if policy is not None:
-        return policy.require_two_factor
-    return role in settings.PORTAL_TWO_FACTOR_ROLES
+    if role is not None:
+        policy = RolePolicy.objects.filter(role=role).first()
+        if policy is not None and policy.require_two_factor:
+            return True
+        if policy is None and role in settings.PORTAL_TWO_FACTOR_ROLES:
+            return True
+    return user_has_device(user, confirmed=True)
 
 
 class TwoFactorRequiredMiddleware:

@@ -55,3 +55,17 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
 
 def unread_count(user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def city_coordinators():
+    """Active coordinators of the city centre: they are told of escalations, break-the-glass
+    access and role changes."""
+    from portal.models import User
+    from portal.roles import Role
+
+    return User.objects.filter(
+        memberships__role=Role.COORDINATOR,
+        memberships__is_active=True,
+        memberships__organisation__kind="city_centre",
+        is_active=True,
+    ).distinct()

@@ -36,6 +36,8 @@ class Capability(StrEnum):
     # portal
     AUDIT_VIEW = "audit.view"
     ADMIN_SITE = "admin.site"
+    # Open one case for a short time with a stated reason, coordinators told (cases.access).
+    BREAK_GLASS = "case.break_glass"
     # cases
     CASE_VIEW = "case.view"  # cases of the own organisation and explicit grants
     CASE_VIEW_ALL = "case.view_all"  # every case in the city, read-only
@@ -43,6 +45,9 @@ class Capability(StrEnum):
     CASE_EDIT = "case.edit"
     CASE_EXPORT = "case.export"
     CASE_GRANT_ACCESS = "case.grant_access"
+    # The "possibly already known" lookup at intake (see cases.selectors.people_matching):
+    # social workers only; police, providers and the council's roles never get it.
+    PERSON_LOOKUP = "case.person_lookup"
     # orders
     ORDER_VIEW = "order.view"
     ORDER_ISSUE = "order.issue"
@@ -66,7 +71,15 @@ C = Capability
 # The one table of role → capabilities. Read it as the access policy of the portal.
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.SOCIAL_WORKER: frozenset(
-        {C.CASE_VIEW, C.CASE_REGISTER, C.CASE_EDIT, C.CASE_EXPORT, C.ORDER_VIEW, C.REFERRAL_SEND}
+        {
+            C.CASE_VIEW,
+            C.CASE_REGISTER,
+            C.CASE_EDIT,
+            C.CASE_EXPORT,
+            C.PERSON_LOOKUP,
+            C.ORDER_VIEW,
+            C.REFERRAL_SEND,
+        }
     ),
     # Providers never see a case: only the referrals sent to their organisation.
     Role.PROVIDER_STAFF: frozenset({C.REFERRAL_INBOX}),
@@ -99,7 +112,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.EXECUTOR: frozenset({C.PROGRAMME_VIEW, C.PROGRAMME_PROGRESS}),
-    Role.ADMINISTRATOR: frozenset({C.AUDIT_VIEW, C.ADMIN_SITE}),
+    # The administrator keeps the reference data and the accounts; no case, person or referral
+    # is in the Django admin. A case only through break-the-glass (cases.access).
+    Role.ADMINISTRATOR: frozenset({C.AUDIT_VIEW, C.ADMIN_SITE, C.BREAK_GLASS}),
 }
 
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "portal.session_views.SessionActivityMiddleware",
     "portal.middleware.RequestContextMiddleware",
     "portal.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -98,6 +100,10 @@ DATABASES["default"]["OPTIONS"].setdefault(
     "options", "-c pg_trgm.word_similarity_threshold=0.45 -c pg_trgm.similarity_threshold=0.3"
 )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The role the application connects as: no superuser, no owner, only SELECT and INSERT on the
+# audit log (portal/dbroles.py). Migration 0003 grants it its privileges when it exists.
+PORTAL_DB_APP_ROLE = env_str("PORTAL_DB_APP_ROLE", "portal_app")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -112,8 +118,9 @@ CACHES = {
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
-    # django-axes must come first so that a locked-out user is refused before any other check.
-    "axes.backends.AxesStandaloneBackend",
+    # django-axes (with the per-address limit on top) must come first, so that a locked-out
+    # user or address is refused before any password is checked.
+    "portal.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -135,26 +142,42 @@ LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "portal:login"
 
-# Lock-out after repeated failures (django-axes), counted per user name.
+# Lock-out after repeated failures (django-axes), counted per user name AND address: a stranger
+# typing the coordinator's user name five times locks only their own address out of that account,
+# never the coordinator in her office.
 AXES_FAILURE_LIMIT = env_int("PORTAL_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("PORTAL_LOCKOUT_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address axes counts is the one the audit log records (first X-Forwarded-For hop behind the
+# production proxy, REMOTE_ADDR otherwise), so a lock-out and its audit line name the same client.
+AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Guessing across many user names from one address: after this many failed sign-ins from one
+# address within the window, that address is refused (whatever the user name) until its older
+# failures leave the window. A district office behind one NAT address stays well below it.
+PORTAL_ADDRESS_FAILURE_LIMIT = env_int("PORTAL_ADDRESS_FAILURE_LIMIT", 20)
+PORTAL_ADDRESS_FAILURE_WINDOW = timedelta(
+    minutes=env_int("PORTAL_ADDRESS_FAILURE_WINDOW_MINUTES", 15)
+)
 
-# Session expiry after inactivity: the cookie is renewed on every request.
+# A signed-in session ends after this much inactivity. The expiry slides with activity:
+# portal.session_views.SessionActivityMiddleware renews it at most once per
+# PORTAL_SESSION_RENEW_SECONDS instead of writing the session row on every request, and never
+# for background polling or anonymous visitors (who get no session row at all).
 SESSION_COOKIE_AGE = env_int("PORTAL_SESSION_IDLE_MINUTES", 30) * 60
-# The expiry slides with activity; RequestContextMiddleware renews it at most once a minute
-# instead of writing the session row on every request.
 SESSION_SAVE_EVERY_REQUEST = False
 PORTAL_SESSION_RENEW_SECONDS = 60
+# The page warns this long before the expiry and offers "Stay signed in".
+PORTAL_SESSION_WARNING_SECONDS = 120
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Two-factor sign-in (TOTP) is required for these roles unless an administrator changes the
 # role policy in the admin. The production default covers every role that sees the whole city.
+# Whoever has confirmed an authenticator is always asked for its code, whatever the role policy.
 PORTAL_TWO_FACTOR_ROLES = env_list(
     "PORTAL_TWO_FACTOR_ROLES", ["coordinator", "secretariat", "administrator"]
 )
@@ -174,9 +197,8 @@ SECURE_HSTS_PRELOAD = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# HSTS preload is a decision for the city's domain. axes.W006: lock-out counts per user name,
-# not per IP address, because a whole district office often shares one NAT address.
-SILENCED_SYSTEM_CHECKS = ["security.W021", "axes.W006"]
+# HSTS preload is a decision for the city's domain.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "uk"
@@ -270,3 +292,9 @@ LOGGING = {
 
 # `seed_demo` refuses to run unless this is set: demo people must never reach a real database.
 PORTAL_DEMO_ALLOWED = env_bool("PORTAL_DEMO", False)
+
+# --- Access to single cases ---------------------------------------------------------------------
+# A grant that a coordinator gives a colleague on one case lapses after this many days.
+PORTAL_GRANT_DAYS = env_int("PORTAL_GRANT_DAYS", 30)
+# Break-the-glass access of an administrator to one case: how long it lasts (at most).
+PORTAL_BREAK_GLASS_MINUTES = env_int("PORTAL_BREAK_GLASS_MINUTES", 120)

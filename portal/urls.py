@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import views
+from portal import session_views, views
 
 app_name = "portal"
 
@@ -12,7 +12,9 @@ portal_patterns = [
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/two-factor/", views.two_factor, name="two_factor"),
     path("account/switch/", views.switch_membership, name="switch_membership"),
+    path("account/keep-alive/", session_views.keep_alive, name="keep_alive"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("audit/export.<str:fmt>", views.audit_export, name="audit_export"),
     path("notifications/", views.notifications, name="notifications"),
     path("healthz", views.healthz, name="healthz"),
 ]
@@ -28,3 +30,4 @@ urlpatterns = [
 ]
 
 handler403 = "portal.views.permission_denied"
+handler404 = "portal.errors.page_not_found"

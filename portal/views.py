@@ -9,21 +9,29 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.audit import audit_record
 from portal.dashboard import panels_for
-from portal.forms import AuditFilterForm, LoginForm, TokenForm
+from portal.forms import AuditLogFilterForm, LoginForm, TokenForm
 from portal.models import AuditAction
 from portal.notifications import notification_mark_read
 from portal.roles import Capability, can
-from portal.selectors import AuditFilters, audit_event_page, notifications_for
+from portal.selectors import (
+    AuditFilters,
+    audit_event_page,
+    audit_export_table,
+    audit_rows,
+    notifications_for,
+)
+from portal.services import two_factor_device_enrol, two_factor_verify
+from portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
 
 
 class LoginView(auth_views.LoginView):
@@ -46,35 +54,15 @@ def _safe_next(request: HttpRequest, fallback: str = "portal:dashboard") -> str:
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Verify a TOTP code; a user without a confirmed device enrols one first."""
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
-    enrolling = device is None
-    if enrolling:
-        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-        if device is None:
-            device = TOTPDevice.objects.create(
-                user=request.user, name=_("Authenticator app"), confirmed=False
-            )
+    device = two_factor_device_enrol(user=request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            if enrolling:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                audit_record(
-                    actor=request.user,
-                    action=AuditAction.UPDATE,
-                    obj=device,
-                    detail="two-factor device confirmed",
-                )
-            otp_login(request, device)
+        verified = two_factor_verify(user=request.user, token=form.cleaned_data["token"])
+        if verified is not None:
+            otp_login(request, verified)
             return redirect(_safe_next(request))
         form.add_error("token", _("The code is wrong or has expired. Try the current one."))
-        audit_record(
-            actor=request.user,
-            action=AuditAction.LOGIN_FAILED,
-            obj=request.user,
-            detail="wrong two-factor code",
-        )
+    enrolling = not device.confirmed
     qr_svg = ""
     if enrolling:
         import qrcode
@@ -124,22 +112,78 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/dashboard.html", {"panels": panels_for(request)})
 
 
+def _audit_filters(request: HttpRequest) -> tuple[AuditLogFilterForm, AuditFilters | None]:
+    """The filter form and, when it is valid, the filters; an invalid filter shows no events
+    rather than a silently different selection."""
+    form = AuditLogFilterForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    return form, AuditFilters(
+        username=data["user"],
+        organisation_id=data["organisation"].pk if data["organisation"] else None,
+        action=data["action"],
+        date_from=data["date_from"],
+        date_to=data["date_to"],
+        case_number=data["case"],
+        person_id=data["person"],
+    )
+
+
+def _render_audit_log(request: HttpRequest, form, filters: AuditFilters | None) -> HttpResponse:
+    page = audit_event_page(user=request.user, filters=filters, page=request.GET.get("page", 1))
+    query = request.GET.copy()
+    query.pop("page", None)
+    response = render(
+        request,
+        "portal/audit_log.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": audit_rows(page),
+            "filtered": filters is not None,
+            "query": query.urlencode(),
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Capability.AUDIT_VIEW):
         raise PermissionDenied
-    form = AuditFilterForm(request.GET or None)
-    filters = AuditFilters()
-    if form.is_valid():
-        filters = AuditFilters(**{k: v for k, v in form.cleaned_data.items() if v})
-    page = audit_event_page(user=request.user, filters=filters, page=request.GET.get("page", 1))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "portal/audit_log.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+    form, filters = _audit_filters(request)
+    return _render_audit_log(request, form, filters)
+
+
+@login_required
+def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    if not can(request.user, Capability.AUDIT_VIEW):
+        raise PermissionDenied
+    form, filters = _audit_filters(request)
+    if filters is None:
+        return _render_audit_log(request, form, filters)
+    header, rows = audit_export_table(user=request.user, filters=filters)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_type="portal.auditevent",
+        detail=f"{fmt}: {len(rows)} rows; {request.GET.urlencode()}"[:500],
     )
+    # User names, details and labels are typed by people: every cell goes through spreadsheets.
+    if fmt == "csv":
+        response = HttpResponse(csv_bytes(header, rows), content_type=CSV_CONTENT_TYPE)
+    else:
+        response = HttpResponse(
+            xlsx_bytes([(_("Audit log"), header, rows)]), content_type=XLSX_CONTENT_TYPE
+        )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

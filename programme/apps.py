@@ -7,6 +7,10 @@ class ProgrammeConfig(AppConfig):
     verbose_name = _("Programme")
 
     def ready(self) -> None:
+        from programme.audit_labels import register_audit_labels
+
+        register_audit_labels()  # names of programme objects in the audit log
+
         from portal.dashboard import Panel, register_panel
         from portal.navigation import NavItem, register_nav_item
         from portal.roles import Capability, Role

@@ -9,7 +9,22 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import domains
 from portal.models import Organisation
+
+
+def _sane_year(field: str = "year") -> Q:
+    return Q(**{f"{field}__gte": domains.EARLIEST_YEAR, f"{field}__lte": domains.LATEST_YEAR})
+
+
+def _sane_amount(field: str, maximum) -> Q:
+    # In PostgreSQL NaN sorts above every number, so "< maximum" refuses NaN as well.
+    return Q(**{f"{field}__gte": 0, f"{field}__lt": maximum})
+
+
+def _sane_date(field: str, *, nullable: bool = False) -> Q:
+    bounded = Q(**{f"{field}__gte": domains.EARLIEST_DATE, f"{field}__lt": domains.LATEST_DATE})
+    return Q(**{f"{field}__isnull": True}) | bounded if nullable else bounded
 
 
 class Programme(models.Model):
@@ -31,6 +46,14 @@ class Programme(models.Model):
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=_sane_year("year_from")
+                & _sane_year("year_to")
+                & Q(year_from__lte=models.F("year_to")),
+                name="programme_years_sane",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -60,11 +83,18 @@ class Measure(models.Model):
     executors = models.ManyToManyField(
         Organisation, related_name="programme_measures", verbose_name=_("executors")
     )
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(
+        _("deadline"), null=True, blank=True, validators=[domains.validate_planning_date]
+    )
 
     class Meta:
         ordering = ["task__code", "code"]
-        constraints = [models.UniqueConstraint(fields=["task", "code"], name="measure_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "code"], name="measure_code"),
+            models.CheckConstraint(
+                condition=_sane_date("deadline", nullable=True), name="measure_deadline_sane"
+            ),
+        ]
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
 
@@ -81,11 +111,20 @@ class Funding(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="funding")
     year = models.PositiveSmallIntegerField(_("year"))
     source = models.CharField(_("source"), max_length=16, choices=FundingSource.choices)
-    amount = models.DecimalField(_("planned, thousand UAH"), max_digits=12, decimal_places=1)
+    amount = models.DecimalField(
+        _("planned, thousand UAH"),
+        max_digits=12,
+        decimal_places=1,
+        validators=[domains.validate_money],
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["measure", "year", "source"], name="funding_once")
+            models.UniqueConstraint(fields=["measure", "year", "source"], name="funding_once"),
+            models.CheckConstraint(
+                condition=_sane_year() & _sane_amount("amount", domains.MONEY_MAX),
+                name="funding_sane",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -111,10 +150,21 @@ class Indicator(models.Model):
 class IndicatorPlan(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="plans")
     year = models.PositiveSmallIntegerField(_("year"))
-    value = models.DecimalField(_("planned value"), max_digits=12, decimal_places=1)
+    value = models.DecimalField(
+        _("planned value"),
+        max_digits=12,
+        decimal_places=1,
+        validators=[domains.validate_indicator_value],
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="plan_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="plan_once"),
+            models.CheckConstraint(
+                condition=_sane_year() & _sane_amount("value", domains.INDICATOR_MAX),
+                name="plan_sane",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year}"
@@ -125,11 +175,21 @@ class ReportingWindow(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
-    deadline = models.DateTimeField(_("deadline for entering"))
+    deadline = models.DateTimeField(
+        _("deadline for entering"), validators=[domains.validate_planning_date]
+    )
 
     class Meta:
         ordering = ["-year", "-quarter"]
-        constraints = [models.UniqueConstraint(fields=["year", "quarter"], name="window_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="window_once"),
+            models.CheckConstraint(
+                condition=_sane_year()
+                & Q(quarter__gte=1, quarter__lte=4)
+                & Q(deadline__gte=domains.EARLIEST_MOMENT, deadline__lt=domains.LATEST_MOMENT),
+                name="window_sane",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} Q{self.quarter}"
@@ -150,7 +210,11 @@ class Progress(models.Model):
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     status = models.CharField(_("status"), max_length=16, choices=ProgressStatus.choices)
     spent = models.DecimalField(
-        _("spent since 1 January, thousand UAH"), max_digits=12, decimal_places=1, default=0
+        _("spent since 1 January, thousand UAH"),
+        max_digits=12,
+        decimal_places=1,
+        default=0,
+        validators=[domains.validate_money],
     )
     narrative = models.TextField(_("what was done"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -168,6 +232,10 @@ class Progress(models.Model):
             models.CheckConstraint(
                 condition=Q(quarter__gte=1, quarter__lte=4), name="progress_quarter"
             ),
+            models.CheckConstraint(
+                condition=_sane_year() & _sane_amount("spent", domains.MONEY_MAX),
+                name="progress_sane",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -177,11 +245,19 @@ class Progress(models.Model):
 class IndicatorActual(models.Model):
     progress = models.ForeignKey(Progress, on_delete=models.CASCADE, related_name="actuals")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="actuals")
-    value = models.DecimalField(_("actual value since 1 January"), max_digits=12, decimal_places=1)
+    value = models.DecimalField(
+        _("actual value since 1 January"),
+        max_digits=12,
+        decimal_places=1,
+        validators=[domains.validate_indicator_value],
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["progress", "indicator"], name="actual_once")
+            models.UniqueConstraint(fields=["progress", "indicator"], name="actual_once"),
+            models.CheckConstraint(
+                condition=_sane_amount("value", domains.INDICATOR_MAX), name="actual_sane"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -120,9 +120,13 @@ def _table(series: dict, labels: dict, order=None, people: bool = True) -> list[
                 "current": suppress(value["current"]) if people else value["current"],
                 "previous": suppress(value["previous"]) if people else value["previous"],
                 # A percentage would give away a suppressed count on either side.
-            "pct": value["pct"] if not people or (
-                suppress(value["current"]) == value["current"]
-                and suppress(value["previous"]) == value["previous"]) else None,
+                "pct": value["pct"]
+                if not people
+                or (
+                    suppress(value["current"]) == value["current"]
+                    and suppress(value["previous"]) == value["previous"]
+                )
+                else None,
                 "raw_current": value["current"],
                 "raw_previous": value["previous"],
             }

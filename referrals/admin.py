@@ -1,6 +1,9 @@
+"""Reference data of routing. Referrals carry what was shared about a victim and are not in
+the admin."""
+
 from django.contrib import admin
 
-from referrals.models import Holiday, ProviderProfile, Referral, RoutingPolicy
+from referrals.models import Holiday, ProviderProfile, RoutingPolicy
 
 
 @admin.register(ProviderProfile)
@@ -17,10 +20,3 @@ class RoutingPolicyAdmin(admin.ModelAdmin):
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
     list_display = ["date", "name"]
-
-
-@admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
-    list_display = ["case", "service", "provider", "status", "due_at"]
-    list_filter = ["status", "service"]
-    raw_id_fields = ["case", "plan", "previous", "sent_by", "answered_by"]

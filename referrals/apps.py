@@ -7,6 +7,10 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self) -> None:
+        from referrals.audit_labels import register_audit_labels
+
+        register_audit_labels()  # names of referrals objects in the audit log
+
         from cases.sections import CaseSection, register_case_section
         from portal.dashboard import Panel, register_panel
         from portal.navigation import NavItem, register_nav_item

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models import Case
+from portal import domains
 from portal.models import Organisation
 from referrals.routing.engine import SERVICES
 
@@ -34,8 +35,12 @@ class ProviderProfile(models.Model):
         blank=True,
         verbose_name=_("admits sexes (empty: any)"),
     )
-    min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
-    max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"), null=True, blank=True, validators=[domains.validate_age]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("maximum age"), null=True, blank=True, validators=[domains.validate_age]
+    )
     accepts_children = models.BooleanField(_("admits accompanying children"), default=True)
     accessible = models.BooleanField(_("accessible"), default=True)
     always_open = models.BooleanField(_("open 24/7"), default=False)
@@ -45,8 +50,12 @@ class ProviderProfile(models.Model):
         blank=True,
         help_text=_('A list of [weekday 0–6, "HH:MM", "HH:MM"]; Monday is 0.'),
     )
-    capacity_total = models.PositiveSmallIntegerField(_("places"), null=True, blank=True)
-    capacity_free = models.PositiveSmallIntegerField(_("free places"), null=True, blank=True)
+    capacity_total = models.PositiveSmallIntegerField(
+        _("places"), null=True, blank=True, validators=[domains.validate_capacity]
+    )
+    capacity_free = models.PositiveSmallIntegerField(
+        _("free places"), null=True, blank=True, validators=[domains.validate_capacity]
+    )
 
     class Meta:
         verbose_name = _("provider profile")
@@ -57,6 +66,18 @@ class ProviderProfile(models.Model):
                 condition=Q(capacity_total__isnull=True)
                 | Q(capacity_free__gte=0, capacity_free__lte=F("capacity_total")),
                 name="provider_capacity_within_bounds",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity_total__isnull=True)
+                | Q(capacity_total__lte=domains.MAX_CAPACITY),
+                name="provider_capacity_sane",
+                violation_error_message=_("The number of places is outside the allowed range."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(min_age__isnull=True) | Q(min_age__lte=domains.MAX_AGE))
+                & (Q(max_age__isnull=True) | Q(max_age__lte=domains.MAX_AGE)),
+                name="provider_ages_sane",
+                violation_error_message=_("The age is outside the allowed range."),
             ),
         ]
 
@@ -89,13 +110,19 @@ class RoutingPolicy(models.Model):
 
 
 class Holiday(models.Model):
-    date = models.DateField(_("date"), unique=True)
+    date = models.DateField(_("date"), unique=True, validators=[domains.validate_end_date])
     name = models.CharField(_("name"), max_length=120)
 
     class Meta:
         ordering = ["date"]
         verbose_name = _("holiday")
         verbose_name_plural = _("holidays")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date__gte=domains.EARLIEST_DATE, date__lt=domains.LATEST_DATE),
+                name="holiday_date_sane",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y} {self.name}"

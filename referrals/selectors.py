@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.selectors import visible_cases_q
+from portal.models import Organisation
 from portal.roles import Capability, acting_membership, can, get_object_for_user
 from referrals.models import (
     OPEN_STATUSES,
@@ -141,3 +145,115 @@ def case_section_context(request, case) -> dict:
         "labels": SERVICE_LABELS,
         "can_route": can(request.user, Capability.REFERRAL_SEND),
     }
+
+
+# --- what a provider sees ------------------------------------------------------------------
+
+# The states in which a provider still needs the victim's data to deliver the service.
+PROVIDER_WORKING_STATUSES = (
+    ReferralStatus.SENT,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.IN_PROGRESS,
+)
+# Kept by a provider for ever: enough to know what it was asked and what it answered.
+ALWAYS_SHOWN = {"case_number", "district"}
+SHARED_LABELS = {
+    "case_number": _("Case number"),
+    "district": _("District"),
+    "victim": _("Victim"),
+    "contact": _("Contact"),
+    "birth_date": _("Date of birth"),
+    "risk_level": _("Risk level"),
+    "accompanying_children": _("Accompanying children"),
+    "special_needs": _("Special needs"),
+    "injuries": _("Injuries"),
+    "hours_since_sexual_violence": _("Hours since sexual violence"),
+    "forms": _("Forms of violence"),
+    "orders_in_force": _("Orders in force"),
+    "offender": _("Offender"),
+    "children_involved": _("Children involved"),
+    "reporter_contact": _("Reporter's contact"),
+    "needs": _("Needs"),
+    "summary": _("What happened (with the victim's consent)"),
+}
+
+
+@dataclass(frozen=True)
+class SharedView:
+    rows: list[tuple[str, str]]
+    # Why part of the data is hidden now, for the provider to read; "" when nothing is.
+    notice: str
+
+
+def _human(key: str, value) -> str:
+    from cases.models import Need, RiskLevel, ViolenceForm
+
+    if value is True:
+        return str(_("yes"))
+    if value is False:
+        return str(_("no"))
+    if value in (None, "", []):
+        return "—"
+    if key == "risk_level":
+        return str(dict(RiskLevel.choices).get(value, "—"))
+    if key == "forms":
+        labels = dict(ViolenceForm.choices)
+        return ", ".join(str(labels.get(v, "—")) for v in value)
+    if key == "needs":
+        labels = dict(Need.choices)
+        return ", ".join(str(labels.get(v, "—")) for v in value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def referral_shared_view(*, user, referral: Referral) -> SharedView:
+    """What `user` may read of the data a referral shared, computed now — not when it was sent.
+
+    - The provider sees the shared minimum only while it works on the referral (sent, accepted,
+      in progress). Once the referral is declined, passed on, escalated, cancelled or completed,
+      it keeps the case number, the service and the outcome only.
+    - Consent is read from the case today: after the victim withdraws it, the narrative is gone
+      from every referral, and a referral that was not mandatory shows no personal data at all.
+    - The social services and the coordinator, who see the case anyway, see what was shared.
+    """
+    membership = acting_membership(user)
+    is_provider = (
+        membership is not None
+        and can(user, Capability.REFERRAL_INBOX)
+        and membership.organisation_id == referral.provider_id
+    )
+    data = dict(referral.shared_data or {})
+    notice = ""
+    consent = referral.case.consent_to_share
+    if not consent:
+        if "summary" in data:
+            data.pop("summary")
+        if is_provider and not referral.mandatory:
+            data = {k: v for k, v in data.items() if k in ALWAYS_SHOWN}
+            notice = str(_("The victim has withdrawn consent: personal data is no longer shared."))
+    if is_provider and referral.status not in PROVIDER_WORKING_STATUSES:
+        data = {k: v for k, v in data.items() if k in ALWAYS_SHOWN}
+        notice = str(
+            _("The referral is closed: only the case number, the service and the outcome remain.")
+        )
+    rows = [(str(SHARED_LABELS.get(k, _("Other"))), _human(k, v)) for k, v in data.items()]
+    return SharedView(rows=rows, notice=notice)
+
+
+def provider_for_service(*, service: str, pk) -> Organisation | None:
+    """A provider chosen by id in a form (manual referral, coordinator's assignment), only if it
+    is an active organisation that offers `service`; anything else is None."""
+    from referrals.models import SERVICES
+
+    if service not in SERVICES:
+        return None
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**31:
+        return None
+    return Organisation.objects.filter(
+        pk=pk, is_active=True, provider_profile__services__contains=[service]
+    ).first()

@@ -30,6 +30,7 @@ from referrals.models import (
 )
 from referrals.routing import PolicyError, plan, policy_from_dict
 from referrals.routing.explain import plan_to_dict, service_label
+from referrals.selectors import provider_for_service
 
 BEDS = frozenset({"shelter", "crisis_room"})
 # When nobody answers a manual or re-routed referral, it is due this long after sending.
@@ -237,7 +238,9 @@ def referral_apply_plan(
 ) -> list[Referral]:
     """The worker confirms a plan: optional items may be removed, manual referrals added (with
     a reason); mandatory items always go."""
-    record = RoutingPlanRecord.objects.select_for_update().get(pk=plan_id)
+    record = RoutingPlanRecord.objects.select_for_update().filter(pk=plan_id).first()
+    if record is None:
+        raise PermissionDenied
     case = _editable_case(actor, record.case_id)
     if record.applied_at is not None:
         raise ValidationError(_("This plan has already been applied."))
@@ -273,12 +276,15 @@ def referral_apply_plan(
     for service, provider_id, reason in manual:
         if not reason.strip():
             raise ValidationError({"reason": [_("Give the reason for a manual referral.")]})
+        provider = provider_for_service(service=service, pk=provider_id)
+        if provider is None:
+            raise ValidationError({"provider": [_("Choose a provider that offers this service.")]})
         referrals.append(
             _send(
                 actor=actor,
                 case=case,
                 service=service,
-                provider=Organisation.objects.get(pk=provider_id),
+                provider=provider,
                 due_at=timezone.now() + DEFAULT_RESPONSE,
                 manual_reason=reason.strip(),
                 plan_record=record,
@@ -459,7 +465,11 @@ def referral_complete(*, actor, referral_id: int, outcome: str) -> Referral:
 
 @transaction.atomic
 def referral_cancel(*, actor, referral_id: int, reason: str) -> Referral:
-    referral = Referral.objects.select_for_update().select_related("case").get(pk=referral_id)
+    referral = (
+        Referral.objects.select_for_update().select_related("case").filter(pk=referral_id).first()
+    )
+    if referral is None:
+        raise PermissionDenied
     _editable_case(actor, referral.case_id)
     if referral.status in (
         ReferralStatus.COMPLETED,
@@ -484,10 +494,16 @@ def referral_assign(*, actor, referral_id: int, provider_id: int) -> Referral:
     """The coordinator resolves an escalated referral by hand."""
     if not can(actor, Capability.REFERRAL_COORDINATE):
         raise PermissionDenied
-    referral = Referral.objects.select_for_update().select_related("case").get(pk=referral_id)
+    referral = (
+        Referral.objects.select_for_update().select_related("case").filter(pk=referral_id).first()
+    )
+    if referral is None:
+        raise PermissionDenied
     if referral.status != ReferralStatus.ESCALATED:
         raise ValidationError(_("Only an escalated referral can be assigned."))
-    provider = Organisation.objects.get(pk=provider_id)
+    provider = provider_for_service(service=referral.service, pk=provider_id)
+    if provider is None:
+        raise ValidationError(_("Choose a provider that offers this service."))
     referral.status = ReferralStatus.CANCELLED
     referral.decline_reason = _("assigned by the coordinator")
     referral.save()

@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 eval "$(.venv/bin/python scripts/devservices.py env)"
+DATABASE_URL="$DATABASE_OWNER_URL"  # the benchmark creates its database and drops its schema
 export DATABASE_URL="$(.venv/bin/python - <<'PY'
 import os, psycopg
 from urllib.parse import urlsplit, urlunsplit

@@ -3,6 +3,9 @@
 Starts the database and Redis (unless DATABASE_URL / REDIS_URL point elsewhere), migrates, seeds
 the demo data, then runs the web server (gunicorn), a Celery worker and Celery beat together.
 Ctrl-C stops all of them and the embedded servers cleanly; the data stays under var/.
+
+Migrations run as the database's owner role (DATABASE_OWNER_URL); the seeding and the three
+processes as the application's role (DATABASE_URL), which cannot alter the audit log.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ def main() -> int:
     external_db = bool(os.environ.get("DATABASE_URL"))
     external_redis = bool(os.environ.get("REDIS_URL"))
     env = {**os.environ, **service_env()}
+    # The application's processes never hold the owner's credentials.
+    owner_url = env.pop("DATABASE_OWNER_URL")
     env.setdefault("DJANGO_SECRET_KEY", secret_key())
     env.setdefault("DJANGO_SECURE_COOKIES", "0")  # plain http on loopback
     env.setdefault("PORTAL_DEMO", "1")
@@ -49,10 +54,16 @@ def main() -> int:
     (VAR / "static").mkdir(parents=True, exist_ok=True)
     env["PYTHONUNBUFFERED"] = "1"
 
-    def manage(*args: str) -> None:
-        subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True)
+    def manage(*args: str, as_owner: bool = False) -> None:
+        subprocess.run(
+            [str(BIN / "python"), "manage.py", *args],
+            cwd=ROOT,
+            env={**env, "DATABASE_URL": owner_url} if as_owner else env,
+            check=True,
+        )
 
-    manage("migrate", "--no-input", "-v", "0")
+    manage("migrate", "--no-input", "-v", "0", as_owner=True)
+    # Rows only, no DDL: the application's role is enough.
     manage("seed_demo")
 
     processes = {

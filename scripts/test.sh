@@ -5,6 +5,9 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
 eval "$($BIN/python scripts/devservices.py env)"
+# Migrations, checks and pytest (which creates and drops its test database) run as the owner
+# role; tests/portal/test_audit_tamper.py logs in as an application role on its own.
+export DATABASE_URL="$DATABASE_OWNER_URL"
 # Tests use their own Redis database so that a running demo's queues are left alone.
 case "$REDIS_URL" in
   unix://*) export REDIS_URL="${REDIS_URL%%\?*}?db=15" ;;

@@ -22,6 +22,25 @@ from portal.roles import Role
 from tests.factories import OrganisationFactory, member
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_may_empty_the_audit_log():
+    """Transactional tests empty every table with one TRUNCATE; the audit log refuses TRUNCATE
+    unless the owner first says so in the same transaction (portal/migrations/0003)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    from portal.dbroles import ALLOW_AUDIT_TRUNCATE_SQL
+
+    sql_flush = DatabaseOperations.sql_flush
+
+    def sql_flush_allowing_the_audit_log(self, style, tables, **kwargs):
+        statements = sql_flush(self, style, tables, **kwargs)
+        return [ALLOW_AUDIT_TRUNCATE_SQL, *statements] if statements else statements
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush_allowing_the_audit_log)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()

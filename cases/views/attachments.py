@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from cases.models import Attachment
 from cases.selectors import case_for_user
+from cases.uploads import EXTENSION_BY_CONTENT_TYPE, download_name
 from portal.audit import audit_record
 from portal.models import AuditAction
 
@@ -21,12 +22,19 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
         obj=attachment,
         detail=attachment.original_name,
     )
+    # Always a download under our extension, never rendered by the browser: even a file that
+    # slipped past cases.uploads cannot run as a page of the portal (sandbox, no sources).
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+        filename=download_name(
+            original_name=attachment.original_name, content_type=attachment.content_type
+        ),
+        content_type=attachment.content_type
+        if attachment.content_type in EXTENSION_BY_CONTENT_TYPE
+        else "application/octet-stream",
     )
-    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from cases.access import case_grants
 from cases.forms import (
     AttachmentForm,
     CaseEditForm,
@@ -43,6 +44,8 @@ def render_case_page(
     request: HttpRequest, case: Case, *, forms: dict | None = None, conflict=None, status: int = 200
 ) -> HttpResponse:
     forms = forms or {}
+    # Every response that shows the case writes its read event — a failed POST included.
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail=case.number)
     editable = case_is_editable(user=request.user, case=case)
     status_form = forms.get("status") or StatusForm(prefix="status")
     status_form.fields["status"].choices = [
@@ -54,6 +57,7 @@ def render_case_page(
         "case": case,
         "editable": editable,
         "can_grant": can(request.user, Capability.CASE_GRANT_ACCESS),
+        "grants": case_grants(user=request.user, case=case),
         "timeline": case_timeline(case=case),
         "sections": sections_for(request, case),
         "conflict": conflict,
@@ -74,5 +78,4 @@ def render_case_page(
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_for_user(user=request.user, pk=pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail=case.number)
     return render_case_page(request, case)

@@ -4,7 +4,6 @@ who can see but not change it (a coordinator) gets 403."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -233,18 +232,3 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         success=_("File attached."),
     )
-
-
-@login_required
-@require_POST
-def grant_access(request: HttpRequest, pk: int) -> HttpResponse:
-    case = case_for_user(user=request.user, pk=pk)
-    user = get_object_or_404(get_user_model(), username=request.POST.get("username", ""))
-    services.case_grant_access(
-        actor=request.user,
-        case_id=case.pk,
-        user=user,
-        perm="edit_case" if request.POST.get("edit") else "view_case",
-    )
-    messages.success(request, _("Access granted to %(user)s.") % {"user": user})
-    return redirect(case)

@@ -6,9 +6,6 @@ responsible worker: what leaves the system is the minimum a report needs.
 
 from __future__ import annotations
 
-import csv
-from io import BytesIO, StringIO
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -22,6 +19,7 @@ from cases.views.listing import filters_from_request
 from portal.audit import audit_record
 from portal.models import AuditAction
 from portal.roles import Capability, can
+from portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
 
 MAX_ROWS = 50_000
 
@@ -74,31 +72,13 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         object_type="cases.case",
         detail=f"{fmt}: {len(rows)} rows; {request.GET.urlencode()}"[:500],
     )
+    # Victim names are typed by people: every cell goes through portal.spreadsheets.
     if fmt == "csv":
-        buffer = StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.csv"'
+        response = HttpResponse(csv_bytes(header, rows), content_type=CSV_CONTENT_TYPE)
     else:
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = _("Cases")[:31]
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
-        buffer = BytesIO()
-        workbook.save(buffer)
         response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            xlsx_bytes([(_("Cases"), header, rows)]), content_type=XLSX_CONTENT_TYPE
         )
-        response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
     return response

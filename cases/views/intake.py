@@ -13,6 +13,8 @@ from cases import risk as risk_rules
 from cases.forms import CaseIntakeForm, IncidentForm, NeedsForm, OffenderForm, PersonForm, RiskForm
 from cases.selectors import people_matching
 from cases.services import IntakeData, PersonData, case_register
+from portal.audit import audit_record
+from portal.models import AuditAction
 from portal.roles import Capability, acting_membership, can
 
 # Where the service's cross-field errors belong on the page.
@@ -22,6 +24,10 @@ ERROR_TARGETS = {
     "occurred_at": ("incident", "occurred_at"),
     "forms": ("incident", "forms"),
     "victim_birth_date": ("victim", "birth_date"),
+    # The chosen "same person" is a hidden field: its refusal is shown above the person's form.
+    "victim_existing_person": ("victim", None),
+    "offender_existing_person": ("offender", None),
+    "children": ("case", None),
 }
 
 
@@ -96,13 +102,17 @@ def intake(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Case %(number)s is registered.") % {"number": case.number})
             return redirect(case)
-    return render(request, "cases/intake.html", {"forms": forms})
+    return render(
+        request,
+        "cases/intake.html",
+        {"forms": forms, "can_lookup": can(request.user, Capability.PERSON_LOOKUP)},
+    )
 
 
 @login_required
 def person_lookup(request: HttpRequest) -> HttpResponse:
     """htmx: people already known with a similar name, before a new one is created."""
-    if not can(request.user, Capability.CASE_REGISTER):
+    if not can(request.user, Capability.PERSON_LOOKUP):
         raise PermissionDenied
     prefix = request.GET.get("prefix", "victim")
     if prefix not in {"victim", "offender"}:
@@ -115,6 +125,15 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
         first_name=request.GET.get(f"{prefix}-first_name", ""),
         birth_date=form.cleaned_data.get("birth_date"),
     )
+    shown = [m["person"].pk for m in matches if m["visible"]]
+    if shown:
+        # The lookup names people: one read event with the ids it showed.
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW,
+            object_type="cases.person",
+            detail="lookup: " + ",".join(map(str, shown)),
+        )
     return render(request, "cases/_person_matches.html", {"matches": matches, "prefix": prefix})
 
 

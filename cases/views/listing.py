@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from cases.forms import CaseFilterForm
 from cases.selectors import CaseFilters, case_list
+from portal.audit import audit_read
 from portal.pagination import CappedPaginator
 from portal.roles import Capability, can
 
@@ -38,6 +39,12 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     form, filters = filters_from_request(request)
     page = CappedPaginator(case_list(user=request.user, filters=filters), PER_PAGE).get_page(
         request.GET.get("page")
+    )
+    audit_read(
+        actor=request.user,
+        object_type="cases.case",
+        ids=[case.pk for case in page.object_list],
+        what="search" if filters.q else "list",
     )
     query = request.GET.copy()
     query.pop("page", None)

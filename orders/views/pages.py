@@ -26,6 +26,7 @@ from orders.forms import (
 from orders.rules import RESTRICTIVE_MEASURES, STATUS_LABELS, URGENT_MEASURES
 from orders.selectors import (
     OrderFilters,
+    order_actions,
     order_for_user,
     order_list,
     order_year_on_year,
@@ -34,7 +35,7 @@ from orders.selectors import (
     statistics_context,
     with_status,
 )
-from portal.audit import audit_record
+from portal.audit import audit_read, audit_record
 from portal.models import AuditAction
 from portal.pagination import CappedPaginator
 from portal.roles import Capability, can
@@ -64,6 +65,11 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
         )
     page = CappedPaginator(order_list(user=request.user, filters=filters), 25).get_page(
         request.GET.get("page")
+    )
+    audit_read(
+        actor=request.user,
+        object_type="orders.restrainingorder",
+        ids=[order.pk for order in page.object_list],
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -169,6 +175,9 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail(request, order, forms=None, status=200):
     forms = forms or {}
+    if status != 200:
+        # The page shows the order's people again: a read like any other.
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=order)
     return render(
         request,
         "orders/order_detail.html",
@@ -178,8 +187,7 @@ def _detail(request, order, forms=None, status=200):
             "status_labels": STATUS_LABELS,
             "extensions": list(order.extensions.all()),
             "breaches": list(order.breaches.select_related("recorded_by")),
-            "may_change": can(request.user, Capability.ORDER_ISSUE)
-            or can(request.user, Capability.CASE_EDIT),
+            "actions": order_actions(user=request.user, order=order),
             "extension_form": forms.get("extend") or ExtensionForm(prefix="extend"),
             "breach_form": forms.get("breach") or BreachForm(prefix="breach"),
             "cancel_form": forms.get("cancel") or CancelForm(prefix="cancel"),
@@ -292,6 +300,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
         index = (timezone.localtime(order.effective_end).date() - today).days
         if 0 <= index < 8:
             days[index]["orders"].append(order)
+    audit_read(
+        actor=request.user,
+        object_type="orders.restrainingorder",
+        ids=[order.pk for day in days for order in day["orders"]],
+        what="calendar",
+    )
     return render(request, "orders/calendar.html", {"days": days})
 
 

@@ -17,6 +17,7 @@ from portal.models import AuditAction
 from portal.roles import Capability, can
 from programme import services
 from programme.figures import Period, period_for
+from programme.forms import progress_numbers
 from programme.models import Measure, Progress, ProgressStatus, ReportKind, ReportRun
 from programme.report import report_context
 from programme.selectors import programme_for, report_runs_for, tasks_for
@@ -66,6 +67,7 @@ def progress_form(request: HttpRequest, measure_pk: int, year: int, quarter: int
             errors.append(_("Enter numbers, e.g. 1250,5."))
         else:
             try:
+                spent, actuals = progress_numbers(request.POST, measure=measure, year=year)
                 services.progress_submit(
                     actor=request.user,
                     measure_id=measure.pk,
@@ -170,10 +172,18 @@ def _xlsx(context) -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from portal.spreadsheets import XLSX_CONTENT_TYPE, safe_row
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Statistics")[:31]
-    sheet.append([_("Kyiv: domestic violence statistics"), context["period"].label()])
+    # Labels come from the database (district, service names): every row goes through
+    # portal.spreadsheets, so nothing typed by a person becomes a formula.
+
+    def append(cells: list) -> None:
+        sheet.append(safe_row(cells))
+
+    append([_("Kyiv: domestic violence statistics"), context["period"].label()])
     sheet["A1"].font = Font(bold=True)
     for key, title in [
         ("channel", _("Reports by channel")),
@@ -183,28 +193,25 @@ def _xlsx(context) -> HttpResponse:
         ("age", _("Victims by age group")),
         ("services", _("Referrals by service")),
     ]:
-        sheet.append([])
-        sheet.append([title, context["cur_label"], context["prev_label"], _("Change, %")])
+        append([])
+        append([title, context["cur_label"], context["prev_label"], _("Change, %")])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
         for row in context["tables"][key]:
             # The <5 rule applies to everything that leaves the system.
-            sheet.append([str(row["label"]), row["current"], row["previous"], row["pct"]])
+            append([str(row["label"]), row["current"], row["previous"], row["pct"]])
     orders = context["orders"]
-    sheet.append([])
-    sheet.append([_("Orders"), context["cur_label"], context["prev_label"], _("Change, %")])
+    append([])
+    append([_("Orders"), context["cur_label"], context["prev_label"], _("Change, %")])
     for key, title in [
         ("urgent", _("Urgent restraining orders")),
         ("restrictive", _("Restrictive orders, new")),
         ("restrictive_extended", _("Restrictive orders, extended")),
     ]:
-        sheet.append([title, orders[key]["current"], orders[key]["previous"], orders[key]["pct"]])
+        append([title, orders[key]["current"], orders[key]["previous"], orders[key]["pct"]])
     sheet.column_dimensions["A"].width = 48
     buffer = BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    )
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = (
         f'attachment; filename="statistics-{context["period"].start:%Y%m%d}-'
         f'{context["period"].end:%Y%m%d}.xlsx"'

@@ -24,6 +24,7 @@ from referrals.selectors import (
     inbox_for,
     latest_plan,
     referral_for_user,
+    referral_shared_view,
     referrals_for_case,
     referrals_visible_to,
     shelter_capacity_board,
@@ -102,10 +103,11 @@ def case_apply(request: HttpRequest, case_pk: int, plan_pk: int) -> HttpResponse
     removed = {i["service"] for i in plan.plan["items"] if i["service"] not in keep}
     manual = []
     if request.POST.get("manual_service") and request.POST.get("manual_provider"):
+        # The provider id is resolved (and refused) in the service, never trusted here.
         manual.append(
             (
                 request.POST["manual_service"],
-                int(request.POST["manual_provider"]),
+                request.POST["manual_provider"],
                 request.POST.get("manual_reason", ""),
             )
         )
@@ -133,6 +135,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "referrals/referral_detail.html",
         {
             "referral": referral,
+            "shared": referral_shared_view(user=request.user, referral=referral),
             "is_provider": is_provider,
             "is_coordinator": can(request.user, Capability.REFERRAL_COORDINATE),
             "can_see_case": not is_provider
@@ -233,7 +236,7 @@ def assign(request, pk):
         request,
         pk,
         lambda: services.referral_assign(
-            actor=request.user, referral_id=pk, provider_id=int(request.POST.get("provider", 0))
+            actor=request.user, referral_id=pk, provider_id=request.POST.get("provider", "")
         ),
         _("Referral assigned."),
     )

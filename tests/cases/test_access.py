@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from cases import services
 from cases.selectors import cases_editable_by, cases_visible_to
 from tests.cases.factories import register_case
 
@@ -72,11 +71,15 @@ def test_coordinator_sees_the_case_but_may_not_change_it(client, coordinator, ca
 
 
 def test_granted_access_is_revocable_and_scoped_to_one_case(personas, cases):
-    from portal.roles import revoke_object_perm
+    from cases.access import case_grant_access, case_revoke_access
+    from portal.models import AuditEvent
 
     ordinary, _confidential = cases
     outsider, coordinator = personas["outsider"], personas["coordinator"]
-    services.case_grant_access(actor=coordinator, case_id=ordinary.pk, user=outsider)
+    case_grant_access(actor=coordinator, case_id=ordinary.pk, username="outsider")
     assert list(cases_visible_to(outsider)) == [ordinary]
-    revoke_object_perm(perm="cases.view_case", user=outsider, obj=ordinary)
+    case_revoke_access(actor=coordinator, case_id=ordinary.pk, user_id=outsider.pk)
     assert not cases_visible_to(outsider).exists()
+    assert AuditEvent.objects.filter(
+        object_id=str(ordinary.pk), detail__startswith="revoke access of"
+    ).exists()

@@ -188,10 +188,11 @@ def test_adding_an_incident_updates_the_forms_of_the_case(owner):
 def test_a_coordinator_grants_a_colleague_from_another_district_access(
     owner, outsider, coordinator
 ):
+    from cases.access import case_grant_access
     from cases.selectors import cases_editable_by, cases_visible_to
 
     case = register_case(owner)
     assert not cases_visible_to(outsider).filter(pk=case.pk).exists()
-    services.case_grant_access(actor=coordinator, case_id=case.pk, user=outsider, perm="edit_case")
+    case_grant_access(actor=coordinator, case_id=case.pk, username="outsider", edit=True)
     assert cases_visible_to(outsider).filter(pk=case.pk).exists()
     assert cases_editable_by(outsider).filter(pk=case.pk).exists()

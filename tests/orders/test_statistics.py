@@ -14,6 +14,7 @@ from orders import services
 from orders.selectors import order_year_on_year
 from portal.models import District
 from tests.cases.factories import person, register_case
+from tests.orders.factories import share_case_with
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -26,6 +27,7 @@ def _order(police, owner, when: datetime, district="darnytskyi", breach=False):
         victim=person(last_name=f"Особа{when:%j%H}"),
         incident={"occurred_at": when - timedelta(hours=1), "forms": ["physical"]},
     )
+    share_case_with(police, case)
     order = services.order_issue_urgent(
         actor=police,
         number=f"N{when:%Y%j%H}",

@@ -5,6 +5,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from portal.audit import audit_record
+from portal.dbroles import ALLOW_AUDIT_TRUNCATE_SQL
 from portal.models import AuditAction, AuditEvent
 
 
@@ -38,6 +39,26 @@ def test_postgresql_rejects_changing_or_deleting_audit_events(event, statement):
         cursor.execute(statement, [event.pk])
     event.refresh_from_db()
     assert event.detail == "opened"
+
+
+def test_postgresql_rejects_truncating_the_audit_log_even_for_its_owner(event):
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("TRUNCATE portal_auditevent")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_only_a_flush_that_says_so_may_empty_the_audit_log(event):
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(ALLOW_AUDIT_TRUNCATE_SQL)
+            cursor.execute("TRUNCATE portal_auditevent")
+        assert not AuditEvent.objects.exists()
+        transaction.set_rollback(True)
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
 def test_the_orm_cannot_delete_audit_events_either(event):

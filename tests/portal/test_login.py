@@ -53,6 +53,8 @@ def test_session_expires_after_thirty_idle_minutes(client, owner):
         assert client.get("/").status_code == 200
         traveller.shift(timedelta(minutes=29))
         assert client.get("/").status_code == 200  # activity renews the session
+        traveller.shift(timedelta(minutes=29))
+        assert client.get("/").status_code == 200  # 58 minutes after sign-in, 29 idle
         traveller.shift(timedelta(minutes=31))
         response = client.get("/")
         assert response.status_code == 302
@@ -94,6 +96,51 @@ def test_administrator_can_require_two_factor_for_another_role(client, owner, se
     RolePolicy.objects.create(role="social_worker", require_two_factor=True)
     client.force_login(owner)
     assert client.get("/")["Location"].startswith("/account/two-factor/")
+
+
+@pytest.mark.parametrize(("confirmed", "asked"), [(True, True), (False, False)])
+def test_whoever_confirmed_an_authenticator_is_always_asked_for_its_code(
+    client, owner, settings, confirmed, asked
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.PORTAL_TWO_FACTOR_ROLES = []  # the role alone would not require it
+    TOTPDevice.objects.create(user=owner, name="phone", confirmed=confirmed)
+    client.force_login(owner)
+    response = client.get("/")
+    assert (response.status_code == 302 and "/account/two-factor/" in response["Location"]) is asked
+
+
+def test_wrong_two_factor_code_is_audited_as_a_failed_sign_in(client, coordinator, settings):
+    settings.PORTAL_TWO_FACTOR_ROLES = ["coordinator"]
+    client.force_login(coordinator)
+    client.get("/account/two-factor/")
+    client.post("/account/two-factor/", {"token": "000000"})
+    event = AuditEvent.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert (event.username, event.detail) == ("coordinator", "wrong two-factor code")
+
+
+def test_demo_coordinator_2fa_signs_in_with_the_code_of_the_printed_key(client, db, settings):
+    import base64
+    from io import StringIO
+
+    from django_otp.oath import totp
+
+    from portal import demo
+    from tests.conftest import ensure_reference_data
+
+    settings.PORTAL_TWO_FACTOR_ROLES = []  # as in the demo
+    ensure_reference_data()
+    out = StringIO()
+    demo.seed(stdout=out)
+    uri = next(word for word in out.getvalue().split() if word.startswith("otpauth://totp/"))
+    assert f"secret={demo.TWO_FACTOR_SECRET}" in uri
+
+    assert _login(client, "coordinator-2fa", demo.DEMO_PASSWORD).status_code == 302
+    assert client.get("/")["Location"].startswith("/account/two-factor/")
+    code = f"{totp(base64.b32decode(demo.TWO_FACTOR_SECRET)):06d}"
+    assert client.post("/account/two-factor/", {"token": code})["Location"] == "/"
+    assert client.get("/").status_code == 200
 
 
 @pytest.mark.parametrize("path", ["/", "/audit/", "/cases/", "/notifications/"])

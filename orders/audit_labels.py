@@ -1,0 +1,64 @@
+"""How the audit log names orders, and which audited order objects belong to a case.
+
+Registered in OrdersConfig.ready(); one query per object type for a whole page of ids. An order
+is named by its number and kind — never by the people it protects or restrains.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from orders.models import Breach, OrderExtension, OrderKind, RestrainingOrder
+from portal.audit_labels import register, register_scope, rows_for
+
+SCOPE_LIMIT = 1000
+
+
+def _order_label(number: str, kind: str) -> str:
+    kind_label = OrderKind(kind).label if kind in OrderKind.values else kind
+    return _("order № %(number)s (%(kind)s)") % {"number": number, "kind": kind_label}
+
+
+def order_labels(ids: list[str]) -> dict[str, str]:
+    rows = rows_for(RestrainingOrder.objects, ids, "number", "kind")
+    return {str(pk): _order_label(number, kind) for pk, number, kind in rows}
+
+
+def extension_labels(ids: list[str]) -> dict[str, str]:
+    rows = rows_for(OrderExtension.objects, ids, "order__number", "order__kind")
+    return {
+        str(pk): _("extension of the %(order)s") % {"order": _order_label(number, kind)}
+        for pk, number, kind in rows
+    }
+
+
+def breach_labels(ids: list[str]) -> dict[str, str]:
+    rows = rows_for(Breach.objects, ids, "order__number", "order__kind")
+    return {
+        str(pk): _("breach of the %(order)s") % {"order": _order_label(number, kind)}
+        for pk, number, kind in rows
+    }
+
+
+def case_objects(number: str) -> dict[str, list[str]]:
+    orders = list(
+        RestrainingOrder.objects.filter(case__number=number).values_list("pk", flat=True)[
+            :SCOPE_LIMIT
+        ]
+    )
+    if not orders:
+        return {}
+    extensions = OrderExtension.objects.filter(order_id__in=orders).values_list("pk", flat=True)
+    breaches = Breach.objects.filter(order_id__in=orders).values_list("pk", flat=True)
+    return {
+        "orders.restrainingorder": [str(pk) for pk in orders],
+        "orders.orderextension": [str(pk) for pk in extensions[:SCOPE_LIMIT]],
+        "orders.breach": [str(pk) for pk in breaches[:SCOPE_LIMIT]],
+    }
+
+
+def register_audit_labels() -> None:
+    register("orders.restrainingorder", order_labels)
+    register("orders.orderextension", extension_labels)
+    register("orders.breach", breach_labels)
+    register_scope("case", case_objects)

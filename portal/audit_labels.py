@@ -1,0 +1,129 @@
+"""Readable names for the objects in the audit log, contributed by the apps that own them.
+
+An audit event stores only `object_type` ("cases.case") and `object_id` ("246"): the audit table
+must not depend on (or be blocked by) the rows it talks about. To show "випадок КИЇВ-2024-000123"
+instead of "cases.case #246", `portal` would have to import every app — against the dependency
+direction (programme → cases, orders, referrals → portal). So, as `cases.sections` does for the
+case page, each app registers here from its AppConfig.ready():
+
+    register("cases.case", case_labels)        # ["246", "247"] → {"246": "випадок КИЇВ-…"}
+    register_scope("case", case_objects)       # "КИЇВ-2024-000123" → {"cases.case": ["246"], …}
+
+A label function receives every id of its type on one page and answers with ONE query, so a page
+costs one query per object type, never one per row. Ids are text in the audit table and may be
+anything (a URL path for a refused page): label functions keep only the ids they understand
+(`numeric_ids`) and leave the rest to the generic fallback.
+
+Labels identify, they do not describe: a case by its number, a person by surname and initials,
+an order by its number — the audit reader needs to know *which* record, not what is in it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.apps import apps
+from django.utils.translation import gettext as _
+
+LabelMany = Callable[[list[str]], dict[str, str]]
+# A scope resolver answers "which audited objects belong to X?" as {object_type: [object ids]}.
+ScopeResolver = Callable[[str], dict[str, list[str]]]
+
+# Postgres integer and bigint keys; a longer string of digits is not an id of ours.
+MAX_ID_DIGITS = 18
+
+_LABELS: dict[str, LabelMany] = {}
+_SCOPES: dict[str, list[ScopeResolver]] = defaultdict(list)
+
+
+def register(object_type: str, label_many: LabelMany) -> None:
+    _LABELS[object_type] = label_many
+
+
+def register_scope(scope: str, resolver: ScopeResolver) -> None:
+    """Add the objects an app knows to belong to a scope ("case", "person")."""
+    if resolver not in _SCOPES[scope]:
+        _SCOPES[scope].append(resolver)
+
+
+def numeric_ids(ids: Iterable[str]) -> list[int]:
+    """The ids that can be primary keys; junk never reaches a query."""
+    return sorted({int(i) for i in ids if i.isascii() and i.isdigit() and len(i) <= MAX_ID_DIGITS})
+
+
+def rows_for(queryset, ids: Iterable[str], *fields: str):
+    """(pk, *fields) of the rows with these ids, unordered: the one query of a label function."""
+    return queryset.filter(pk__in=numeric_ids(ids)).order_by().values_list("pk", *fields)
+
+
+def initials(*names: str) -> str:
+    return " ".join(f"{name.strip()[0]}." for name in names if name and name.strip())
+
+
+def person_name(last_name: str, first_name: str, patronymic: str = "") -> str:
+    """Surname and initials — enough to recognise, less than the full name."""
+    return " ".join(part for part in [last_name, initials(first_name, patronymic)] if part)
+
+
+def _verbose_name(object_type: str, *, plural: bool = False) -> str:
+    try:
+        meta = apps.get_model(object_type)._meta
+    except (LookupError, ValueError):
+        return object_type
+    return str(meta.verbose_name_plural if plural else meta.verbose_name)
+
+
+def fallback_label(object_type: str, object_id: str) -> str:
+    if not object_id:
+        return _verbose_name(object_type, plural=True)
+    return _("object (%(type)s, № %(id)s)") % {
+        "type": _verbose_name(object_type),
+        "id": object_id,
+    }
+
+
+def labels_for(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Labels of (object_type, object_id) pairs: one call (one query) per registered type."""
+    by_type: dict[str, set[str]] = defaultdict(set)
+    for object_type, object_id in pairs:
+        if object_type:
+            by_type[object_type].add(object_id)
+    labels: dict[tuple[str, str], str] = {}
+    for object_type, ids in by_type.items():
+        label_many = _LABELS.get(object_type)
+        with_id = sorted(i for i in ids if i)
+        found = label_many(with_id) if label_many and with_id else {}
+        for object_id in ids:
+            labels[object_type, object_id] = found.get(object_id) or fallback_label(
+                object_type, object_id
+            )
+    return labels
+
+
+def scope_objects(scope: str, key: str) -> dict[str, set[str]]:
+    """Every audited object that the registered apps place in the scope, by object type."""
+    merged: dict[str, set[str]] = defaultdict(set)
+    for resolver in _SCOPES.get(scope, []):
+        for object_type, ids in resolver(key).items():
+            merged[object_type].update(str(i) for i in ids)
+    return {t: ids for t, ids in merged.items() if ids}
+
+
+def _user_labels(ids: list[str]) -> dict[str, str]:
+    from portal.models import User
+
+    rows = rows_for(User.objects, ids, "username")
+    return {str(pk): _("user %(username)s") % {"username": username} for pk, username in rows}
+
+
+def _organisation_labels(ids: list[str]) -> dict[str, str]:
+    from portal.models import Organisation
+
+    rows = rows_for(Organisation.objects, ids, "name")
+    return {str(pk): str(name) for pk, name in rows}
+
+
+# portal's own objects: sign-ins are audited against the user.
+register("portal.user", _user_labels)
+register("portal.organisation", _organisation_labels)

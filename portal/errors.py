@@ -1,0 +1,43 @@
+"""Error pages that also leave a trace: a refusal is part of the audit.
+
+A 404 for a signed-in user on a URL that names an object (a case, an order, a referral …) is
+either a typo or someone trying ids that are not theirs; both are logged as a denied access with
+the URL name and the ids, so that the coordinator can see probing in the audit log. Anonymous
+404s are not logged (they carry no identity and would only fill the table).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+
+from portal.audit import audit_record
+from portal.models import AuditAction
+
+
+def _object_reference(request: HttpRequest) -> tuple[str, str] | None:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if not match.kwargs:
+        return None
+    ids = ",".join(f"{key}={value}" for key, value in sorted(match.kwargs.items()))
+    return match.view_name, ids[:64]
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        reference = _object_reference(request)
+        if reference is not None:
+            view_name, ids = reference
+            audit_record(
+                actor=user,
+                action=AuditAction.PERMISSION_DENIED,
+                object_type=view_name[:60],
+                object_id=ids,
+                detail=f"404 {request.method} {request.path}"[:500],
+            )
+    return render(request, "404.html", status=404)
