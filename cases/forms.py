@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django import forms as dj  # IncidentForm has a field called "forms"
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,11 +28,25 @@ DATE_PLACEHOLDER = "дд.мм.рррр"
 DATETIME_PLACEHOLDER = "дд.мм.рррр гг:хх"
 
 
+# Free text a person types is at most this long (a case summary, a note, a description):
+# longer input is refused with a message instead of making a page of half a megabyte.
+MAX_TEXT = 10_000
+# Unicode "format" characters (zero-width spaces, right-to-left overrides …) are invisible: a
+# surname made of them looks empty, and one with an override reads backwards in every list.
+INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+
+
 class StyledForm(forms.Form):
-    """Bootstrap classes on every widget; invalid fields marked for screen readers too."""
+    """Bootstrap classes on every widget; invalid fields marked for screen readers too.
+    Every text field is bounded (MAX_TEXT) and loses invisible formatting characters."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                field.max_length = MAX_TEXT
+                field.validators.append(MaxLengthValidator(MAX_TEXT))
+                field.widget.attrs.setdefault("maxlength", str(MAX_TEXT))
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
@@ -43,6 +60,21 @@ class StyledForm(forms.Form):
             if self.is_bound and name in self.errors:
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["class"] += " is-invalid"
+
+    def _clean_fields(self) -> None:
+        if self.is_bound:
+            data = self.data.copy()
+            for name, field in self.fields.items():
+                key = self.add_prefix(name)
+                if isinstance(field, forms.CharField) and key in data:
+                    values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+                    cleaned = [INVISIBLE.sub("", v) if isinstance(v, str) else v for v in values]
+                    if hasattr(data, "setlist"):
+                        data.setlist(key, cleaned)
+                    else:
+                        data[key] = cleaned[0]
+            self.data = data
+        super()._clean_fields()
 
 
 def datetime_field(label, **kwargs) -> forms.DateTimeField:

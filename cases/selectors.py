@@ -21,7 +21,7 @@ from cases.models import (
     Person,
     Task,
 )
-from portal.roles import Capability, acting_membership, can, get_object_for_user
+from portal.roles import Capability, acting_membership, can, get_object_for_user, parse_id
 
 
 def live_grants(user, codename: str) -> QuerySet[CaseUserObjectPermission]:
@@ -254,11 +254,8 @@ def person_for_linking(*, user, pk) -> Person | None:
     """
     if not can(user, Capability.PERSON_LOOKUP):
         return None
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    if not 0 < pk < 2**63:
+    pk = parse_id(pk)
+    if pk is None:
         return None
     return people_visible_to(user).filter(pk=pk).first()
 
@@ -267,10 +264,11 @@ def people_matching(*, user, last_name: str, first_name: str = "", birth_date=No
     """Possible existing people before a new one is created (repeat victims and offenders).
 
     The access policy of the lookup (portal/roles.py, PERSON_LOOKUP): only social workers use it.
-    They see by name the people in cases they may open; of people known only to other
-    organisations they learn one sentence — "a similar person is known elsewhere" — with no
-    name, no number of cases and no birth date, so the lookup cannot be used to count or
-    identify anyone's cases. Every other role (police included) gets nothing.
+    They see by name the people in cases they may open. Of people known only to other
+    organisations they learn one sentence — "a similar person is known elsewhere", with no
+    name and no number of cases — and only when they typed the same surname, first name and
+    birth date, i.e. when they already know who the person is: a surname alone cannot be used
+    to probe other districts. Every other role (police included) gets nothing.
     """
     if not can(user, Capability.PERSON_LOOKUP):
         return []
@@ -294,7 +292,14 @@ def people_matching(*, user, last_name: str, first_name: str = "", birth_date=No
     for person in people:
         if person.visible_cases:
             result.append({"person": person, "visible": True, "cases": person.visible_cases})
-        else:
+        elif (
+            birth_date
+            and person.birth_date == birth_date
+            and person.last_name.lower() == last_name
+            and (not first_name or person.first_name.lower() == first_name)
+        ):
+            # Only the same name and the same birth date — what the worker already knows —
+            # earns the hint; a surname alone says nothing about other districts.
             known_elsewhere = True
     if known_elsewhere:
         result.append({"person": None, "visible": False, "cases": 0})

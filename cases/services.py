@@ -37,6 +37,7 @@ from cases.models import (
 )
 from cases.selectors import cases_editable_by
 from cases.uploads import detect_upload
+from portal import domains
 from portal.audit import audit_record
 from portal.models import AuditAction
 from portal.roles import Capability, acting_membership, can
@@ -172,7 +173,39 @@ class IntakeData:
     owner_id: int | None = None
 
 
+def _domain_errors(errors: dict[str, list], key: str, validator, value, **kwargs) -> None:
+    """Collect a portal.domains refusal under `key` (the form field it belongs to)."""
+    try:
+        validator(value, **kwargs)
+    except ValidationError as error:
+        errors.setdefault(key, []).extend(error.error_list)
+
+
+def _person_domain_errors(data: PersonData, errors: dict[str, list], key: str) -> None:
+    # The database CHECKs refuse these too; here a typing slip gets a message, not a 500.
+    if data.existing_person_id:
+        return
+    if data.birth_date:
+        _domain_errors(
+            errors,
+            key.replace("existing_person", "birth_date"),
+            domains.validate_birth_date,
+            data.birth_date,
+        )
+    if data.approximate_age is not None:
+        _domain_errors(
+            errors,
+            key.replace("existing_person", "approximate_age"),
+            domains.validate_age,
+            data.approximate_age,
+        )
+
+
 def _person(data: PersonData, *, actor, field: str = "existing_person") -> Person:
+    errors: dict[str, list] = {}
+    _person_domain_errors(data, errors, field)
+    if errors:
+        raise ValidationError(errors)
     if data.existing_person_id:
         # A client-chosen person is resolved through the actor's scope: only people in cases the
         # actor may see can be linked; "no such id" and "not yours" give the same form error.
@@ -200,14 +233,22 @@ def _person(data: PersonData, *, actor, field: str = "existing_person") -> Perso
 
 
 def _validate_intake(data: IntakeData) -> None:
-    errors: dict[str, list[str]] = {}
+    # Orders register cases without the intake form: the domains are checked here as well,
+    # with the same clock-skew allowance as the form (portal.domains).
+    errors: dict[str, list] = {}
     now = timezone.now()
-    if data.reported_at > now:
-        errors.setdefault("reported_at", []).append(_("The report cannot come from the future."))
+    _domain_errors(errors, "reported_at", domains.validate_past_moment, data.reported_at, now=now)
     incident = data.incident or {}
     occurred_at = incident.get("occurred_at")
-    if occurred_at and occurred_at > now:
-        errors.setdefault("occurred_at", []).append(_("The incident cannot be in the future."))
+    if occurred_at:
+        _domain_errors(errors, "occurred_at", domains.validate_past_moment, occurred_at, now=now)
+    for person, key in (
+        (data.victim, "victim_existing_person"),
+        (data.offender, "offender_existing_person"),
+        *((child, "children") for child in data.children),
+    ):
+        if person is not None:
+            _person_domain_errors(person, errors, key)
     if data.incident is not None and not incident.get("forms"):
         errors.setdefault("forms", []).append(_("Choose at least one form of violence."))
     victim = data.victim
@@ -215,13 +256,15 @@ def _validate_intake(data: IntakeData) -> None:
         victim is not None
         and victim.birth_date
         and occurred_at
-        and victim.birth_date > occurred_at.date()
+        and victim.birth_date > timezone.localdate(occurred_at)
     ):
         errors.setdefault("victim_birth_date", []).append(
             _("The date of birth is after the incident.")
         )
     if victim is not None:
-        age = _age_on(victim.birth_date, victim.approximate_age, data.reported_at.date())
+        age = _age_on(
+            victim.birth_date, victim.approximate_age, timezone.localdate(data.reported_at)
+        )
         if age is not None and age < 18 and not data.children_service_notified:
             errors.setdefault("children_service_notified", []).append(
                 _(
@@ -239,10 +282,13 @@ def _refresh_denormalised(case: Case) -> None:
         forms.update(incident_forms)
     children_roles = case.participants.filter(role=ParticipantRole.CHILD_WITNESS).exists()
     children_present = case.incidents.filter(children_present=True).exists()
-    minors = any(
-        (p.person.age_on(case.reported_at.date()) or 99) < 18
+    report_day = timezone.localdate(case.reported_at)
+    # An infant is 0 years old: `age or 99` once made her an adult.
+    ages = [
+        p.person.age_on(report_day)
         for p in case.participants.select_related("person").filter(role=ParticipantRole.VICTIM)
-    )
+    ]
+    minors = any(age is not None and age < 18 for age in ages)
     case.forms = sorted(forms)
     case.has_children = children_roles or children_present or minors
     latest_risk = case.risk_assessments.order_by("-assessed_at", "-id").first()
@@ -250,14 +296,15 @@ def _refresh_denormalised(case: Case) -> None:
     case.save(update_fields=["forms", "has_children", "risk_level", "updated_at"])
 
 
-def _prior_orders(person: Person | None) -> int:
+def _prior_orders(person: Person | None, *, case: Case) -> int:
+    """Orders against the offender on other cases, issued before this assessment."""
     if person is None:
         return 0
     try:
         from orders.selectors import orders_count_for_person
     except ImportError:
         return 0
-    return orders_count_for_person(person)
+    return orders_count_for_person(person=person, before=timezone.now(), exclude_case_id=case.pk)
 
 
 @transaction.atomic
@@ -355,7 +402,9 @@ def _risk_create(
     *, case: Case, actor, answers: Mapping[str, bool | None], offender
 ) -> RiskAssessment:
     questionnaire = risk_rules.load_questionnaire()
-    result = risk_rules.assess(questionnaire, answers, prior_orders=_prior_orders(offender))
+    result = risk_rules.assess(
+        questionnaire, answers, prior_orders=_prior_orders(offender, case=case)
+    )
     return RiskAssessment.objects.create(
         case=case,
         assessed_by=actor,
@@ -438,8 +487,11 @@ def case_update(*, actor, case_id: int, expected_version: int, changes: Mapping[
     case = _editable(actor, case_id)
     if case.version != expected_version:
         raise CaseConflict(case=case, changes=_changes_since(case, expected_version, changes))
-    if changes.get("reported_at") and changes["reported_at"] > timezone.now():
-        raise ValidationError({"reported_at": [_("The report cannot come from the future.")]})
+    if changes.get("reported_at"):
+        try:
+            domains.validate_past_moment(changes["reported_at"])
+        except ValidationError as error:
+            raise ValidationError({"reported_at": error.error_list}) from None
     diff = {}
     for name in EDITABLE_FIELDS:
         if name not in changes:
@@ -522,8 +574,10 @@ def incident_add(*, actor, case_id: int, values: Mapping[str, Any]) -> Incident:
     case = _editable(actor, case_id)
     if not values.get("forms"):
         raise ValidationError({"forms": [_("Choose at least one form of violence.")]})
-    if values["occurred_at"] > timezone.now():
-        raise ValidationError({"occurred_at": [_("The incident cannot be in the future.")]})
+    try:
+        domains.validate_past_moment(values["occurred_at"])
+    except ValidationError as error:
+        raise ValidationError({"occurred_at": error.error_list}) from None
     incident = _incident_create(case=case, actor=actor, values=values)
     _refresh_denormalised(case)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=incident)
@@ -628,6 +682,10 @@ def note_add(*, actor, case_id: int, text: str) -> Note:
 @transaction.atomic
 def task_add(*, actor, case_id: int, title: str, due_date: date, assignee=None) -> Task:
     case = _editable(actor, case_id)
+    try:
+        domains.validate_planning_date(due_date)
+    except ValidationError as error:
+        raise ValidationError({"due_date": error.error_list}) from None
     task = Task.objects.create(
         case=case,
         title=title.strip(),

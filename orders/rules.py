@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -85,7 +85,10 @@ def urgent_max_end(issued_at: datetime, max_days: int = URGENT_MAX_DAYS) -> date
     """The latest end: the same Kyiv wall-clock time `max_days` calendar days later."""
     local = issued_at.astimezone(KYIV)
     naive_end = local.replace(tzinfo=None) + timedelta(days=max_days)
-    return naive_end.replace(tzinfo=KYIV)
+    # A wall-clock time in the spring gap (03:00–04:00) does not exist: the round trip through
+    # UTC names the real moment (03:30 → 04:30 summer time). In the repeated autumn hour the
+    # earlier of the two moments is taken (fold=0), which is exactly 10 × 24 hours.
+    return naive_end.replace(tzinfo=KYIV).astimezone(UTC).astimezone(KYIV)
 
 
 def restrictive_bounds(
@@ -125,7 +128,9 @@ def check_urgent_order(
     max_days: int = URGENT_MAX_DAYS,
 ) -> list[RuleViolation]:
     violations = _measure_violations(measures, URGENT_MEASURES)
-    if ends_at <= issued_at:
+    # Compare moments in UTC: Python compares two datetimes with the same tzinfo by their wall
+    # clock, ignoring `fold`, which is wrong in the repeated autumn hour.
+    if ends_at.astimezone(UTC) <= issued_at.astimezone(UTC):
         violations.append(
             RuleViolation(
                 "ends_at", "end_before_start", _("The end must be after the moment of issue.")
@@ -133,7 +138,7 @@ def check_urgent_order(
         )
     else:
         limit = urgent_max_end(issued_at, max_days)
-        if ends_at > limit:
+        if ends_at.astimezone(UTC) > limit.astimezone(UTC):
             violations.append(
                 RuleViolation(
                     "ends_at",

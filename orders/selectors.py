@@ -148,9 +148,16 @@ def orders_for_person(*, user, person) -> list[RestrainingOrder]:
     )
 
 
-def orders_count_for_person(person) -> int:
-    """Earlier orders against this person, for the risk assessment (a count, no names)."""
-    return RestrainingOrder.objects.filter(offender=person, cancelled_at__isnull=True).count()
+def orders_count_for_person(*, person, before: datetime, exclude_case_id: int | None = None) -> int:
+    """Earlier orders against this person, for the risk assessment (a count, no names): issued
+    before `before` and not cancelled. The assessed case's own orders are excluded, so that
+    re-assessing a case after its urgent order does not count that order as repeat offending."""
+    qs = RestrainingOrder.objects.filter(
+        offender=person, cancelled_at__isnull=True, starts_at__lt=before
+    )
+    if exclude_case_id is not None:
+        qs = qs.exclude(case_id=exclude_case_id)
+    return qs.count()
 
 
 def expiring_orders(*, now: datetime, within: timedelta) -> QuerySet[RestrainingOrder]:
@@ -259,41 +266,111 @@ def order_year_on_year(*, as_of: date) -> dict:
     }
 
 
+def exact_counts_for(user) -> bool:
+    """Whether the user sees exact order counts on the portal's own pages: only who may see every
+    case with names anyway (the coordinator), for whom a count inside the portal reveals
+    nothing. Everyone else, and every export (the JSON), gets the published figures
+    (portal.disclosure, docs/statistics.md)."""
+    return can(user, Capability.CASE_VIEW_ALL)
+
+
+def last_month_end(day: date) -> date:
+    """`day` if it ends its month, else the last day of the month before: the roles that see
+    aggregates only count to a month end, so that two dates a day apart cannot be subtracted."""
+    if (day + timedelta(days=1)).day == 1:
+        return day
+    return day.replace(day=1) - timedelta(days=1)
+
+
+def published_year_on_year(figures: dict) -> dict:
+    """`order_year_on_year` as it may leave the portal: the same keys, counts of 1–4 as "<5",
+    the cells that would give them away from the Kyiv totals as "x", no per cent on a hidden
+    count. The one place where the orders' figures become published ones."""
+    from portal import disclosure
+
+    kinds = ("urgent", "restrictive", "breaches")
+    cells: dict[str, object] = {}
+    sums = []
+    for side in ("current", "previous"):
+        for kind in kinds:
+            cells[f"{side}.{kind}"] = figures[side][kind]
+            parts = []
+            for slug, counts in figures[side]["by_district"].items():
+                cells[f"{side}.{kind}.{slug}"] = counts[kind]
+                parts.append(f"{side}.{kind}.{slug}")
+            sums.append(disclosure.Sum(f"{side}.{kind}", tuple(parts)))
+    shown = disclosure.protect(cells, sums)
+
+    def side_of(side: str) -> dict:
+        return {
+            **{kind: shown[f"{side}.{kind}"] for kind in kinds},
+            "by_district": {
+                slug: {kind: shown[f"{side}.{kind}.{slug}"] for kind in kinds}
+                for slug in figures[side]["by_district"]
+            },
+        }
+
+    return {
+        "as_of": figures["as_of"],
+        "previous_as_of": figures["previous_as_of"],
+        "current": side_of("current"),
+        "previous": side_of("previous"),
+        "change_pct": {
+            kind: figures["change_pct"][kind]
+            if disclosure.publishable(shown[f"current.{kind}"], shown[f"previous.{kind}"])
+            else None
+            for kind in kinds
+        },
+    }
+
+
 def statistics_panel(request) -> dict:
     from portal.caching import cached_aggregate
 
+    exact = exact_counts_for(request.user)
     today = timezone.localdate()
+    as_of = today if exact else last_month_end(today)
     cached = cached_aggregate(
-        f"orders:yoy:{today.isoformat()}", lambda: statistics_context(as_of=today)
+        f"orders:yoy:{as_of.isoformat()}:{'exact' if exact else 'published'}",
+        lambda: statistics_context(as_of=as_of, exact=exact),
     )
     return {**cached["value"], "computed_at": cached["computed_at"]}
 
 
-def statistics_context(*, as_of: date) -> dict:
-    """The year-on-year table with bar widths for the chart (pure HTML/CSS, no script)."""
+def statistics_context(*, as_of: date, exact: bool = False) -> dict:
+    """The year-on-year table with bar widths for the chart (pure HTML/CSS, no script):
+    published figures unless `exact` (see `exact_counts_for`). A hidden value gets no width
+    (the template draws the same stub for each), and the scale comes from shown values only."""
+    from portal.disclosure import is_hidden, publishable, scale_peak
+
     figures = order_year_on_year(as_of=as_of)
+    if not exact:
+        figures = published_year_on_year(figures)
     names = dict(District.objects.values_list("slug", "name"))
-    rows = [
-        {
-            "district": names[slug],
-            "current": figures["current"]["by_district"][slug],
-            "previous": figures["previous"]["by_district"][slug],
-            "change": change_pct(
-                figures["current"]["by_district"][slug]["urgent"],
-                figures["previous"]["by_district"][slug]["urgent"],
-            ),
-        }
-        for slug in figures["current"]["by_district"]
-    ]
-    peak = max(
-        [r["current"]["urgent"] for r in rows] + [r["previous"]["urgent"] for r in rows] + [1]
-    )
+    rows = []
+    for slug in figures["current"]["by_district"]:
+        current = figures["current"]["by_district"][slug]
+        previous = figures["previous"]["by_district"][slug]
+        rows.append(
+            {
+                "district": names[slug],
+                "current": current,
+                "previous": previous,
+                "change": change_pct(current["urgent"], previous["urgent"])
+                if publishable(current["urgent"], previous["urgent"]) or exact
+                else None,
+            }
+        )
+    peak = scale_peak([r[side]["urgent"] for r in rows for side in ("current", "previous")])
     for row in rows:
-        row["cur_width"] = round(row["current"]["urgent"] * 100 / peak)
-        row["prev_width"] = round(row["previous"]["urgent"] * 100 / peak)
+        for side, key in (("current", "cur"), ("previous", "prev")):
+            value = row[side]["urgent"]
+            row[f"{key}_hidden"] = is_hidden(value)
+            row[f"{key}_width"] = 0 if is_hidden(value) else round(value * 100 / peak)
     return {
         "figures": figures,
         "rows": rows,
+        "exact": exact,
         "as_of_date": as_of,
         "previous_date": _same_day_last_year(as_of),
     }

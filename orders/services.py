@@ -3,9 +3,10 @@ all in one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,7 @@ from orders.models import (
     OrderKind,
     RestrainingOrder,
 )
+from portal import domains
 from portal.audit import audit_record
 from portal.models import AuditAction, Organisation
 from portal.notifications import notification_send
@@ -44,6 +46,21 @@ def _raise(violations: list[rules.RuleViolation]) -> None:
         errors: dict[str, list[str]] = {}
         for violation in violations:
             errors.setdefault(violation.field, []).append(violation.message)
+        raise ValidationError(errors)
+
+
+def _check_domains(*checks: tuple[str, Callable[[Any], None], Any]) -> None:
+    """The bounds of portal.domains, as the forms apply them: callers that skip the forms
+    (imports, other apps, tasks) are refused the same way."""
+    errors: dict[str, list] = {}
+    for field, validator, value in checks:
+        if value is None:
+            continue
+        try:
+            validator(value)
+        except ValidationError as error:
+            errors.setdefault(field, []).extend(error.error_list)
+    if errors:
         raise ValidationError(errors)
 
 
@@ -183,6 +200,10 @@ def order_issue_urgent(
     if not can(actor, Capability.ORDER_ISSUE):
         raise PermissionDenied
     unit = acting_membership(actor).organisation
+    _check_domains(
+        ("issued_at", domains.validate_past_moment, issued_at),
+        ("ends_at", domains.validate_end_date, ends_at),
+    )
     if new_case is not None and not case_number:
         offender_data = new_case.offender
         birth, age = offender_data.birth_date, offender_data.approximate_age
@@ -283,6 +304,11 @@ def order_record_restrictive(
     """Record a court's restrictive order (Law 2229-VIII art. 26) on a case."""
     if not (can(actor, Capability.ORDER_ISSUE) or can(actor, Capability.CASE_EDIT)):
         raise PermissionDenied
+    _check_domains(
+        ("decision_date", domains.validate_past_date, decision_date),
+        ("start", domains.validate_past_date, start),
+        ("end", domains.validate_end_date, end),
+    )
     _raise(rules.check_restrictive_order(start=start, end=end, measures=measures))
     case = _case_for_order(actor=actor, case_id=case_id, new_case=None, issued_at=timezone.now())
     offender = _party(case, ParticipantRole.OFFENDER, offender_id)
@@ -351,6 +377,11 @@ def order_extend(
     order = _editable_order(actor, order_id)
     if order.kind != OrderKind.RESTRICTIVE:
         raise ValidationError({"start": [_("Only a restrictive order can be extended.")]})
+    _check_domains(
+        ("start", domains.validate_end_date, start),
+        ("end", domains.validate_end_date, end),
+        ("decision_date", domains.validate_past_date, decision_date),
+    )
     current_end = max([order.ends_at, *order.extensions.values_list("ends_at", flat=True)])
     _raise(
         rules.check_extension(
@@ -414,8 +445,7 @@ def breach_record(
     order = _editable_order(actor, order_id)
     if order.cancelled_at is not None:
         raise ValidationError({"occurred_at": [_("A cancelled order takes no breach.")]})
-    if occurred_at > timezone.now():
-        raise ValidationError({"occurred_at": [_("A breach cannot be in the future.")]})
+    _check_domains(("occurred_at", domains.validate_past_moment, occurred_at))
     if occurred_at < order.starts_at:
         raise ValidationError({"occurred_at": [_("The breach is before the order started.")]})
     effective_end = max([order.ends_at, *order.extensions.values_list("ends_at", flat=True)])

@@ -1,10 +1,15 @@
+from importlib import import_module
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.audit import audit_record
 from portal.memberships import membership_record_change
 from portal.models import (
+    AuditAction,
     AuditEvent,
     District,
     Membership,
@@ -42,19 +47,31 @@ class MembershipForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("You cannot change your own roles: another administrator must do it.")
             )
+        activating = (
+            self.instance.pk is not None
+            and not self.instance.is_active
+            and cleaned.get("is_active")
+        )
+        if (
+            activating
+            and self.acting_user is not None
+            and self.instance.granted_by_id == self.acting_user.pk
+        ):
+            raise forms.ValidationError(
+                _("You gave this role: another administrator must confirm it.")
+            )
         return cleaned
 
 
-class _AuditedMemberships:
-    """Every role given, changed or taken in the admin is audited and told to the city
-    coordinators, so that no administrator can quietly give anyone (or themselves) a role."""
-
-    def _record(self, request, membership, *, change: str) -> None:
-        membership_record_change(actor=request.user, membership=membership, change=change)
+def _hold_for_confirmation(request, membership: Membership) -> None:
+    """A role given in the admin waits, inactive, for a second administrator."""
+    membership.granted_by = request.user
+    membership.is_active = False
 
 
-class MembershipInline(_AuditedMemberships, admin.TabularInline):
+class MembershipInline(admin.TabularInline):
     model = Membership
+    fk_name = "user"
     form = MembershipForm
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -64,15 +81,13 @@ class MembershipInline(_AuditedMemberships, admin.TabularInline):
         if obj is not None and obj.pk == request.user.pk:
             # One's own memberships are shown, never edited.
             formset.max_num = 0
-        formset.form = type(
-            "BoundMembershipForm",
-            (MembershipForm,),
-            {
-                "__init__": lambda f, *a, **k: MembershipForm.__init__(
-                    f, *a, acting_user=request.user, **k
-                )
-            },
-        )
+        base = formset.form
+
+        class Bound(base):
+            def __init__(self, *args, **kw) -> None:
+                super().__init__(*args, acting_user=request.user, **kw)
+
+        formset.form = Bound
         return formset
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -112,12 +127,36 @@ class UserAdmin(BaseUserAdmin):
             membership.delete()
         for membership in instances:
             created = membership.pk is None
+            if created:
+                _hold_for_confirmation(request, membership)
             membership.save()
             membership_record_change(
                 actor=request.user, membership=membership, change="added" if created else "changed"
             )
         formset.save_m2m()
         return None
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            obj=obj,
+            detail=f"user {obj.get_username()} {'changed' if change else 'created'} in the admin",
+        )
+
+    def delete_model(self, request, obj) -> None:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.DELETE,
+            obj=obj,
+            detail=f"user {obj.get_username()} deleted in the admin",
+        )
+        super().delete_model(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Bulk deletion would skip the audit: accounts are deleted (or deactivated) one by one.
+        return obj is not None and super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -137,7 +176,7 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
     form = MembershipForm
-    list_display = ["user", "organisation", "role", "is_active", "created_at"]
+    list_display = ["user", "organisation", "role", "is_active", "granted_by", "created_at"]
     list_filter = ["role", "is_active", "organisation__kind"]
     search_fields = ["user__username", "user__last_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
@@ -152,6 +191,8 @@ class MembershipAdmin(admin.ModelAdmin):
         return Bound
 
     def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            _hold_for_confirmation(request, obj)
         super().save_model(request, obj, form, change)
         membership_record_change(
             actor=request.user, membership=obj, change="changed" if change else "added"
@@ -192,4 +233,26 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# django-otp's own admin shows every user's TOTP secret as a QR code: an administrator could
+# copy a coordinator's second factor. Here a device can only be listed and deleted (to let a
+# user who lost their phone enrol again), never read.
+import_module("django_otp.plugins.otp_totp.admin")  # registers its own admin first
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+    fields = ["user", "name", "confirmed"]
+    readonly_fields = ["user", "name", "confirmed"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -130,6 +130,17 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # A role given in the Django admin starts inactive and is activated by ANOTHER administrator
+    # (portal.admin): no single administrator can give anyone — or a second account of their
+    # own — access to victims' data.
+    granted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("given by"),
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -212,6 +223,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id", "at"]),
             models.Index(fields=["user", "at"]),
             models.Index(fields=["action", "at"]),
+            # The audit log's filters by organisation and by a typed user name (failed sign-ins).
+            models.Index(fields=["organisation", "at"], name="portal_audit_org_at"),
+            models.Index(fields=["username", "at"], name="portal_audit_username_at"),
         ]
 
     def __str__(self) -> str:

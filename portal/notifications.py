@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.models import Notification
+from portal.roles import parse_id
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -49,7 +50,8 @@ def notification_send(
 def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_id is not None:
-        qs = qs.filter(pk=notification_id)
+        # Only the user's own notifications, whatever id a client sends.
+        qs = qs.filter(pk=parse_id(notification_id) or 0)
     return qs.update(read_at=timezone.now())
 
 

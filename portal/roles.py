@@ -174,6 +174,16 @@ def get_object_for_user(queryset: models.QuerySet[M], pk: object) -> M:
         raise Http404 from None
 
 
+def parse_id(value: object) -> int | None:
+    """An id sent by a client as a positive database integer, or None for anything else
+    (junk, negative, too large for the column): callers then answer as for a missing object."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
 def users_with_object_perm(obj: models.Model, perm: str) -> Iterable[User]:
     from guardian.shortcuts import get_users_with_perms
 

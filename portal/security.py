@@ -60,3 +60,36 @@ class SecurityHeadersMiddleware:
             # Merged into whatever the view said: `public` or `max-age` cannot win over this.
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class RejectNullBytesMiddleware:
+    """A NUL byte is never part of anything a person types, and PostgreSQL cannot store one in
+    text: a request that carries one in its parameters or path is refused with a plain 400 page
+    before any view runs, instead of failing deep inside a query."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or self._has_nul(request):
+            from django.shortcuts import render
+
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        try:
+            params = [request.GET]
+            if request.method == "POST" and request.content_type in (
+                "application/x-www-form-urlencoded",
+                "multipart/form-data",
+            ):
+                params.append(request.POST)
+            return any(
+                "\x00" in key or any("\x00" in value for value in values)
+                for query in params
+                for key, values in query.lists()
+            )
+        except Exception:  # an unreadable body is for the view to refuse
+            return False

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.security.RejectNullBytesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.session_views.SessionActivityMiddleware",
     "portal.middleware.RequestContextMiddleware",
@@ -298,3 +299,5 @@ PORTAL_DEMO_ALLOWED = env_bool("PORTAL_DEMO", False)
 PORTAL_GRANT_DAYS = env_int("PORTAL_GRANT_DAYS", 30)
 # Break-the-glass access of an administrator to one case: how long it lasts (at most).
 PORTAL_BREAK_GLASS_MINUTES = env_int("PORTAL_BREAK_GLASS_MINUTES", 120)
+# A referral sent after the procedure's deadline still gives the provider this long to answer.
+PORTAL_REFERRAL_MIN_WINDOW_MINUTES = env_int("PORTAL_REFERRAL_MIN_WINDOW_MINUTES", 60)

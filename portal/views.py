@@ -22,7 +22,7 @@ from portal.dashboard import panels_for
 from portal.forms import AuditLogFilterForm, LoginForm, TokenForm
 from portal.models import AuditAction
 from portal.notifications import notification_mark_read
-from portal.roles import Capability, can
+from portal.roles import Capability, can, parse_id
 from portal.selectors import (
     AuditFilters,
     audit_event_page,
@@ -90,7 +90,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 def switch_membership(request: HttpRequest) -> HttpResponse:
     membership = (
         request.user.memberships.filter(
-            pk=request.POST.get("membership"), is_active=True, organisation__is_active=True
+            pk=parse_id(request.POST.get("membership")) or 0,
+            is_active=True,
+            organisation__is_active=True,
         )
         .select_related("organisation")
         .first()

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from html import escape
 
+from portal.disclosure import is_hidden, scale_peak
+
 BLUE, LIGHT = "#0b4f8a", "#9db6cf"
+# A suppressed value is drawn as this stub whatever it hides, hatched so that nobody reads it
+# as a small bar: its length carries no information (portal.disclosure).
+STUB = 6
+HATCH = (
+    '<defs><pattern id="suppressed" width="3" height="3" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="1.5" height="3" fill="#777"/></pattern></defs>'
+)
 
 
 def paired_bars(
@@ -17,35 +26,48 @@ def paired_bars(
     bar: int = 9,
     display=str,
 ) -> str:
-    """Horizontal bars, this period against the same period a year earlier. `display` turns a
-    value into its label (the report passes the <5 rule, so small counts never leak)."""
+    """Horizontal bars, this period against the same period a year earlier. Values are the
+    published ones: a hidden value ("<5", "x") is the same hatched stub in every chart, and the
+    scale comes from the shown values only. `display` turns a value into its label."""
     label_width, gap = 170, 8
-    peak = max([max(c or 0, p or 0) for _, c, p in rows] + [1])
+    peak = scale_peak([v for _, c, p in rows for v in (c, p)])
     scale = (width - label_width - 60) / peak
+
+    def rect(x: int, y: int, value, fill: str) -> tuple[str, float]:
+        if is_hidden(value):
+            return (
+                f'<rect x="{x}" y="{y}" width="{STUB}" height="{bar}" '
+                f'fill="url(#suppressed)" stroke="#777" stroke-width="0.5" '
+                f'data-suppressed="true"/>',
+                STUB,
+            )
+        length = (value or 0) * scale
+        return (
+            f'<rect x="{x}" y="{y}" width="{length:.1f}" height="{bar}" fill="{fill}"/>',
+            length,
+        )
+
     height = len(rows) * (2 * bar + gap) + 34
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" font-family="DejaVu Sans" '
-        f'font-size="10">'
+        f'font-size="10">',
+        HATCH,
     ]
     y = 4
     for label, current, previous in rows:
-        cur_w, prev_w = (current or 0) * scale, (previous or 0) * scale
+        cur_rect, cur_w = rect(label_width, y, current, BLUE)
+        prev_rect, prev_w = rect(label_width, y + bar, previous, LIGHT)
         parts.append(
             f'<text x="{label_width - 6}" y="{y + bar + 3}" text-anchor="end">'
             f"{escape(str(label))}</text>"
         )
-        parts.append(
-            f'<rect x="{label_width}" y="{y}" width="{cur_w:.1f}" height="{bar}" fill="{BLUE}"/>'
-        )
+        parts.append(cur_rect)
         parts.append(
             f'<text x="{label_width + cur_w + 4:.1f}" y="{y + bar - 1}">'
             f"{escape(str(display(current)))}</text>"
         )
-        parts.append(
-            f'<rect x="{label_width}" y="{y + bar}" width="{prev_w:.1f}" '
-            f'height="{bar}" fill="{LIGHT}"/>'
-        )
+        parts.append(prev_rect)
         parts.append(
             f'<text x="{label_width + prev_w + 4:.1f}" y="{y + 2 * bar - 1}" '
             f'fill="#555">{escape(str(display(previous)))}</text>'

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from portal.disclosure import LESS_THAN_FIVE, is_small
+
 AGE_GROUPS = (("0-17", 0, 17), ("18-35", 18, 35), ("36-59", 36, 59), ("60+", 60, 200))
-SMALL_COUNT = 5  # counts of 1–4 people are shown as "<5" outside the system
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,9 @@ def change(current: float, previous: float) -> dict:
 
 
 def suppress(value) -> str | int | float:
-    """The re-identification rule for anything that leaves the system: 1–4 people → "<5"."""
-    if isinstance(value, int) and 0 < value < SMALL_COUNT:
-        return "<5"
-    return value
+    """The primary rule alone, for one figure: 1–4 people → "<5". A table that leaves the
+    system goes through portal.disclosure.protect, which also hides what would give it away."""
+    return LESS_THAN_FIVE if is_small(value) else value
 
 
 def age_group(age: int | None) -> str | None:

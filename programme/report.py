@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Channel, ViolenceForm
+from portal import disclosure
 from portal.models import District
 from programme.charts import paired_bars
-from programme.figures import Period, format_number, format_pct, percent, suppress
+from programme.figures import Period, format_number, format_pct, percent
 from programme.models import (
     Funding,
     IndicatorActual,
@@ -109,7 +110,113 @@ def programme_execution(period: Period) -> list[dict]:
     return result
 
 
-def _table(series: dict, labels: dict, order=None, people: bool = True) -> list[dict]:
+# Figures that are not counts of people: never "<5" themselves; a share and the bed-days of
+# fewer than five people are withheld with the counts they rest on. The median answer time is
+# a time, not people, and is given as computed.
+NOT_COUNTS = {"repeat_victims_pct", "median_response_hours", "shelter_bed_days"}
+SIDES = ("current", "previous")
+
+
+def _is_change(value) -> bool:
+    return isinstance(value, dict) and "current" in value and "previous" in value
+
+
+def _margins(figures: dict) -> list[disclosure.Sum]:
+    """The columns an attacker can add up, each against the published total it adds up to."""
+    sums = []
+    for side in SIDES:
+
+        def column(total: str, section: str, key: str, side: str = side) -> disclosure.Sum:
+            parts = tuple(f"{section}.{key}.{k}.{side}" for k in figures[section][key])
+            return disclosure.Sum(f"{total}.{side}", parts)
+
+        sums += [
+            # Every case has one district and one channel.
+            column("cases.registered", "cases", "by_district"),
+            column("cases.registered", "cases", "by_channel"),
+            # Every victim has one sex and at most one age group (an unknown age has none: the
+            # protection holds for "at most" as it does for "equal").
+            column("cases.victims", "cases", "victim_sex"),
+            column("cases.victims", "cases", "victim_age"),
+            disclosure.Sum(
+                f"orders.urgent.{side}",
+                (f"orders.urgent_police_initiative.{side}", f"orders.urgent_on_application.{side}"),
+            ),
+        ]
+    return sums
+
+
+def published(figures: dict) -> dict:
+    """The figures as they may leave the portal (DOMAIN.md §7): the same keys, counts of one to
+    four people as "<5", the cells that would give them away as "x", and no change or share
+    built on a hidden count. The one place where computed figures become published ones; the
+    stored figures (ReportRun.figures) stay exact."""
+    cells: dict[str, object] = {}
+    for section in ("cases", "orders", "referrals"):
+        for key, value in figures[section].items():
+            if key in NOT_COUNTS:
+                continue
+            if _is_change(value):
+                for side in SIDES:
+                    cells[f"{section}.{key}.{side}"] = value[side]
+            else:
+                for sub, change in value.items():
+                    for side in SIDES:
+                        cells[f"{section}.{key}.{sub}.{side}"] = change[side]
+    shown = disclosure.protect(cells, _margins(figures))
+
+    def series(value: dict, prefix: str) -> dict:
+        return disclosure.change(
+            shown[f"{prefix}.current"], shown[f"{prefix}.previous"], exact=value
+        )
+
+    result = {k: v for k, v in figures.items() if k not in ("cases", "orders", "referrals")}
+    for section in ("cases", "orders", "referrals"):
+        out = {}
+        for key, value in figures[section].items():
+            if key in NOT_COUNTS:
+                continue
+            if _is_change(value):
+                out[key] = series(value, f"{section}.{key}")
+            else:
+                out[key] = {
+                    sub: series(change, f"{section}.{key}.{sub}") for sub, change in value.items()
+                }
+        result[section] = out
+    cases, referrals = figures["cases"], figures["referrals"]
+    result["cases"]["repeat_victims_pct"] = _derived(
+        cases["repeat_victims_pct"],
+        [result["cases"]["repeat_victims"], result["cases"]["victims"]],
+    )
+    result["referrals"]["median_response_hours"] = referrals["median_response_hours"]
+    result["referrals"]["shelter_bed_days"] = _derived(
+        referrals["shelter_bed_days"], [result["referrals"]["shelter_placements"]]
+    )
+    # Keep the key order of the computed figures (the JSON's readers diff it).
+    for section in ("cases", "orders", "referrals"):
+        result[section] = {key: result[section][key] for key in figures[section]}
+    result["disclosure"] = {
+        disclosure.LESS_THAN_FIVE: "1 to 4 people",
+        disclosure.WITHHELD: "withheld so that a <5 cannot be derived from the totals",
+    }
+    return result
+
+
+def _derived(value: dict, counts: list[dict]) -> dict:
+    """A share or a sum over counted people: given for a side only when every count it rests on
+    is shown and is not small."""
+    sides = {
+        side: value[side] if disclosure.publishable(*(c[side] for c in counts)) else None
+        for side in SIDES
+    }
+    if None in sides.values():
+        return {**sides, "diff": None, "pct": None}
+    return {**value, **sides}
+
+
+def _table(series: dict, labels: dict, order=None) -> list[dict]:
+    """Rows of a published series (see `published`): the percentage is already withheld
+    wherever it would give a hidden count away."""
     keys = order or sorted(series)
     rows = []
     for key in keys:
@@ -117,18 +224,9 @@ def _table(series: dict, labels: dict, order=None, people: bool = True) -> list[
         rows.append(
             {
                 "label": labels.get(key, key),
-                "current": suppress(value["current"]) if people else value["current"],
-                "previous": suppress(value["previous"]) if people else value["previous"],
-                # A percentage would give away a suppressed count on either side.
-                "pct": value["pct"]
-                if not people
-                or (
-                    suppress(value["current"]) == value["current"]
-                    and suppress(value["previous"]) == value["previous"]
-                )
-                else None,
-                "raw_current": value["current"],
-                "raw_previous": value["previous"],
+                "current": value["current"],
+                "previous": value["previous"],
+                "pct": value["pct"],
             }
         )
     return rows
@@ -146,7 +244,7 @@ def cached_statistics(period: Period) -> dict:
 def report_context(period: Period, *, cached: bool = False) -> dict:
     from referrals.routing.explain import SERVICE_LABELS
 
-    figures = statistics(period) if not cached else cached_statistics(period)
+    figures = published(statistics(period) if not cached else cached_statistics(period))
     cases, orders, referrals = figures["cases"], figures["orders"], figures["referrals"]
     districts = dict(District.objects.order_by("position").values_list("slug", "name"))
     cur_label = f"{period.start:%d.%m}–{period.end:%d.%m.%Y}"
@@ -166,17 +264,13 @@ def report_context(period: Period, *, cached: bool = False) -> dict:
             [s for s in SERVICE_ORDER if s in referrals["by_service"]],
         ),
     }
-    district_rows = [(r["label"], r["raw_current"], r["raw_previous"]) for r in tables["district"]]
     charts = {
-        "district": paired_bars(
-            district_rows, current_label=cur_label, previous_label=prev_label, display=suppress
-        ),
-        "form": paired_bars(
-            [(r["label"], r["raw_current"], r["raw_previous"]) for r in tables["form"]],
+        key: paired_bars(
+            [(r["label"], r["current"], r["previous"]) for r in tables[key]],
             current_label=cur_label,
             previous_label=prev_label,
-            display=suppress,
-        ),
+        )
+        for key in ("district", "form")
     }
     execution = programme_execution(period)
     return {

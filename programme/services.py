@@ -171,7 +171,9 @@ def progress_submit(
 def progress_reopen(*, actor, progress_id: int) -> Progress:
     if not can(actor, Capability.PROGRAMME_MANAGE):
         raise PermissionDenied
-    progress = Progress.objects.select_for_update().get(pk=progress_id)
+    progress = Progress.objects.select_for_update().filter(pk=progress_id).first()
+    if progress is None:
+        raise PermissionDenied  # the view answers 404, as for any report one may not reopen
     progress.reopened_at = timezone.now()
     progress.save(update_fields=["reopened_at"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=progress, detail="reopened")
@@ -206,6 +208,12 @@ def report_run_create(
     """Queue a report; a run for the same period is a new version, never a replacement."""
     if actor is not None and not can(actor, Capability.REPORT_ORDER):
         raise PermissionDenied
+    if kind not in ReportKind.values:
+        raise ValidationError(_("Choose the kind of report and the period."))
+    if kind == ReportKind.QUARTER and quarter not in (1, 2, 3, 4):
+        raise ValidationError(_("Choose a quarter from 1 to 4."))
+    if not 2000 <= year <= 2099:
+        raise ValidationError(_("Choose the kind of report and the period."))
     period = report_period(kind, year, quarter)
     if period.start > timezone.localdate():
         raise ValidationError(_("The period has not started yet."))

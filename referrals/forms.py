@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import math
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import StyledForm, date_field
 from portal import domains
 from referrals.models import Holiday, Referral, RoutingPolicy
+from referrals.routing import PolicyError, policy_from_dict
 
 
 def _max_length(model, field: str) -> int:
@@ -22,14 +27,140 @@ class HolidayForm(StyledForm):
     name = forms.CharField(label=_("Name"), required=False, max_length=_max_length(Holiday, "name"))
     delete = forms.BooleanField(required=False)
 
+    def clean(self):
+        cleaned = super().clean()
+        # A day off is added with its name (an empty one helps no reader of a deadline);
+        # removing one needs only the date.
+        if not cleaned.get("delete") and not (cleaned.get("name") or "").strip():
+            self.add_error("name", _("Give the holiday's name."))
+        return cleaned
+
+
+# The policy in force is about 5 KB of JSON; a draft fifty times larger is a paste accident.
+POLICY_MAX_LENGTH = 256 * 1024
+# Conditions nest all/any/not a few levels deep; past this a draft is refused before the engine
+# (and PostgreSQL's jsonb parser) recurse through it.
+POLICY_MAX_DEPTH = 32
+# Deadlines are hours or days and facts are ages and counts: a larger number is a typing slip
+# (and 10^20 days would overflow the date arithmetic of every plan).
+POLICY_MAX_NUMBER = 100_000
+
+
+def _policy_number_error() -> ValidationError:
+    return ValidationError(
+        _("Numbers in the policy must be finite and between -%(limit)s and %(limit)s."),
+        code="policy_number",
+        params={"limit": POLICY_MAX_NUMBER},
+    )
+
+
+def _policy_int(text: str) -> int:
+    # Refuse by length first: int() of a 100 000-digit string is itself slow.
+    if len(text.lstrip("-")) > len(str(POLICY_MAX_NUMBER)):
+        raise _policy_number_error()
+    value = int(text)
+    if abs(value) > POLICY_MAX_NUMBER:
+        raise _policy_number_error()
+    return value
+
+
+def _policy_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or abs(value) > POLICY_MAX_NUMBER:
+        raise _policy_number_error()
+    return value
+
+
+def _policy_constant(name: str) -> float:
+    raise _policy_number_error()  # NaN, Infinity, -Infinity are not JSON
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if level > POLICY_MAX_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def parse_policy(text: str) -> dict:
+    """A routing-policy draft as an object {"rules": [...]}; anything else is a ValidationError
+    with a message for the coordinator (never a RecursionError or an overflow)."""
+    if len(text) > POLICY_MAX_LENGTH:
+        raise ValidationError(
+            _("The policy is too long: keep it within %(limit)s characters."),
+            code="policy_length",
+            params={"limit": POLICY_MAX_LENGTH},
+        )
+    try:
+        data = json.loads(
+            text,
+            parse_int=_policy_int,
+            parse_float=_policy_float,
+            parse_constant=_policy_constant,
+        )
+    except RecursionError:
+        raise ValidationError(
+            _("The policy nests too deeply (at most %(limit)s levels)."),
+            code="policy_depth",
+            params={"limit": POLICY_MAX_DEPTH},
+        ) from None
+    except ValueError as error:  # JSONDecodeError; int() of an over-long literal
+        raise ValidationError(
+            _("Not valid JSON: %(error)s"), code="policy_json", params={"error": error}
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise ValidationError(
+            _('The policy must be a JSON object with a list of rules: {"rules": [...]}.'),
+            code="policy_shape",
+        )
+    if _depth(data) > POLICY_MAX_DEPTH:
+        raise ValidationError(
+            _("The policy nests too deeply (at most %(limit)s levels)."),
+            code="policy_depth",
+            params={"limit": POLICY_MAX_DEPTH},
+        )
+    # The engine validates the rules themselves; its checks assume objects where it expects
+    # them, so a wrong type inside a rule surfaces as one of these errors.
+    try:
+        policy_from_dict({"version": 0, "rules": data["rules"]})
+    except PolicyError as error:
+        raise ValidationError(
+            _("The policy is not valid: %(error)s"), code="policy_invalid", params={"error": error}
+        ) from None
+    except (AttributeError, KeyError, TypeError, ValueError, RecursionError) as error:
+        raise ValidationError(
+            _("The policy is not valid: %(error)s"),
+            code="policy_invalid",
+            params={"error": f"{type(error).__name__}: {error}"},
+        ) from None
+    return {"rules": data["rules"]}
+
 
 class PolicyForm(StyledForm):
     """A draft of the routing policy and the note published with it."""
 
-    rules = forms.CharField(label=_("Rules"), widget=forms.Textarea)
+    # Bounded by parse_policy's own size limit, not the generic text limit of StyledForm.
+    rules = forms.CharField(
+        label=_("Rules"), widget=forms.Textarea, strip=False, max_length=64 * POLICY_MAX_LENGTH
+    )
     note = forms.CharField(
         label=_("Note"), required=False, max_length=_max_length(RoutingPolicy, "note")
     )
+
+    def clean_rules(self) -> str:
+        """The draft, checked and re-serialised: what the services parse again is known safe."""
+        return json.dumps(parse_policy(self.cleaned_data["rules"]), ensure_ascii=False)
 
 
 REASON_LENGTH = _max_length(Referral, "decline_reason")
@@ -39,6 +170,10 @@ OUTCOME_LENGTH = _max_length(Referral, "outcome")
 def text_input(data, name: str, *, max_length: int) -> str:
     """A free-text value typed on a referral page; longer than its column, it is refused."""
     value = (data.get(name) or "").strip()
+    if "\x00" in value:
+        raise ValidationError(
+            _("The text contains a control character (NUL); remove it."), code="null_characters"
+        )
     if len(value) > max_length:
         raise ValidationError(
             _("Keep the text within %(limit)s characters (it has %(length)s)."),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.selectors import visible_cases_q
 from portal.models import Organisation
-from portal.roles import Capability, acting_membership, can, get_object_for_user
+from portal.roles import Capability, acting_membership, can, get_object_for_user, parse_id
 from referrals.models import (
     OPEN_STATUSES,
     ProviderProfile,
@@ -248,11 +248,8 @@ def provider_for_service(*, service: str, pk) -> Organisation | None:
 
     if service not in SERVICES:
         return None
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        return None
-    if not 0 < pk < 2**31:
+    pk = parse_id(pk)
+    if pk is None:
         return None
     return Organisation.objects.filter(
         pk=pk, is_active=True, provider_profile__services__contains=[service]

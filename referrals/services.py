@@ -6,8 +6,9 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,12 +17,14 @@ from django.utils.translation import gettext as _
 from cases import services as case_services
 from cases.models import CaseStatus, ParticipantRole
 from cases.selectors import cases_editable_by
+from portal import domains
 from portal.audit import audit_record
 from portal.models import AuditAction, Membership, Organisation
 from portal.notifications import notification_send
 from portal.roles import Capability, Role, acting_membership, can, grant_object_perm_to_organisation
 from referrals.adapters import active_policy, facts_for_case, live_catalogue
 from referrals.models import (
+    Holiday,
     ProviderProfile,
     Referral,
     ReferralStatus,
@@ -186,6 +189,12 @@ def _send(
     previous=None,
     manual_reason="",
 ) -> Referral:
+    # A referral is never sent already overdue (DOMAIN §4): when the procedure's deadline has
+    # passed (or nearly), the provider still gets a minimum window to answer, and the lateness
+    # is recorded against the sender on the case's timeline.
+    now = timezone.now()
+    procedure_due = due_at
+    due_at = max(due_at, now + timedelta(minutes=settings.PORTAL_REFERRAL_MIN_WINDOW_MINUTES))
     referral = Referral.objects.create(
         case=case,
         plan=plan_record,
@@ -221,7 +230,18 @@ def _send(
         summary = _("No provider for %(service)s: passed to the city coordinator") % {
             "service": service_label(service)
         }
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=referral, detail=service)
+    if procedure_due < now:
+        summary += " " + _("Sent after the procedure's deadline of %(due)s.") % {
+            "due": timezone.localtime(procedure_due).strftime("%d.%m.%Y %H:%M")
+        }
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=referral,
+        detail=service
+        if procedure_due >= now
+        else f"{service}; late: due {procedure_due:%Y-%m-%d %H:%M}",
+    )
     case_services.timeline_record(
         case=case, actor=actor, kind="referral.sent", summary=summary, obj=referral
     )
@@ -623,3 +643,52 @@ def policy_preview(*, rules_json: str, cases) -> list[dict]:
             }
         )
     return rows
+
+
+HOLIDAY_NAME_LENGTH = Holiday._meta.get_field("name").max_length
+
+
+@transaction.atomic
+def holiday_add(*, actor, day: date, name: str = "") -> Holiday:
+    """A day off for working-day deadlines: adding one moves the legal deadlines after it."""
+    if not can(actor, Capability.POLICY_EDIT):
+        raise PermissionDenied
+    try:
+        domains.validate_end_date(day)
+    except ValidationError as error:
+        raise ValidationError({"date": error.messages}) from None
+    name = name.strip()
+    if len(name) > HOLIDAY_NAME_LENGTH or "\x00" in name:
+        raise ValidationError(
+            {
+                "name": [
+                    _("Keep the name within %(limit)s characters, without control characters.")
+                    % {"limit": HOLIDAY_NAME_LENGTH}
+                ]
+            }
+        )
+    holiday, created = Holiday.objects.update_or_create(date=day, defaults={"name": name})
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        obj=holiday,
+        detail=f"holiday {day.isoformat()}",
+    )
+    return holiday
+
+
+@transaction.atomic
+def holiday_remove(*, actor, day: date) -> bool:
+    """Remove a day off; deadlines computed afterwards count it as a working day again."""
+    if not can(actor, Capability.POLICY_EDIT):
+        raise PermissionDenied
+    deleted, _rows = Holiday.objects.filter(date=day).delete()
+    if deleted:
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            object_type="referrals.holiday",
+            object_id=day.isoformat(),
+            detail=f"holiday {day.isoformat()}",
+        )
+    return bool(deleted)

@@ -41,6 +41,33 @@ def _flush_may_empty_the_audit_log():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _settings_of_the_test_environment(tmp_path_factory):
+    """What scripts/test.sh exports, pinned for every run whatever the shell holds
+    (tests/settings.py fills in what portal/settings.py reads at import time): no role needs
+    two-factor sign-in
+    unless a test says so, plain-HTTP cookies and no HTTPS redirect for the test client, demo
+    seeding allowed, and private files in a folder of this run."""
+    from django.test.utils import override_settings
+
+    private = tmp_path_factory.mktemp("private")
+    with override_settings(
+        PORTAL_TWO_FACTOR_ROLES=[],
+        SECURE_COOKIES=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        LANGUAGE_COOKIE_SECURE=False,
+        SECURE_SSL_REDIRECT=False,
+        SECURE_PROXY_SSL_HEADER=None,
+        SECURE_HSTS_SECONDS=0,
+        SECURE_HSTS_INCLUDE_SUBDOMAINS=False,
+        PORTAL_DEMO_ALLOWED=True,
+        PORTAL_PRIVATE_ROOT=private,
+        MEDIA_ROOT=private,
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()

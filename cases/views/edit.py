@@ -109,10 +109,13 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_consent(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_for_user(user=request.user, pk=pk)
-    services.case_record_consent(
-        actor=request.user, case_id=case.pk, consent=request.POST.get("consent") == "1"
-    )
-    messages.success(request, _("Consent recorded."))
+    choice = {"1": True, "0": False}.get(request.POST.get("consent", ""))
+    if choice is None:
+        # Only an explicit answer changes consent: junk or a missing field withdraws nothing.
+        messages.error(request, _("Choose whether consent is given or withdrawn."))
+        return redirect(case)
+    services.case_record_consent(actor=request.user, case_id=case.pk, consent=choice)
+    messages.success(request, _("Consent recorded.") if choice else _("Consent withdrawn."))
     return redirect(case)
 
 

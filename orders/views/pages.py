@@ -26,15 +26,19 @@ from orders.forms import (
 from orders.rules import RESTRICTIVE_MEASURES, STATUS_LABELS, URGENT_MEASURES
 from orders.selectors import (
     OrderFilters,
+    exact_counts_for,
+    last_month_end,
     order_actions,
     order_for_user,
     order_list,
     order_year_on_year,
     orders_for_person,
     orders_visible_to,
+    published_year_on_year,
     statistics_context,
     with_status,
 )
+from portal import domains
 from portal.audit import audit_read, audit_record
 from portal.models import AuditAction
 from portal.pagination import CappedPaginator
@@ -310,11 +314,23 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 def _as_of(request) -> date:
-    raw = request.GET.get("as_of", "")
-    try:
-        return date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
+    """The day the figures are counted to: today when the address has none; a day that is not a
+    date, or outside the register's years, is a ValidationError (never silently today)."""
+    raw = request.GET.get("as_of", "").strip()
+    if not raw:
         return timezone.localdate()
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(_("Enter the date as yyyy-mm-dd."), code="as_of") from None
+    # The figures compare with a year earlier, so the register's first year cannot be asked for.
+    if not date(domains.EARLIEST_YEAR + 1, 1, 1) <= day < domains.LATEST_DATE:
+        raise ValidationError(
+            _("Enter a date from %(earliest)s to %(latest)s.")
+            % {"earliest": "01.01.2001", "latest": "31.12.2099"},
+            code="as_of",
+        )
+    return day
 
 
 @login_required
@@ -322,8 +338,20 @@ def statistics(request: HttpRequest) -> HttpResponse:
     """Year to date against the same period last year; aggregates only, no names."""
     if not can(request.user, Capability.ORDER_STATISTICS):
         raise Http404
-    as_of = _as_of(request)
+    exact = exact_counts_for(request.user)
+    fallback = timezone.localdate() if exact else last_month_end(timezone.localdate())
+    try:
+        as_of, status = (_as_of(request) if request.GET.get("as_of") else fallback), 200
+        if not exact and as_of != last_month_end(as_of):
+            # Two dates a day apart differ by that day's orders: month ends only.
+            raise ValidationError(_("Choose the last day of a month."), code="as_of")
+    except ValidationError as error:
+        if request.GET.get("format") == "json":
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        messages.error(request, " ".join(error.messages))
+        as_of, status = fallback, 400
     if request.GET.get("format") == "json":
-        return JsonResponse(order_year_on_year(as_of=as_of))
-    context = statistics_context(as_of=as_of)
-    return render(request, "orders/statistics.html", {**context, "as_of": as_of})
+        # An export leaves the portal: published figures for every role.
+        return JsonResponse(published_year_on_year(order_year_on_year(as_of=as_of)))
+    context = statistics_context(as_of=as_of, exact=exact)
+    return render(request, "orders/statistics.html", {**context, "as_of": as_of}, status=status)

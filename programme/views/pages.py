@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import domains
 from portal.audit import audit_record
 from portal.models import AuditAction
 from portal.roles import Capability, can
@@ -30,10 +30,15 @@ def index(request: HttpRequest) -> HttpResponse:
     programme = programme_for(request.user)
     if programme is None:
         return render(request, "programme/programme.html", {"programme": None})
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = min(timezone.localdate().year, programme.year_to)
+    year = min(timezone.localdate().year, programme.year_to)
+    status = 200
+    if "year" in request.GET:
+        try:
+            year = _year_param(request.GET["year"])
+        except ValidationError as error:
+            # The page shows the default year, and says the one asked for was not understood.
+            messages.error(request, " ".join(error.messages))
+            status = 400
     return render(
         request,
         "programme/programme.html",
@@ -45,7 +50,31 @@ def index(request: HttpRequest) -> HttpResponse:
             "can_report": can(request.user, Capability.PROGRAMME_PROGRESS),
             "can_manage": can(request.user, Capability.PROGRAMME_MANAGE),
         },
+        status=status,
     )
+
+
+def _year_param(raw: str) -> int:
+    """A year typed into an address: digits within the register's years, or a ValidationError."""
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 4):
+        raise ValidationError(
+            _("Enter a year from %(earliest)s to %(latest)s.")
+            % {"earliest": domains.EARLIEST_YEAR, "latest": domains.LATEST_YEAR},
+            code="year",
+        )
+    year = int(raw)
+    domains.validate_year(year)
+    return year
+
+
+def _version_param(raw: str | None) -> int | None:
+    """The version a form was loaded at (optimistic locking); junk is refused, not ignored."""
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+        raise ValidationError(_("The form is damaged: reload the page and enter it again."))
+    return int(raw)
 
 
 @login_required
@@ -56,36 +85,25 @@ def progress_form(request: HttpRequest, measure_pk: int, year: int, quarter: int
     progress = Progress.objects.filter(measure=measure, year=year, quarter=quarter).first()
     errors = []
     if request.method == "POST":
+        # The numbers are parsed and bounded by the progress form (programme/forms.py) only.
         try:
-            spent = Decimal(request.POST.get("spent", "0").replace(",", ".") or "0")
-            actuals = {
-                ind.pk: Decimal(request.POST[f"ind-{ind.pk}"].replace(",", "."))
-                for ind in measure.indicators.all()
-                if request.POST.get(f"ind-{ind.pk}")
-            }
-        except InvalidOperation:
-            errors.append(_("Enter numbers, e.g. 1250,5."))
+            spent, actuals = progress_numbers(request.POST, measure=measure, year=year)
+            services.progress_submit(
+                actor=request.user,
+                measure_id=measure.pk,
+                year=year,
+                quarter=quarter,
+                status=request.POST.get("status", ProgressStatus.IN_PROGRESS),
+                spent=spent,
+                narrative=request.POST.get("narrative", ""),
+                actuals=actuals,
+                expected_version=_version_param(request.POST.get("version")),
+            )
+        except ValidationError as error:
+            errors.extend(error.messages)
         else:
-            try:
-                spent, actuals = progress_numbers(request.POST, measure=measure, year=year)
-                services.progress_submit(
-                    actor=request.user,
-                    measure_id=measure.pk,
-                    year=year,
-                    quarter=quarter,
-                    status=request.POST.get("status", ProgressStatus.IN_PROGRESS),
-                    spent=spent,
-                    narrative=request.POST.get("narrative", ""),
-                    actuals=actuals,
-                    expected_version=int(request.POST["version"])
-                    if request.POST.get("version")
-                    else None,
-                )
-            except ValidationError as error:
-                errors.extend(error.messages)
-            else:
-                messages.success(request, _("The quarterly report is submitted."))
-                return redirect(f"/programme/?year={year}")
+            messages.success(request, _("The quarterly report is submitted."))
+            return redirect(f"/programme/?year={year}")
     actual_values = {a.indicator_id: a.value for a in progress.actuals.all()} if progress else {}
     locked = bool(progress and progress.submitted_at and not progress.reopened_at)
     return render(
@@ -117,24 +135,61 @@ def progress_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"/programme/?year={progress.year}")
 
 
+def _default_period(today: date) -> Period:
+    return period_for("months", today.year if today.month > 9 else today.year - 1, months=9)
+
+
+def _date_param(raw: str) -> date:
+    try:
+        day = date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ValidationError(_("Enter the dates as yyyy-mm-dd."), code="date") from None
+    if not domains.EARLIEST_DATE <= day < domains.LATEST_DATE:
+        raise ValidationError(
+            _("Enter dates from %(earliest)s to %(latest)s.")
+            % {"earliest": "01.01.2000", "latest": "31.12.2099"},
+            code="date",
+        )
+    return day
+
+
+def free_periods(user) -> bool:
+    """Who may ask for any start and end: those who may see every case anyway."""
+    return can(user, Capability.CASE_VIEW_ALL)
+
+
 def _period_from(request) -> Period:
+    """The period asked for in the address; an absent one is the default, a bad one is a
+    ValidationError (never silently another period)."""
     today = timezone.localdate()
     kind = request.GET.get("kind", "9months")
-    try:
-        year = int(request.GET.get("year", today.year if today.month > 9 else today.year - 1))
-        if kind == "quarter":
-            return period_for("quarter", year, quarter=int(request.GET.get("quarter", 1)))
-        if kind == "year":
-            return period_for("year", year)
-        if kind == "custom":
-            start = date.fromisoformat(request.GET["start"])
-            end = date.fromisoformat(request.GET["end"])
-            if end < start:
-                raise ValueError
-            return Period(start, end, "custom")
-        return period_for("months", year, months=9)
-    except (KeyError, ValueError):
-        return period_for("months", today.year - 1, months=9)
+    if "year" in request.GET:
+        year = _year_param(request.GET["year"])
+    else:
+        year = _default_period(today).start.year
+    if kind == "quarter":
+        raw = request.GET.get("quarter", "1").strip()
+        if raw not in {"1", "2", "3", "4"}:
+            raise ValidationError(_("Choose a quarter from 1 to 4."), code="quarter")
+        return period_for("quarter", year, quarter=int(raw))
+    if kind == "year":
+        return period_for("year", year)
+    if kind == "custom":
+        if not free_periods(request.user):
+            # Two free periods a day apart differ by that day's cases: the roles that see
+            # aggregates only get whole quarters, 9 months and years (docs/statistics.md).
+            raise ValidationError(
+                _("Choose a quarter, 9 months or a year: free periods are for coordinators."),
+                code="kind",
+            )
+        start = _date_param(request.GET.get("start", ""))
+        end = _date_param(request.GET.get("end", ""))
+        if end < start:
+            raise ValidationError(_("The end of the period is before its start."), code="period")
+        return Period(start, end, "custom")
+    if kind != "9months":
+        raise ValidationError(_("Choose the kind of period."), code="kind")
+    return period_for("months", year, months=9)
 
 
 @login_required
@@ -142,7 +197,15 @@ def statistics(request: HttpRequest) -> HttpResponse:
     """Aggregates only; no personal data, ever."""
     if not can(request.user, Capability.STATISTICS_VIEW):
         raise Http404
-    period = _period_from(request)
+    status = 200
+    try:
+        period = _period_from(request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        period, status = _default_period(timezone.localdate()), 400
+        if request.GET.get("format") == "xlsx":
+            # A spreadsheet for a period nobody asked for is worse than none.
+            return redirect("programme:statistics")
     context = report_context(period, cached=True)
     if request.GET.get("format") == "xlsx":
         audit_record(
@@ -160,9 +223,11 @@ def statistics(request: HttpRequest) -> HttpResponse:
         {
             **context,
             "kind": request.GET.get("kind", "9months"),
+            "free_periods": free_periods(request.user),
             "xlsx_query": query.urlencode(),
             "years": range(2019, timezone.localdate().year + 1),
         },
+        status=status,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -149,7 +149,7 @@ def _bool(data: Mapping, key: str, default: bool = False) -> bool:
 
 
 def _choice(value: Any, allowed, key: str) -> str:
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:
         raise FactsError(f"{key}: unknown value {value!r}; expected one of {sorted(allowed)}")
     return value
 
@@ -249,6 +249,16 @@ def validate_condition(condition: Any, where: str) -> None:
     ops = [key for key in condition if key != "fact"]
     if len(ops) != 1 or ops[0] not in OPERATORS:
         raise PolicyError(f"{where}: use exactly one operator of {sorted(OPERATORS)}")
+    # A wrong operand would otherwise fail only when a plan meets it (TypeError at run time).
+    op, operand = ops[0], condition[ops[0]]
+    if op in {"gt", "gte", "lt", "lte"} and (
+        not isinstance(operand, int | float) or isinstance(operand, bool)
+    ):
+        raise PolicyError(f"{where}: '{op}' compares with a number, got {operand!r}")
+    if op == "in" and not isinstance(operand, list):
+        raise PolicyError(f"{where}: 'in' takes a list, got {operand!r}")
+    if op in {"eq", "ne", "contains"} and not isinstance(operand, str | int | float | bool | None):
+        raise PolicyError(f"{where}: '{op}' takes a single value, got {operand!r}")
 
 
 def holds(condition: Any, facts: Facts) -> bool:
@@ -325,8 +335,12 @@ def policy_from_dict(data: Mapping) -> Policy:
         for key in ("when", "mandatory"):
             validate_condition(raw.get(key, False), f"{where}.{key}")
         deadline = raw.get("deadline") or {}
+        if not isinstance(deadline, Mapping) or not isinstance(deadline.get("cases", []), list):
+            raise PolicyError(f"{where}.deadline: an object with 'default' and a list of 'cases'")
         cases = []
         for case_index, case in enumerate(deadline.get("cases", [])):
+            if not isinstance(case, Mapping):
+                raise PolicyError(f"{where}.deadline.cases[{case_index}]: a case is an object")
             validate_condition(case.get("when"), f"{where}.deadline.cases[{case_index}].when")
             cases.append(
                 (
@@ -335,6 +349,8 @@ def policy_from_dict(data: Mapping) -> Policy:
                 )
             )
         fallback = raw.get("fallback") or {}
+        if not isinstance(fallback, Mapping):
+            raise PolicyError(f"{where}.fallback: an object with 'service' and 'when'")
         if fallback:
             if fallback.get("service") not in SERVICES:
                 raise PolicyError(f"{where}.fallback: unknown service {fallback.get('service')!r}")
@@ -430,10 +446,12 @@ def add_working_days(start: datetime, days: int, holidays: frozenset[date]) -> d
 
 
 def due_at(start: datetime, deadline: Deadline, holidays: frozenset[date]) -> datetime:
+    # Hours and days (доба) are elapsed time, counted in UTC: adding to a Europe/Kyiv datetime
+    # counts wall-clock time, so "1 hour" from 03:30 in the repeated autumn hour was 2 hours.
     if deadline.unit == "hours":
-        return start + timedelta(hours=deadline.amount)
+        return (start.astimezone(UTC) + timedelta(hours=deadline.amount)).astimezone(start.tzinfo)
     if deadline.unit == "days":
-        return start + timedelta(days=deadline.amount)
+        return (start.astimezone(UTC) + timedelta(days=deadline.amount)).astimezone(start.tzinfo)
     return add_working_days(start, deadline.amount, holidays)
 
 

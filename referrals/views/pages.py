@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +18,14 @@ from portal.audit import audit_record
 from portal.models import AuditAction, Organisation
 from portal.roles import Capability, can
 from referrals import services
+from referrals.forms import (
+    OUTCOME_LENGTH,
+    POLICY_MAX_LENGTH,
+    REASON_LENGTH,
+    HolidayForm,
+    PolicyForm,
+    text_input,
+)
 from referrals.models import Holiday, RoutingPolicy
 from referrals.routing.explain import SERVICE_LABELS
 from referrals.selectors import (
@@ -102,16 +111,16 @@ def case_apply(request: HttpRequest, case_pk: int, plan_pk: int) -> HttpResponse
         raise Http404
     removed = {i["service"] for i in plan.plan["items"] if i["service"] not in keep}
     manual = []
-    if request.POST.get("manual_service") and request.POST.get("manual_provider"):
-        # The provider id is resolved (and refused) in the service, never trusted here.
-        manual.append(
-            (
-                request.POST["manual_service"],
-                request.POST["manual_provider"],
-                request.POST.get("manual_reason", ""),
-            )
-        )
     try:
+        if request.POST.get("manual_service") and request.POST.get("manual_provider"):
+            # The provider id is resolved (and refused) in the service, never trusted here.
+            manual.append(
+                (
+                    request.POST["manual_service"],
+                    request.POST["manual_provider"],
+                    text_input(request.POST, "manual_reason", max_length=REASON_LENGTH),
+                )
+            )
         sent = services.referral_apply_plan(
             actor=request.user, plan_id=plan.pk, removed_services=removed, manual=manual
         )
@@ -184,7 +193,9 @@ def accept(request, pk):
 def decline(request, pk):
     def action():
         services.referral_decline(
-            actor=request.user, referral_id=pk, reason=request.POST.get("reason", "")
+            actor=request.user,
+            referral_id=pk,
+            reason=text_input(request.POST, "reason", max_length=REASON_LENGTH),
         )
         return None
 
@@ -209,7 +220,9 @@ def complete(request, pk):
         request,
         pk,
         lambda: services.referral_complete(
-            actor=request.user, referral_id=pk, outcome=request.POST.get("outcome", "")
+            actor=request.user,
+            referral_id=pk,
+            outcome=text_input(request.POST, "outcome", max_length=OUTCOME_LENGTH),
         ),
         _("Service completed."),
     )
@@ -223,7 +236,9 @@ def cancel(request, pk):
         request,
         pk,
         lambda: services.referral_cancel(
-            actor=request.user, referral_id=pk, reason=request.POST.get("reason", "")
+            actor=request.user,
+            referral_id=pk,
+            reason=text_input(request.POST, "reason", max_length=REASON_LENGTH),
         ),
         _("Referral cancelled."),
     )
@@ -250,31 +265,60 @@ def capacity(request: HttpRequest) -> HttpResponse:
     return render(request, "referrals/capacity.html", {"capacity": board})
 
 
+def _body_length(request: HttpRequest) -> int:
+    raw = request.META.get("CONTENT_LENGTH") or "0"
+    return int(raw) if raw.isascii() and raw.isdigit() else 0
+
+
+def _form_errors(form) -> list[str]:
+    return [str(message) for messages_ in form.errors.values() for message in messages_]
+
+
 @login_required
 def policy(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Capability.POLICY_EDIT):
         raise Http404
     active = RoutingPolicy.objects.get(is_active=True)
-    draft = request.POST.get("rules") or json.dumps(
-        {"rules": active.rules}, ensure_ascii=False, indent=2
-    )
-    errors, preview = [], None
+    draft = json.dumps({"rules": active.rules}, ensure_ascii=False, indent=2)
+    errors, preview, status = [], None, 200
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "publish":
-                record = services.policy_publish(
-                    actor=request.user, rules_json=draft, note=request.POST.get("note", "")
-                )
-                messages.success(
-                    request, _("Policy version %(v)s is now in force.") % {"v": record.version}
-                )
-                return redirect("referrals:policy")
-            recent = Case.objects.order_by("-reported_at")[:20]
-            preview = services.policy_preview(rules_json=draft, cases=recent)
-        except ValidationError as error:
-            errors = error.messages
-        except (ValueError, KeyError) as error:
-            errors = [_("The policy is not valid: %(error)s") % {"error": error}]
+            # Django refuses to read a body past DATA_UPLOAD_MAX_MEMORY_SIZE; a middleware that
+            # tried first may have left the stream half read, so the length decides first.
+            if _body_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                raise RequestDataTooBig
+            data = request.POST
+        except RequestDataTooBig:
+            data = None
+            errors, status = [_("The request is too large. Nothing was changed.")], 413
+        if data is not None:
+            form = PolicyForm(data)
+            draft = data.get("rules", "")[:POLICY_MAX_LENGTH] or draft
+            if not form.is_valid():
+                errors, status = _form_errors(form), 400
+            else:
+                rules_json = form.cleaned_data["rules"]
+                try:
+                    if data.get("action") == "publish":
+                        record = services.policy_publish(
+                            actor=request.user,
+                            rules_json=rules_json,
+                            note=form.cleaned_data["note"],
+                        )
+                        messages.success(
+                            request,
+                            _("Policy version %(v)s is now in force.") % {"v": record.version},
+                        )
+                        return redirect("referrals:policy")
+                    recent = Case.objects.order_by("-reported_at")[:20]
+                    preview = services.policy_preview(rules_json=rules_json, cases=recent)
+                except ValidationError as error:
+                    errors, status = error.messages, 400
+                except (ValueError, KeyError, TypeError) as error:
+                    # A draft the engine accepts but cannot evaluate (e.g. a number compared
+                    # with a text) fails in the preview: said to the coordinator, not a 500.
+                    errors = [_("The policy is not valid: %(error)s") % {"error": error}]
+                    status = 400
     return render(
         request,
         "referrals/policy.html",
@@ -286,6 +330,7 @@ def policy(request: HttpRequest) -> HttpResponse:
             "preview": preview,
             "labels": SERVICE_LABELS,
         },
+        status=status,
     )
 
 
@@ -293,27 +338,30 @@ def policy(request: HttpRequest) -> HttpResponse:
 def holidays(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Capability.POLICY_EDIT):
         raise Http404
+    status = 200
     if request.method == "POST":
-        from datetime import date
-
+        form = HolidayForm(request.POST)
         try:
-            dd, mm, yyyy = request.POST.get("date", "").split(".")
-            day = date(int(yyyy), int(mm), int(dd))
-        except ValueError:
-            messages.error(request, _("Enter the date as dd.mm.yyyy."))
-        else:
-            if request.POST.get("delete"):
-                Holiday.objects.filter(date=day).delete()
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            if form.cleaned_data["delete"]:
+                services.holiday_remove(actor=request.user, day=form.cleaned_data["date"])
             else:
-                Holiday.objects.update_or_create(
-                    date=day, defaults={"name": request.POST.get("name", "")}
+                services.holiday_add(
+                    actor=request.user,
+                    day=form.cleaned_data["date"],
+                    name=form.cleaned_data["name"],
                 )
-            audit_record(
-                actor=request.user,
-                action=AuditAction.UPDATE,
-                object_type="holiday",
-                object_id=day.isoformat(),
-            )
+        except ValidationError as error:
+            # The page has no per-field slots: each error is shown above the list.
+            for message in error.messages:
+                messages.error(request, message)
+            status = 400
+        except PermissionDenied:
+            raise Http404 from None
+        else:
             messages.success(request, _("Holidays updated."))
-        return redirect("referrals:holidays")
-    return render(request, "referrals/holidays.html", {"holidays": Holiday.objects.all()})
+            return redirect("referrals:holidays")
+    return render(
+        request, "referrals/holidays.html", {"holidays": Holiday.objects.all()}, status=status
+    )

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from cases.models import Attachment, Case
 from portal.models import AuditAction, AuditEvent
@@ -169,7 +170,16 @@ def test_export_leaves_out_contacts_and_is_audited(client, owner):
     assert len(rows) == 2
     assert "0671112233" not in text and "+380671112233" not in text and "Тиха" not in text
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
-    assert client.get("/cases/export.xlsx").status_code == 200
+    response = client.get("/cases/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert cells[0] == [cell or None for cell in rows[0]]  # the same columns as the CSV
+    assert len(cells) == 2
+    assert cells[1][0] == rows[1][0]  # the case number
+    assert "Шевченко" in " ".join(str(cell) for cell in cells[1])
+    text = " ".join(str(cell) for row in cells for cell in row if cell is not None)
+    assert "0671112233" not in text and "Тиха" not in text
 
 
 def test_export_is_refused_to_roles_without_it(client, police):

@@ -98,7 +98,16 @@ def test_postgresql_itself_refuses_overlapping_orders(police, case):
 def test_a_cancelled_order_no_longer_blocks_a_new_one(police, case):
     order = urgent(police, case)
     services.order_cancel(actor=police, order_id=order.pk, reason="Скасовано судом")
-    assert urgent(police, case, number="ТЗП-2")
+    new = urgent(police, case, number="ТЗП-2")
+    cancelled = RestrainingOrder.objects.get(pk=order.pk)
+    new = RestrainingOrder.objects.get(pk=new.pk)
+    # The new order covers the same time as the cancelled one: only the cancellation let it in.
+    assert new.starts_at < cancelled.ends_at and cancelled.starts_at < new.ends_at
+    assert (new.offender_id, new.victim_id) == (cancelled.offender_id, cancelled.victim_id)
+    assert cancelled.cancelled_at is not None
+    assert cancelled.cancel_reason == "Скасовано судом"
+    assert new.cancelled_at is None
+    assert set(RestrainingOrder.objects.values_list("number", flat=True)) == {"ТЗП-1", "ТЗП-2"}
 
 
 def test_restrictive_order_extension_and_breach(owner, case):

@@ -84,22 +84,67 @@ def test_29_february_compares_with_28_february(orders):
     assert (figures["current"]["urgent"], figures["previous"]["urgent"]) == (1, 1)
 
 
-def test_the_command_prints_the_same_figures_as_json(orders):
+def test_the_command_prints_the_hand_counted_figures_as_json(orders):
     out = StringIO()
     call_command("order_stats", "--as-of", "2024-10-17", stdout=out)
     printed = json.loads(out.getvalue())
-    assert printed == json.loads(json.dumps(order_year_on_year(as_of=date(2024, 10, 17))))
-    assert set(printed) >= {"as_of", "current", "previous"}
-    assert set(printed["current"]) >= {"urgent", "restrictive", "breaches", "by_district"}
+    # Counted by hand from the fixture: 1.1–17.10.2024 has four urgent orders (three in
+    # Darnytskyi, the first of them breached, one in Obolonskyi); 1.1–17.10.2023 has two.
+    assert (printed["as_of"], printed["previous_as_of"]) == ("2024-10-17", "2023-10-17")
+    assert {key: printed["current"][key] for key in ("urgent", "restrictive", "breaches")} == {
+        "urgent": 4,
+        "restrictive": 0,
+        "breaches": 1,
+    }
+    assert {key: printed["previous"][key] for key in ("urgent", "restrictive", "breaches")} == {
+        "urgent": 2,
+        "restrictive": 0,
+        "breaches": 0,
+    }
+    assert printed["change_pct"] == {"urgent": 100.0, "restrictive": None, "breaches": None}
+    assert printed["current"]["by_district"]["darnytskyi"] == {
+        "urgent": 3,
+        "restrictive": 0,
+        "breaches": 1,
+    }
+    assert printed["current"]["by_district"]["obolonskyi"]["urgent"] == 1
+    assert printed["previous"]["by_district"]["darnytskyi"]["urgent"] == 1
+    assert printed["previous"]["by_district"]["obolonskyi"]["urgent"] == 1
+    assert printed["current"]["by_district"]["pecherskyi"]["urgent"] == 0
 
 
-def test_the_dashboard_statistics_page_agrees_with_the_command(
-    client, orders, coordinator, secretariat
+def test_the_command_counts_the_first_half_hour_of_the_year_in_kyiv_time(orders):
+    out = StringIO()
+    call_command("order_stats", "--as-of", "2024-01-01", stdout=out)
+    printed = json.loads(out.getvalue())
+    # 01.01.2024 00:30 Kyiv is still 31.12.2023 in UTC; the order belongs to 2024.
+    assert (printed["current"]["urgent"], printed["previous"]["urgent"]) == (1, 0)
+    assert printed["current"]["by_district"]["darnytskyi"]["urgent"] == 1
+
+
+def test_the_coordinator_sees_exact_counts_on_the_page_and_the_json_leaves_suppressed(
+    client, orders, coordinator
 ):
-    for user in (coordinator, secretariat):
-        client.force_login(user)
-        data = client.get("/orders/statistics/", {"as_of": "2024-10-17", "format": "json"}).json()
-        assert data["current"]["urgent"] == 4
-        page = client.get("/orders/statistics/", {"as_of": "2024-10-17"}).content.decode()
-        assert 'data-testid="yoy-current-urgent">4<' in page
-        assert "Особа" not in page  # aggregates only, never names
+    client.force_login(coordinator)
+    page = client.get("/orders/statistics/", {"as_of": "2024-10-17"}).content.decode()
+    assert 'data-testid="yoy-current-urgent">4<' in page
+    assert "Особа" not in page  # aggregates only, never names
+    data = client.get("/orders/statistics/", {"as_of": "2024-10-17", "format": "json"}).json()
+    assert data["current"]["urgent"] == "<5"
+    assert data["change_pct"]["urgent"] is None
+
+
+def test_the_secretariat_counts_to_month_ends_only_and_sees_small_counts_suppressed(
+    client, orders, secretariat
+):
+    client.force_login(secretariat)
+    assert client.get("/orders/statistics/", {"as_of": "2024-10-17"}).status_code == 400
+    json_day = client.get("/orders/statistics/", {"as_of": "2024-10-17", "format": "json"})
+    assert json_day.status_code == 400
+    page = client.get("/orders/statistics/", {"as_of": "2024-09-30"})
+    assert page.status_code == 200
+    assert 'data-testid="yoy-current-urgent">&lt;5<' in page.content.decode()
+    assert 'data-suppressed="true"' in page.content.decode()  # the stub, not a bar
+    data = client.get("/orders/statistics/", {"as_of": "2024-09-30", "format": "json"}).json()
+    assert data["current"]["urgent"] == "<5"
+    assert data["current"]["by_district"]["pecherskyi"]["urgent"] == 0

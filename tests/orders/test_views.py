@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from orders.models import RestrainingOrder
 from portal.models import AuditAction, AuditEvent, District
-from tests.cases.factories import register_case
+from tests.cases.factories import person, register_case
 from tests.orders.factories import urgent
 
 
@@ -78,14 +77,64 @@ def test_the_case_page_shows_its_orders(client, police, owner):
     assert "ТЗП-4242" in client.get(f"/cases/{case.pk}/").content.decode()
 
 
-@pytest.mark.parametrize("url", ["/orders/", "/orders/calendar/"])
-def test_order_pages_open_for_police(client, police, owner, url):
-    urgent(police, register_case(owner))
+def _two_orders(police, owner):
+    """One order ending in two days (this week's calendar), one in nine (past the calendar)."""
+    soon = urgent(police, register_case(owner), days=2, number="ТЗП-101")
+    later_case = register_case(
+        owner, victim=person("Коваль", "Марія"), offender=person("Коваль", "Степан", "M")
+    )
+    later = urgent(police, later_case, days=9, number="ТЗП-102")
+    return soon, later
+
+
+def test_the_order_list_shows_the_units_orders(client, police, owner):
+    soon, later = _two_orders(police, owner)
     client.force_login(police)
-    assert client.get(url).status_code == 200
+    response = client.get("/orders/")
+    assert response.status_code == 200
+    assert {order.number for order in response.context["page"].object_list} == {
+        "ТЗП-101",
+        "ТЗП-102",
+    }
+    page = response.content.decode()
+    assert f'href="/orders/{soon.pk}/"' in page and f'href="/orders/{later.pk}/"' in page
+
+
+def test_the_calendar_lists_each_order_on_the_day_it_ends_this_week(client, police, owner):
+    soon, _later = _two_orders(police, owner)
+    client.force_login(police)
+    response = client.get("/orders/calendar/")
+    assert response.status_code == 200
+    days = response.context["days"]
+    assert [day["day"] for day in days] == [
+        timezone.localdate() + timedelta(days=i) for i in range(8)
+    ]
+    listed = {day["day"]: [order.number for order in day["orders"]] for day in days}
+    ends_on = timezone.localtime(soon.ends_at).date()
+    assert listed.pop(ends_on) == ["ТЗП-101"]
+    assert all(numbers == [] for numbers in listed.values())  # ТЗП-102 ends after the week
+    page = response.content.decode()
+    assert "№ ТЗП-101" in page and "ТЗП-102" not in page
 
 
 def test_secretariat_sees_statistics_not_orders(client, secretariat):
     client.force_login(secretariat)
     assert client.get("/orders/")["Location"] == "/orders/statistics/"
-    assert client.get("/orders/statistics/").status_code == 200
+    response = client.get("/orders/statistics/")
+    assert response.status_code == 200
+    assert 'data-testid="yoy-current-urgent">0<' in response.content.decode()
+
+
+def test_the_statistics_page_counts_this_years_orders_without_names(
+    client, coordinator, secretariat, police, owner
+):
+    _two_orders(police, owner)
+    # The coordinator's page is exact and counts to today; the secretariat's counts to the last
+    # month end and shows 1–4 as "<5" (docs/statistics.md).
+    client.force_login(coordinator)
+    page = client.get("/orders/statistics/").content.decode()
+    assert 'data-testid="yoy-current-urgent">2<' in page
+    assert "Коваль" not in page and "ТЗП-101" not in page
+    client.force_login(secretariat)
+    page = client.get("/orders/statistics/").content.decode()
+    assert "Коваль" not in page and "ТЗП-101" not in page

@@ -218,21 +218,23 @@ def test_person_filter_shows_events_on_the_person_and_their_participation(
     assert "off-p" not in page
 
 
-JUNK = ["abc", "01.01.40000", "01.01.0001", "\x00", "x" * 10_000]
+# A NUL byte never reaches a view: portal.security.RejectNullBytesMiddleware answers 400 first
+# (test_a_nul_byte_in_any_filter_or_export_is_a_400_and_exports_nothing).
+JUNK = ["abc", "01.01.40000", "01.01.0001", "x" * 10_000]
 # Which junk is still a valid (if empty) filter: a user name or case number may be any short text.
 VALID_JUNK = {("user", "abc"), ("user", "01.01.40000"), ("user", "01.01.0001")}
 VALID_JUNK |= {("case", "abc"), ("case", "01.01.40000"), ("case", "01.01.0001")}
 
 
 @pytest.mark.parametrize("field", ["user", "organisation", "action", "date_from", "date_to"])
-@pytest.mark.parametrize("junk", JUNK, ids=["text", "year40000", "year1", "nul", "10k"])
+@pytest.mark.parametrize("junk", JUNK, ids=["text", "year40000", "year1", "10k"])
 def test_junk_in_a_filter_is_an_error_message_never_a_500(client, coordinator, field, junk):
     page = page_of(client, coordinator, **{field: junk})
     assert (INVALID in page) is ((field, junk) not in VALID_JUNK)
 
 
 @pytest.mark.parametrize("field", ["case", "person", "page"])
-@pytest.mark.parametrize("junk", JUNK, ids=["text", "year40000", "year1", "nul", "10k"])
+@pytest.mark.parametrize("junk", JUNK, ids=["text", "year40000", "year1", "10k"])
 def test_junk_in_case_person_or_page_is_never_a_500(client, coordinator, field, junk):
     page = page_of(client, coordinator, **{field: junk})
     invalid = field != "page" and (field, junk) not in VALID_JUNK
@@ -241,9 +243,19 @@ def test_junk_in_case_person_or_page_is_never_a_500(client, coordinator, field, 
 
 def test_junk_in_the_export_shows_the_error_instead_of_a_file(client, coordinator):
     client.force_login(coordinator)
-    response = client.get("/audit/export.csv", {"person": "\x00"})
+    response = client.get("/audit/export.csv", {"person": "abc"})
     assert response.status_code == 200
     assert INVALID in response.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+@pytest.mark.parametrize("field", ["user", "organisation", "action", "date_from", "case", "person"])
+def test_a_nul_byte_in_any_filter_or_export_is_a_400_and_exports_nothing(
+    client, coordinator, field
+):
+    client.force_login(coordinator)
+    assert client.get(URL, {field: "a\x00b"}).status_code == 400
+    assert client.get("/audit/export.csv", {field: "\x00"}).status_code == 400
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
 
 

@@ -64,3 +64,6 @@ def test_404_page_is_in_ukrainian(client, owner):
     client.force_login(owner)
     response = client.get("/no-such-page/")
     assert response.status_code == 404
+    page = response.content.decode()
+    assert "Сторінку не знайдено" in page
+    assert "Page not found" not in page

@@ -1,18 +1,23 @@
 from __future__ import annotations
 
+import gettext
 import os
+import shutil
 import subprocess
 import sys
 from io import StringIO
 from pathlib import Path
 
+import polib
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.utils import translation
 
 from portal.env import celery_broker_from_redis_url, database_from_url, env_bool, env_int
 
 ROOT = Path(__file__).resolve().parents[2]
+MSGFMT = shutil.which("msgfmt") or "/usr/bin/msgfmt"
 
 
 def test_every_model_change_has_a_migration(db):
@@ -97,5 +102,56 @@ def test_celery_speaks_redis_socket_urls():
     assert celery_broker_from_redis_url("redis://h:6379/0") == "redis://h:6379/0"
 
 
-def test_ukrainian_messages_are_compiled():
-    assert (ROOT / "locale" / "uk" / "LC_MESSAGES" / "django.mo").exists()
+def _ukrainian_catalogues() -> list[Path]:
+    """The .po files Django reads: LOCALE_PATHS and the locale/ folder of each of our apps."""
+    from django.apps import apps
+    from django.conf import settings
+
+    folders = [Path(path) for path in settings.LOCALE_PATHS] + [
+        Path(app.path) / "locale" for app in apps.get_app_configs() if Path(app.path).parent == ROOT
+    ]
+    return sorted(po for folder in folders for po in folder.glob("uk/LC_MESSAGES/django.po"))
+
+
+def _translations(mo: Path) -> gettext.GNUTranslations:
+    with mo.open("rb") as handle:
+        return gettext.GNUTranslations(handle)
+
+
+def _mismatches(po: polib.POFile, catalogue: gettext.GNUTranslations) -> list[str]:
+    wrong = []
+    for entry in po.translated_entries():
+        if entry.msgid_plural:
+            continue
+        if entry.msgctxt:
+            got = catalogue.pgettext(entry.msgctxt, entry.msgid)
+        else:
+            got = catalogue.gettext(entry.msgid)
+        if got != entry.msgstr:
+            wrong.append(entry.msgid)
+    return wrong
+
+
+def test_every_ukrainian_catalogue_is_complete_and_compiles(tmp_path):
+    catalogues = _ukrainian_catalogues()
+    assert len(catalogues) == 5  # locale/ and cases, orders, referrals, programme
+    for po_path in catalogues:
+        po = polib.pofile(str(po_path))
+        assert [e.msgid for e in po.untranslated_entries()] == [], po_path
+        assert [e.msgid for e in po.fuzzy_entries()] == [], po_path
+        mo = tmp_path / f"{po_path.parents[2].name}.mo"
+        subprocess.run(  # noqa: S603 - our own files, the system's msgfmt
+            [MSGFMT, "--check-format", "-o", str(mo), str(po_path)],
+            check=True,
+            capture_output=True,
+        )
+        assert _mismatches(po, _translations(mo)) == [], po_path
+
+
+def test_the_committed_ukrainian_messages_are_the_compiled_catalogues():
+    for po_path in _ukrainian_catalogues():
+        committed = _translations(po_path.with_suffix(".mo"))
+        assert _mismatches(polib.pofile(str(po_path)), committed) == [], po_path
+    with translation.override("uk"):
+        assert translation.gettext("Page not found") == "Сторінку не знайдено"
+        assert translation.gettext("Page not found") != "Page not found"

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from portal.models import AuditAction, AuditEvent
 from programme import services
 from programme.models import Measure, Progress, ReportRun
-from tests.cases.factories import register_case
+from tests.cases.factories import person, register_case
 
 
 @pytest.fixture
@@ -80,20 +83,97 @@ def test_a_nine_month_report_is_rendered_by_a_real_worker_into_a_real_pdf(
     assert again.version == 2  # runs are kept as versions
 
 
+@contextmanager
+def _attempts_of(run_id: int, *, on_retry=None):
+    """What the worker did with the render task of one run, attempt by attempt, from Celery's own
+    signals: the task state after each attempt, the run's row as each retry left it, and an event
+    set once the task stops retrying. The signals fire in the worker thread of this process."""
+    from celery import signals
+
+    seen = {"states": [], "rows_at_retry": [], "errors": [], "finished": threading.Event()}
+
+    def mine(args) -> bool:
+        return list(args or []) == [run_id]
+
+    def retried(sender=None, request=None, **kwargs):
+        if sender.name == "programme.tasks.render_report" and mine(request.args):
+            row = ReportRun.objects.get(pk=run_id)
+            seen["rows_at_retry"].append((row.status, row.error))
+            if on_retry is not None:
+                on_retry(len(seen["rows_at_retry"]))
+
+    def ran(sender=None, args=None, state=None, retval=None, **kwargs):
+        if sender.name == "programme.tasks.render_report" and mine(args):
+            seen["states"].append(state)
+            if state != "RETRY":
+                seen["errors"].append(str(retval) if state == "FAILURE" else "")
+                seen["finished"].set()
+
+    signals.task_retry.connect(retried, weak=False)
+    signals.task_postrun.connect(ran, weak=False)
+    try:
+        yield seen
+    finally:
+        signals.task_retry.disconnect(retried)
+        signals.task_postrun.disconnect(ran)
+
+
+@pytest.mark.celery
+def test_a_report_that_fails_once_is_retried_and_then_rendered(
+    celery_worker, programme, settings, tmp_path
+):
+    settings.PORTAL_PRIVATE_ROOT = settings.MEDIA_ROOT = tmp_path
+    settings.PROGRAMME_REPORT_TEMPLATE = "programme/no_such_template.html"
+    settings.PROGRAMME_REPORT_RETRY_SECONDS = 0
+
+    def mend_the_template(retry: int) -> None:
+        settings.PROGRAMME_REPORT_TEMPLATE = "programme/report_pdf.html"
+
+    run = ReportRun.objects.create(
+        kind="quarter", year=2024, quarter=1, period_start="2024-01-01", period_end="2024-03-31"
+    )
+    from programme.tasks import render_report
+
+    with _attempts_of(run.pk, on_retry=mend_the_template) as seen:
+        render_report.delay(run.pk)
+        assert seen["finished"].wait(timeout=60)
+    assert seen["states"] == ["RETRY", "SUCCESS"]  # two attempts: a failure, then the PDF
+    [(status, error)] = seen["rows_at_retry"]
+    assert status == "queued"  # the page shows it waiting again, not failed
+    assert "no_such_template" in error and "(retry 1)" in error
+    run.refresh_from_db()
+    assert run.status == "done" and run.progress == 100
+    assert run.error == ""
+    assert _pdf_text(run)
+
+
 @pytest.mark.celery
 def test_a_failing_report_retries_and_ends_failed_without_a_file(
-    celery_worker, programme, secretariat, settings
+    celery_worker, programme, settings
 ):
     settings.PROGRAMME_REPORT_TEMPLATE = "programme/no_such_template.html"
     settings.PROGRAMME_REPORT_RETRY_SECONDS = 0
-    run = services.report_run_create(actor=secretariat, kind="quarter", year=2024, quarter=1)
+    run = ReportRun.objects.create(
+        kind="quarter", year=2024, quarter=1, period_start="2024-01-01", period_end="2024-03-31"
+    )
     from programme.tasks import render_report
 
-    with pytest.raises(Exception, match="no_such_template"):
-        render_report.delay(run.pk).get(timeout=60)
+    with _attempts_of(run.pk) as seen:
+        render_report.delay(run.pk)
+        assert seen["finished"].wait(timeout=60)
+    # max_retries=3: the first try and three retries, then the run is given up.
+    assert seen["states"] == ["RETRY", "RETRY", "RETRY", "FAILURE"]
+    assert [status for status, _error in seen["rows_at_retry"]] == ["queued"] * 3
+    assert [error.rsplit(" ", 2)[-2:] for _status, error in seen["rows_at_retry"]] == [
+        ["(retry", "1)"],
+        ["(retry", "2)"],
+        ["(retry", "3)"],
+    ]
+    assert "no_such_template" in seen["errors"][0]
     run.refresh_from_db()
     assert run.status == "failed"
-    assert "no_such_template" in run.error
+    assert "no_such_template" in run.error and "retry" not in run.error
+    assert run.finished_at is not None
     assert not run.file
 
 
@@ -197,17 +277,48 @@ def test_late_entries_are_marked(programme, executor):
     assert progress.late
 
 
+SURNAMES = ["Шевченко", "Коваленко", "Бондаренко", "Ткаченко", "Кравченко"]
+
+
+def _xlsx_rows(response) -> list[tuple]:
+    sheet = load_workbook(BytesIO(response.content)).active
+    return [tuple(cell for cell in row) for row in sheet.iter_rows(values_only=True)]
+
+
 def test_statistics_page_is_for_coordinators_and_secretariat_without_names(client, personas, owner):
-    register_case(owner)
+    from django.utils import timezone
+
+    year = timezone.localdate().year  # the cases are reported today
+    cases = [
+        register_case(owner, victim=person(surname, "Олена"), offender=person(surname, "Іван", "M"))
+        for surname in SURNAMES
+    ]
     for name in ["secretariat", "coordinator"]:
         client.force_login(personas[name])
-        page = client.get("/programme/statistics/", {"kind": "year", "year": 2026})
+        page = client.get("/programme/statistics/", {"kind": "year", "year": year})
         assert page.status_code == 200
-        assert "Шевченко" not in page.content.decode()
+        # Five cases in Darnytskyi: counted, and at five shown (under five would be suppressed).
+        darnytskyi = next(
+            row for row in page.context["tables"]["district"] if row["label"] == "Дарницький"
+        )
+        assert darnytskyi["current"] == 5
+        assert "raw_current" not in darnytskyi  # exact figures never reach the page
+        text = page.content.decode()
+        for surname in SURNAMES:
+            assert surname not in text
+        for case in cases:
+            assert case.number not in text
         xlsx = client.get(
-            "/programme/statistics/", {"kind": "year", "year": 2026, "format": "xlsx"}
+            "/programme/statistics/", {"kind": "year", "year": year, "format": "xlsx"}
         )
         assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+        rows = _xlsx_rows(xlsx)
+        assert rows[0][1].endswith(str(year))
+        by_district = rows.index(next(r for r in rows if r[0] == "Повідомлення за районами"))
+        assert next(r for r in rows[by_district:] if r[0] == "Дарницький")[1] == 5
+        cells = " ".join(str(cell) for row in rows for cell in row if cell is not None)
+        for surname in SURNAMES:
+            assert surname not in cells
     for name in ["owner", "provider", "executor"]:
         client.force_login(personas[name])
         assert client.get("/programme/statistics/").status_code == 404

@@ -4,6 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
@@ -125,15 +126,36 @@ def test_overdue_referrals_escalate_once_to_the_next_candidate(
 ):
     _record, referrals = _apply(owner, high_risk_case)
     shelter = next(r for r in referrals if r.service == "shelter")
-    later = timezone.now() + timedelta(days=30)
-    with django_capture_on_commit_callbacks(execute=True):
-        escalated = services.referral_escalate_overdue(now=later)
-    assert escalated >= 1
-    shelter.refresh_from_db()
-    assert shelter.escalated_at is not None
-    assert shelter.next.provider.code == "shelter-2"
-    assert services.referral_escalate_overdue(now=later) == 0
-    assert coordinator.notifications.exists()
+    due = shelter.due_at
+    # Counted from the deadlines the plan gave, not with the service's own filter: the referrals
+    # overdue a second before the shelter's deadline, and a second after it.
+    before = {r.pk for r in referrals if r.due_at < due - timedelta(seconds=1)}
+    after = {r.pk for r in referrals if r.due_at < due + timedelta(seconds=1)}
+    assert shelter.pk in after - before
+    with time_machine.travel(due - timedelta(seconds=1), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.referral_escalate_overdue() == len(before)
+        shelter.refresh_from_db()
+        assert shelter.status == ReferralStatus.SENT and shelter.escalated_at is None
+        notified_before = coordinator.notifications.count()
+    with time_machine.travel(due + timedelta(seconds=1), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.referral_escalate_overdue() == len(after - before)
+        shelter.refresh_from_db()
+        assert shelter.status == ReferralStatus.CANCELLED
+        assert shelter.escalated_at == due + timedelta(seconds=1)
+        assert shelter.next.provider.code == "shelter-2"
+        assert shelter.next.status == ReferralStatus.SENT
+        assert (
+            set(
+                Referral.objects.filter(
+                    status=ReferralStatus.CANCELLED, escalated_at__isnull=False
+                ).values_list("pk", flat=True)
+            )
+            == after
+        )
+        assert services.referral_escalate_overdue() == 0  # once only
+    assert coordinator.notifications.count() > notified_before  # told of the escalation
 
 
 @pytest.mark.django_db(transaction=True)

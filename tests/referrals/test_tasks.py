@@ -26,14 +26,31 @@ def test_the_beat_task_escalates_overdue_referrals_with_a_real_worker(
         reported_at=timezone.now() - timedelta(days=3),
     )
     record = services.referral_plan_for_case(actor=owner, case_id=case.pk)
-    services.referral_apply_plan(actor=owner, plan_id=record.pk)
-    overdue = Referral.objects.filter(status="sent", due_at__lt=timezone.now()).count()
-    assert overdue
-    assert escalate_overdue_referrals.delay().get(timeout=30) == overdue
-    assert escalate_overdue_referrals.delay().get(timeout=30) == 0
-    assert coordinator.notifications.count() >= 1
-    with time_machine.travel(timezone.now()):
-        assert (
-            Referral.objects.filter(status="cancelled", escalated_at__isnull=False).count()
-            == overdue
+    sent = services.referral_apply_plan(actor=owner, plan_id=record.pk)
+    shelter = next(r for r in sent if r.service == "shelter")
+    due = shelter.due_at
+    # Counted from the deadlines the plan gave, not with the service's own filter.
+    before = {r.pk for r in sent if r.due_at < due - timedelta(seconds=1)}
+    after = {r.pk for r in sent if r.due_at < due + timedelta(seconds=1)}
+    assert shelter.pk in after - before
+
+    def escalated_by_the_task() -> set[int]:
+        return set(
+            Referral.objects.filter(status="cancelled", escalated_at__isnull=False).values_list(
+                "pk", flat=True
+            )
         )
+
+    with time_machine.travel(due - timedelta(seconds=1)):
+        assert escalate_overdue_referrals.delay().get(timeout=30) == len(before)
+        assert escalated_by_the_task() == before
+        shelter.refresh_from_db()
+        assert shelter.status == "sent" and shelter.escalated_at is None
+    with time_machine.travel(due + timedelta(seconds=1)):
+        assert escalate_overdue_referrals.delay().get(timeout=30) == len(after - before)
+        assert escalate_overdue_referrals.delay().get(timeout=30) == 0  # safe to run twice
+        assert escalated_by_the_task() == after
+        shelter.refresh_from_db()
+        assert shelter.status == "cancelled"
+        assert due < shelter.escalated_at < due + timedelta(minutes=1)
+    assert coordinator.notifications.count() >= 1

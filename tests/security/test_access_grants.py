@@ -15,6 +15,7 @@ from cases.selectors import cases_visible_to
 from portal.models import AuditEvent, Membership, Notification
 from portal.roles import Role
 from tests.cases.factories import register_case
+from tests.factories import member
 
 
 def test_a_coordinators_grant_lapses_after_thirty_days(owner, outsider, coordinator, settings):
@@ -131,8 +132,73 @@ def test_a_role_given_in_the_admin_is_audited_and_told_to_the_coordinators(
         },
     )
     assert response.status_code == 302
-    assert Membership.objects.filter(user=outsider, role=Role.COORDINATOR).exists()
+    given = Membership.objects.get(user=outsider, role=Role.COORDINATOR)
+    # It waits, inactive, for a second administrator.
+    assert not given.is_active and given.granted_by == admin_user
     assert AuditEvent.objects.filter(
         username="admin", object_type="portal.membership", detail__startswith="added"
     ).exists()
     assert Notification.objects.filter(user=coordinator, title__contains="роль").exists()
+
+
+def _activate(client, membership):
+    return client.post(
+        f"/admin/portal/membership/{membership.pk}/change/",
+        {
+            "user": membership.user_id,
+            "organisation": membership.organisation_id,
+            "role": membership.role,
+            "is_active": "on",
+        },
+    )
+
+
+def test_a_role_given_in_the_admin_is_activated_only_by_another_administrator(
+    client, admin_user, outsider, organisations
+):
+    """Found by attacking the demo: an administrator made a second account for themselves with
+    a social worker's role and read a victim's case with it."""
+    client.force_login(admin_user)
+    client.post(
+        "/admin/portal/membership/add/",
+        {
+            "user": outsider.pk,
+            "organisation": organisations["css_darnytskyi"].pk,
+            "role": Role.SOCIAL_WORKER,
+            "is_active": "on",
+        },
+    )
+    given = Membership.objects.get(user=outsider, organisation=organisations["css_darnytskyi"])
+    assert _activate(client, given).status_code == 200
+    given.refresh_from_db()
+    assert not given.is_active
+    second = member(Role.ADMINISTRATOR, organisations["department"], "admin-2")
+    second.is_staff = second.is_superuser = True
+    second.save()
+    client.force_login(second)
+    assert _activate(client, given).status_code == 302
+    given.refresh_from_db()
+    assert given.is_active
+
+
+def test_creating_and_deleting_an_account_in_the_admin_is_audited(client, admin_user):
+    from portal.models import User
+
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/portal/user/add/",
+        {
+            "username": "shadow",
+            "usable_password": "true",
+            "password1": "Very-Long-Pass-42!",
+            "password2": "Very-Long-Pass-42!",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(detail="user shadow created in the admin").exists()
+    shadow = User.objects.get(username="shadow")
+    client.post(f"/admin/portal/user/{shadow.pk}/delete/", {"post": "yes"})
+    assert not User.objects.filter(username="shadow").exists()
+    assert AuditEvent.objects.filter(detail="user shadow deleted in the admin").exists()

@@ -93,9 +93,15 @@ def test_the_lookup_names_people_only_in_cases_the_worker_can_see(owner, outside
     matches = people_matching(user=owner, last_name="Таємна", first_name="Марія")
     named = [m["person"].last_name for m in matches if m["visible"]]
     assert named == ["Таємнова"]
-    # The other district's victim is one sentence without a name or a number of cases.
-    unnamed = [m for m in matches if not m["visible"]]
-    assert unnamed == [{"person": None, "visible": False, "cases": 0}]
+    # A surname alone says nothing about the other district's victim.
+    assert [m for m in matches if not m["visible"]] == []
+
+
+def test_the_same_name_and_birth_date_earns_one_sentence_without_a_name(owner, hidden_victim):
+    matches = people_matching(
+        user=owner, last_name="Таємна", first_name="Марія", birth_date=hidden_victim.birth_date
+    )
+    assert matches == [{"person": None, "visible": False, "cases": 0}]
 
 
 @pytest.mark.parametrize("persona", ["police", "provider", "coordinator", "secretariat", "admin"])
@@ -310,3 +316,15 @@ def test_a_manual_referral_to_a_junk_provider_is_refused_and_sends_nothing(
     assert response.status_code in (302, 400)
     if junk:
         assert not Referral.objects.filter(case=case).exists()
+
+
+def test_an_infant_victim_makes_a_case_with_children(owner):
+    """`age or 99` once treated a victim under one year old as an adult."""
+    case = register_case(
+        owner,
+        victim=person("Маленька", "Софія", birth_date=timezone.localdate() - timedelta(days=30)),
+        offender=person("Дорослий", "Іван", "M"),
+        children_service_notified=True,
+        incident={"occurred_at": timezone.now() - timedelta(hours=3), "forms": ["physical"]},
+    )
+    assert case.has_children

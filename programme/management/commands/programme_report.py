@@ -31,10 +31,10 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         with translation.override(options["language"]):
             if options["format"] == "json":
-                from programme.report import programme_execution
+                from programme.report import programme_execution, published
                 from programme.statistics import statistics
 
-                figures = statistics(period)
+                figures = published(statistics(period))
                 figures["programme"] = [
                     {
                         "task": t["task"].code,

@@ -1,0 +1,271 @@
+"""The access matrix, generated from the URL conf: every URL that names an object, requested by
+every persona who may not see that object, answers exactly as it does for an id that does not
+exist, shows nothing of the object, and leaves a denied event in the audit.
+
+The objects belong to another district's centre (Obolonskyi) and its police; a confidential
+case of that centre is tried by a colleague who is not its responsible worker. A new URL whose
+path carries an object id must be added to OBJECT_URLS below, or `test_every_object_url_is_
+in_the_matrix` fails: protection is generated, not remembered.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from cases import services as case_services
+from portal.models import AuditAction, AuditEvent, District, OrganisationKind
+from portal.roles import Role
+from programme.models import Measure, Programme, ProgrammeTask, Progress, ReportRun
+from referrals import services as referral_services
+from referrals.models import Referral
+from tests.cases.factories import person, register_case
+from tests.cases.test_views import PNG
+from tests.factories import OrganisationFactory, member
+from tests.orders.factories import urgent
+from tests.referrals.factories import catalogue_for_darnytskyi
+
+SECRET_SURNAME = "Недоторканна"
+MISSING = 987654321
+
+# URL name → {path argument: object of the world}. Arguments that are not object ids (a year,
+# a quarter) are given as plain values.
+OBJECT_URLS: dict[str, dict[str, str | int]] = {
+    "cases:detail": {"pk": "case"},
+    "cases:edit": {"pk": "case"},
+    "cases:status": {"pk": "case"},
+    "cases:consent": {"pk": "case"},
+    "cases:note_add": {"pk": "case"},
+    "cases:task_add": {"pk": "case"},
+    "cases:task_done": {"pk": "case", "task_pk": "task"},
+    "cases:incident_add": {"pk": "case"},
+    "cases:risk_add": {"pk": "case"},
+    "cases:needs_add": {"pk": "case"},
+    "cases:attachment_add": {"pk": "case"},
+    "cases:attachment_download": {"pk": "case", "attachment_pk": "attachment"},
+    "cases:grant_access": {"pk": "case"},
+    "cases:revoke_access": {"pk": "case", "user_pk": "grantee"},
+    "orders:restrictive_new": {"case_pk": "case"},
+    "orders:offender": {"person_pk": "offender"},
+    "orders:detail": {"pk": "order"},
+    "orders:extend": {"pk": "order"},
+    "orders:breach": {"pk": "order"},
+    "orders:cancel": {"pk": "order"},
+    "referrals:case": {"case_pk": "case"},
+    "referrals:case_plan": {"case_pk": "case"},
+    "referrals:case_apply": {"case_pk": "case", "plan_pk": "plan"},
+    "referrals:detail": {"pk": "referral"},
+    "referrals:accept": {"pk": "referral"},
+    "referrals:decline": {"pk": "referral"},
+    "referrals:start": {"pk": "referral"},
+    "referrals:complete": {"pk": "referral"},
+    "referrals:cancel": {"pk": "referral"},
+    "referrals:assign": {"pk": "referral"},
+    "programme:measure": {"pk": "measure"},
+    "programme:progress": {"measure_pk": "measure", "year": 2024, "quarter": 1},
+    "programme:progress_reopen": {"pk": "progress"},
+    "programme:report": {"pk": "run"},
+    "programme:report_download": {"pk": "run"},
+}
+
+CASE_WORLD = ("cases:", "orders:", "referrals:")
+# Who must be refused, per family of URLs. Coordinators see every case (read-only) and the
+# secretariat manages the programme, so they are not in these lists.
+REFUSED = {
+    "case": ["owner", "colleague", "provider", "police", "secretariat", "executor", "admin"],
+    "programme_measure": ["owner", "colleague", "provider", "police", "admin", "executor"],
+    "programme_run": ["owner", "colleague", "provider", "police", "admin", "executor"],
+}
+
+
+def _family(name: str) -> str:
+    if name.startswith(CASE_WORLD):
+        return "case"
+    if name in ("programme:measure", "programme:progress"):
+        return "programme_measure"
+    return "programme_run"
+
+
+def _object_patterns() -> dict[str, str]:
+    """URL name → route, for every pattern whose path has an int converter."""
+    found: dict[str, str] = {}
+
+    def walk(patterns, prefix: str, namespace: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                ns = entry.namespace or namespace
+                walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+            elif isinstance(entry, URLPattern):
+                converters = getattr(entry.pattern, "converters", {})
+                if any(type(c).__name__ == "IntConverter" for c in converters.values()):
+                    found[f"{namespace}:{entry.name}"] = prefix + str(entry.pattern)
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def test_every_object_url_is_in_the_matrix():
+    missing = set(_object_patterns()) - set(OBJECT_URLS)
+    assert not missing, f"add these URLs to OBJECT_URLS and REFUSED: {sorted(missing)}"
+
+
+@pytest.fixture
+def world(organisations, outsider, police):
+    """Another district's case with everything hanging from it, and programme objects."""
+    catalogue_for_darnytskyi(organisations)
+    obolon = District.objects.get(slug="obolonskyi")
+    police_obolon = member(
+        Role.POLICE_OFFICER,
+        OrganisationFactory(
+            code="police-obolonskyi",
+            kind=OrganisationKind.POLICE_UNIT,
+            district_slugs=["obolonskyi"],
+        ),
+        "police-obolon",
+    )
+    case = register_case(
+        outsider,
+        district_id=obolon.pk,
+        needs=["legal"],
+        consent_to_share=True,
+        victim=person(SECRET_SURNAME, "Ліна", phone="0679998877"),
+    )
+    confidential = register_case(
+        outsider,
+        district_id=obolon.pk,
+        confidential=True,
+        victim=person(SECRET_SURNAME, "Ярина"),
+    )
+    task = case_services.task_add(
+        actor=outsider, case_id=case.pk, title="Зателефонувати", due_date=timezone.localdate()
+    )
+    attachment = case_services.attachment_add(
+        actor=outsider,
+        case_id=case.pk,
+        upload=SimpleUploadedFile("scan.png", PNG, content_type="image/png"),
+    )
+    order = urgent(police_obolon, case)
+    record = referral_services.referral_plan_for_case(actor=outsider, case_id=case.pk)
+    referral_services.referral_apply_plan(actor=outsider, plan_id=record.pk)
+    referral = Referral.objects.filter(case=case).exclude(provider=organisations["shelter"]).first()
+    grantee = member(Role.SOCIAL_WORKER, organisations["css_obolonskyi"], "obolon-2")
+    programme = Programme.objects.create(
+        code="p-test", title="Програма", year_from=2024, year_to=2024
+    )
+    measure = Measure.objects.create(
+        task=ProgrammeTask.objects.create(programme=programme, code="1", title="Завдання"),
+        code="1.1",
+        title="Захід",
+    )
+    measure.executors.set([organisations["css_obolonskyi"]])
+    progress = Progress.objects.create(
+        measure=measure, year=2024, quarter=1, status="done", spent=0, submitted_at=timezone.now()
+    )
+    run = ReportRun.objects.create(
+        kind="9months",
+        year=2024,
+        period_start=timezone.localdate().replace(year=2024, month=1, day=1),
+        period_end=timezone.localdate().replace(year=2024, month=9, day=30),
+        status="done",
+    )
+    confidential_task = case_services.task_add(
+        actor=outsider,
+        case_id=confidential.pk,
+        title="Таємне",
+        due_date=timezone.localdate() + timedelta(days=1),
+    )
+    return {
+        "open": {
+            "case": case.pk,
+            "task": task.pk,
+            "attachment": attachment.pk,
+            "grantee": grantee.pk,
+            "offender": case.participants.get(role="offender").person_id,
+            "order": order.pk,
+            "plan": record.pk,
+            "referral": referral.pk,
+            "measure": measure.pk,
+            "progress": progress.pk,
+            "run": run.pk,
+        },
+        "confidential": {"case": confidential.pk, "task": confidential_task.pk},
+    }
+
+
+def _path(route: str, values: dict[str, object]) -> str:
+    path = "/" + route
+    for key, value in values.items():
+        path = path.replace(f"<int:{key}>", str(value))
+    return path
+
+
+def _values(name: str, objects: dict[str, int], *, missing: bool) -> dict[str, object] | None:
+    values = {}
+    for key, ref in OBJECT_URLS[name].items():
+        if isinstance(ref, int):
+            values[key] = ref
+        elif ref not in objects:
+            return None
+        else:
+            values[key] = MISSING if missing else objects[ref]
+    return values
+
+
+def _denied_events() -> int:
+    return AuditEvent.objects.filter(action=AuditAction.PERMISSION_DENIED).count()
+
+
+def _try_every_url(client, user, objects: dict[str, int], names: list[str]) -> list[str]:
+    routes = _object_patterns()
+    client.force_login(user)
+    problems = []
+    for name in names:
+        foreign = _values(name, objects, missing=False)
+        if foreign is None:
+            continue
+        missing = _values(name, objects, missing=True)
+        for method in ("get", "post"):
+            before = _denied_events()
+            answer = getattr(client, method)(_path(routes[name], foreign))
+            after = _denied_events()
+            control = getattr(client, method)(_path(routes[name], missing))
+            where = f"{user.username} {method.upper()} {name}"
+            if answer.status_code == 405:
+                if control.status_code != 405:
+                    problems.append(f"{where}: 405 for the object, {control.status_code} without")
+                continue
+            if answer.status_code not in (403, 404):
+                problems.append(f"{where}: answered {answer.status_code}")
+            if answer.status_code != control.status_code:
+                problems.append(
+                    f"{where}: {answer.status_code} for the object but "
+                    f"{control.status_code} for a missing id (an existence oracle)"
+                )
+            body = b"".join(answer) if answer.streaming else answer.content
+            if SECRET_SURNAME.encode() in body:
+                problems.append(f"{where}: shows the victim")
+            if after <= before:
+                problems.append(f"{where}: no denied event in the audit")
+    return problems
+
+
+@pytest.mark.parametrize("persona", sorted({p for refused in REFUSED.values() for p in refused}))
+def test_an_object_of_another_organisation_is_refused_like_a_missing_one(
+    client, personas, world, persona
+):
+    names = [name for name in OBJECT_URLS if persona in REFUSED[_family(name)]]
+    problems = _try_every_url(client, personas[persona], world["open"], names)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_confidential_case_is_refused_to_a_colleague_who_is_not_responsible(
+    client, organisations, world
+):
+    colleague = member(Role.SOCIAL_WORKER, organisations["css_obolonskyi"], "obolon-colleague")
+    names = [name for name in OBJECT_URLS if name.startswith("cases:")]
+    problems = _try_every_url(client, colleague, world["confidential"], names)
+    assert not problems, "\n".join(problems)

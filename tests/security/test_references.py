@@ -1,0 +1,197 @@
+"""Every form field and request parameter that names an object is known, and each is resolved
+through the acting user's scope: an id the user may not see is answered like a missing one.
+
+The lists below are generated from the code (the forms' fields, the request parameters read in
+the views); a new reference that is not classified here fails the first two tests, so the day a
+form gains a hidden id it also gains a test with an id that is not the user's.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+
+import pytest
+from django import forms
+
+from portal.models import Membership, Notification
+from portal.roles import Role
+from tests.cases.factories import register_case
+from tests.factories import OrganisationFactory
+from tests.referrals.factories import catalogue_for_darnytskyi
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = ["portal", "cases", "orders", "referrals", "programme"]
+
+# Form fields that choose from a queryset or carry a hidden value: what each one names and why
+# it is safe (the test that proves it, or why the choices are public reference data).
+REFERENCE_FORM_FIELDS = {
+    "cases.forms.CaseIntakeForm.district": "public reference data (ten districts)",
+    "cases.forms.PersonForm.existing_person": "test_leaks::test_intake_cannot_link_a_person…",
+    "cases.forms.OffenderForm.existing_person": "test_leaks::test_intake_cannot_link_a_person…",
+    "cases.forms.CaseEditForm.district": "public reference data (ten districts)",
+    "cases.forms.IncidentForm.subtypes": "public reference data (sub-types of violence)",
+    "cases.forms.CaseEditForm.version": "optimistic lock; a stale value gives a conflict",
+    "orders.forms.UrgentOrderForm.district": "public reference data (ten districts)",
+    "portal.forms.AuditLogFilterForm.organisation": "filter for auditors; organisations are public",
+}
+
+# Parameters read straight from request.GET/POST in views: "reference" when they name an
+# object (each has a test below or in test_leaks), "value" otherwise.
+REQUEST_PARAMETERS = {
+    "membership": "reference",  # test_switching_to_someone_elses_membership_does_nothing
+    "id": "reference",  # test_marking_someone_elses_notification_read_does_nothing
+    "username": "reference",  # test_access_grants: only colleagues who work on cases
+    "provider": "reference",  # test_assigning_to_a_junk_provider_is_refused
+    "manual_provider": "reference",  # test_leaks: manual referral to a junk provider
+    "case": "reference",  # test_a_prefilled_order_form_for_someone_elses_case_is_404
+    "keep": "value",  # service codes of the plan, matched against the stored plan
+    "manual_service": "value",
+    "manual_reason": "value",
+    "reason": "value",
+    "outcome": "value",
+    "edit": "value",
+    "consent": "value",
+    "prefix": "value",
+    "page": "value",
+    "next": "value",  # checked with url_has_allowed_host_and_scheme
+    "as_of": "value",
+    "format": "value",
+    "all": "value",
+    "kind": "value",
+    "year": "value",
+    "quarter": "value",
+    "start": "value",
+    "end": "value",
+    "status": "value",
+    "spent": "value",
+    "narrative": "value",
+    "version": "value",
+    "name": "value",
+    "date": "value",
+    "note": "value",
+    "policy": "value",
+    "json": "value",
+    "pk": "reference",  # holidays and other small forms remove by id: scoped in services
+}
+
+
+def _form_classes():
+    import importlib
+
+    for app in APPS:
+        try:
+            module = importlib.import_module(f"{app}.forms")
+        except ImportError:
+            continue
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                yield f"{app}.forms.{name}", cls
+
+
+def _reference_fields():
+    for dotted, cls in _form_classes():
+        for field_name, field in cls.base_fields.items():
+            is_choice = isinstance(field, forms.ModelChoiceField)
+            is_hidden = isinstance(field.widget, forms.HiddenInput)
+            if is_choice or is_hidden:
+                yield f"{dotted}.{field_name}"
+
+
+def test_every_form_field_that_names_an_object_is_classified():
+    unknown = set(_reference_fields()) - set(REFERENCE_FORM_FIELDS)
+    assert not unknown, f"classify and test these form fields: {sorted(unknown)}"
+
+
+def _request_parameters():
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                # request.POST.get("x") / request.GET.getlist("x") / request.POST["x"]
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                    target = node.func.value
+                    args = node.args
+                elif isinstance(node, ast.Subscript):
+                    target, args = node.value, [node.slice]
+                else:
+                    continue
+                if (
+                    isinstance(target, ast.Attribute)
+                    and target.attr in {"POST", "GET"}
+                    and args
+                    and isinstance(args[0], ast.Constant)
+                    and isinstance(args[0].value, str)
+                ):
+                    yield args[0].value
+
+
+def test_every_request_parameter_read_in_a_view_is_classified():
+    unknown = set(_request_parameters()) - set(REQUEST_PARAMETERS)
+    assert not unknown, f"classify (and test, if a reference) these parameters: {sorted(unknown)}"
+
+
+# --- the references themselves, each with an id the user may not see ------------------------
+
+
+def test_switching_to_someone_elses_membership_does_nothing(client, owner, outsider):
+    foreign = Membership.objects.get(user=outsider)
+    client.force_login(owner)
+    for value in [foreign.pk, "abc", "", "99999999999999999999999", "-1"]:
+        response = client.post("/account/switch/", {"membership": value}, follow=True)
+        assert response.status_code == 200
+        assert "membership_id" not in client.session
+        assert "Ви не є членом цієї організації" in response.content.decode()
+
+
+def test_switching_to_ones_own_second_membership_works(client, owner, organisations):
+    second = Membership.objects.create(
+        user=owner, organisation=organisations["css_obolonskyi"], role=Role.SOCIAL_WORKER
+    )
+    client.force_login(owner)
+    client.post("/account/switch/", {"membership": second.pk})
+    assert client.session["membership_id"] == second.pk
+
+
+def test_marking_someone_elses_notification_read_does_nothing(client, owner, outsider):
+    theirs = Notification.objects.create(user=outsider, title="Чуже")
+    client.force_login(owner)
+    for value in [theirs.pk, "abc", "1e9", "-3"]:
+        assert client.post("/notifications/", {"id": value}).status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_a_prefilled_order_form_for_someone_elses_case_is_404(client, police, outsider):
+    case = register_case(outsider)
+    client.force_login(police)
+    assert client.get("/orders/urgent/new/", {"case": case.pk}).status_code == 404
+    assert client.get("/orders/urgent/new/", {"case": "junk"}).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["", "abc", "0", "-1", "99999999999999999999", "OTHER"])
+def test_assigning_to_a_junk_provider_is_refused(client, owner, coordinator, organisations, value):
+    from referrals import services
+    from referrals.models import Referral, ReferralStatus
+
+    catalogue_for_darnytskyi(organisations)
+    case = register_case(owner, needs=["legal"], consent_to_share=True)
+    record = services.referral_plan_for_case(actor=owner, case_id=case.pk)
+    services.referral_apply_plan(actor=owner, plan_id=record.pk)
+    referral = Referral.objects.filter(case=case).first()
+    Referral.objects.filter(pk=referral.pk).update(status=ReferralStatus.ESCALATED)
+    if value == "OTHER":
+        # An organisation that exists but does not offer the service.
+        value = OrganisationFactory(code="not-a-provider").pk
+    client.force_login(coordinator)
+    response = client.post(f"/referrals/{referral.pk}/assign/", {"provider": value})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.ESCALATED
+    assert (
+        Referral.objects.filter(case=case).count()
+        == Referral.objects.filter(case=case, previous__isnull=True).count()
+    )
