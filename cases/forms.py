@@ -62,6 +62,7 @@ class StyledForm(forms.Form):
                 widget.attrs["class"] += " is-invalid"
 
     def _clean_fields(self) -> None:
+        unreadable = []
         if self.is_bound:
             data = self.data.copy()
             for name, field in self.fields.items():
@@ -69,12 +70,20 @@ class StyledForm(forms.Form):
                 if isinstance(field, forms.CharField) and key in data:
                     values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
                     cleaned = [INVISIBLE.sub("", v) if isinstance(v, str) else v for v in values]
+                    # U+FFFD is what bytes that were not UTF-8 became on the way in.
+                    if any(isinstance(v, str) and "\ufffd" in v for v in cleaned):
+                        unreadable.append(name)
                     if hasattr(data, "setlist"):
                         data.setlist(key, cleaned)
                     else:
                         data[key] = cleaned[0]
             self.data = data
         super()._clean_fields()
+        for name in unreadable:
+            if name in self.cleaned_data:
+                self.add_error(
+                    name, _("The text contains characters that could not be read; type it again.")
+                )
 
 
 def datetime_field(label, **kwargs) -> forms.DateTimeField:

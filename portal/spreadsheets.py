@@ -71,3 +71,19 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[object], Iterable[Sequence[o
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def spreadsheet_response(*, fmt: str, title: str, stem: str, header, rows):
+    """The download of one table as CSV or XLSX: neutralised cells, a dated attachment name,
+    never cached (exports carry personal data)."""
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    if fmt == "csv":
+        response = HttpResponse(csv_bytes(header, rows), content_type=CSV_CONTENT_TYPE)
+    else:
+        response = HttpResponse(xlsx_bytes([(title, header, rows)]), content_type=XLSX_CONTENT_TYPE)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

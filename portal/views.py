@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -31,7 +30,7 @@ from portal.selectors import (
     notifications_for,
 )
 from portal.services import two_factor_device_enrol, two_factor_verify
-from portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
+from portal.spreadsheets import spreadsheet_response
 
 
 class LoginView(auth_views.LoginView):
@@ -176,16 +175,9 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
         detail=f"{fmt}: {len(rows)} rows; {request.GET.urlencode()}"[:500],
     )
     # User names, details and labels are typed by people: every cell goes through spreadsheets.
-    if fmt == "csv":
-        response = HttpResponse(csv_bytes(header, rows), content_type=CSV_CONTENT_TYPE)
-    else:
-        response = HttpResponse(
-            xlsx_bytes([(_("Audit log"), header, rows)]), content_type=XLSX_CONTENT_TYPE
-        )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return spreadsheet_response(
+        fmt=fmt, title=_("Audit log"), stem="audit", header=header, rows=rows
+    )
 
 
 @login_required

@@ -19,7 +19,7 @@ from cases.views.listing import filters_from_request
 from portal.audit import audit_record
 from portal.models import AuditAction
 from portal.roles import Capability, can
-from portal.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
+from portal.spreadsheets import spreadsheet_response
 
 MAX_ROWS = 50_000
 
@@ -65,7 +65,6 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if not can(request.user, Capability.CASE_EXPORT):
         raise PermissionDenied
     header, rows = _rows(request)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     audit_record(
         actor=request.user,
         action=AuditAction.EXPORT,
@@ -73,12 +72,4 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
         detail=f"{fmt}: {len(rows)} rows; {request.GET.urlencode()}"[:500],
     )
     # Victim names are typed by people: every cell goes through portal.spreadsheets.
-    if fmt == "csv":
-        response = HttpResponse(csv_bytes(header, rows), content_type=CSV_CONTENT_TYPE)
-    else:
-        response = HttpResponse(
-            xlsx_bytes([(_("Cases"), header, rows)]), content_type=XLSX_CONTENT_TYPE
-        )
-    response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return spreadsheet_response(fmt=fmt, title=_("Cases"), stem="cases", header=header, rows=rows)

@@ -328,3 +328,25 @@ def test_an_infant_victim_makes_a_case_with_children(owner):
         incident={"occurred_at": timezone.now() - timedelta(hours=3), "forms": ["physical"]},
     )
     assert case.has_children
+
+
+def test_names_lose_invisible_characters_and_unreadable_bytes_are_refused(client, owner):
+    """Found by attacking the demo: a surname of a zero-width space, one with a right-to-left
+    override, and invalid UTF-8 stored as U+FFFD were all accepted."""
+    client.force_login(owner)
+    district = str(District.objects.get(slug="darnytskyi").pk)
+    empty = client.post(
+        "/cases/new/", _intake_post(**{"case-district": district, "victim-last_name": "\u200b"})
+    )
+    assert empty.status_code == 200 and not Case.objects.exists()
+    unreadable = client.post(
+        "/cases/new/",
+        _intake_post(**{"case-district": district, "victim-last_name": "Ко\ufffd\ufffdва"}),
+    )
+    assert "не вдалося прочитати" in unreadable.content.decode()
+    assert not Case.objects.exists()
+    client.post(
+        "/cases/new/",
+        _intake_post(**{"case-district": district, "victim-last_name": "Ковал\u202eьчук"}),
+    )
+    assert Case.objects.get().participants.get(role="victim").person.last_name == "Ковальчук"
