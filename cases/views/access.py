@@ -26,9 +26,6 @@ class BreakGlassForm(StyledForm):
         label=gettext_lazy("Why you need this case"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy(
-            "The city coordinators are told at once, and every page you open is in the audit."
-        ),
     )
 
 
