@@ -57,34 +57,6 @@ class TokenForm(forms.Form):
         return token
 
 
-class AuditFilterForm(forms.Form):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
-
-    username = forms.CharField(label=_("User"), required=False)
-    action = forms.ChoiceField(
-        label=_("Action"), required=False, choices=[("", _("Any")), *AuditAction.choices]
-    )
-    object_type = forms.CharField(label=_("Object type"), required=False)
-    object_id = forms.CharField(label=_("Object id"), required=False)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"placeholder": "дд.мм.рррр"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"placeholder": "дд.мм.рррр"})
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return cleaned
-
-
 # Dates outside this range are typing mistakes (year 40000, year 1) and would overflow when
 # converted to UTC; the portal has no events before 2000.
 AUDIT_DATE_MIN = date(2000, 1, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -14,6 +15,31 @@ from portal.roles import parse_id
 
 if TYPE_CHECKING:
     from portal.models import User
+
+logger = logging.getLogger(__name__)
+
+
+def absolute_url(url: str) -> str:
+    """A link that works from a mail client: a path gets the portal's own address in front."""
+    if url.startswith("/"):
+        return f"{settings.PORTAL_SITE_URL}{url}"
+    return url
+
+
+def _mail(*, notification_id: int, address: str, title: str, body: str, url: str) -> None:
+    """Send the e-mail copy. A mail server that refuses or is down does not undo the action the
+    notice is about, but it is never silent: the failure is logged with the notice's id (never
+    the address or the text, which may carry a case's details)."""
+    link = absolute_url(url)
+    try:
+        send_mail(
+            subject=title,
+            message=f"{body}\n\n{link}".strip(),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[address],
+        )
+    except Exception:  # any transport error: SMTP, socket, TLS
+        logger.exception("E-mail copy of notification %s was not sent", notification_id)
 
 
 def notification_send(
@@ -36,12 +62,12 @@ def notification_send(
     if email and user.email:
         # Mail only after the row is committed, so a rolled-back action sends nothing.
         transaction.on_commit(
-            lambda: send_mail(
-                subject=title,
-                message=f"{body}\n\n{url}".strip(),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[user.email],
-                fail_silently=True,
+            lambda: _mail(
+                notification_id=notification.pk,
+                address=user.email,
+                title=title,
+                body=body,
+                url=url,
             )
         )
     return notification

@@ -242,6 +242,8 @@ EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_TLS", False)
 EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "portal@kyiv-coordination.local")
+# The portal's address as users reach it: e-mails carry absolute links built from it.
+PORTAL_SITE_URL = env_str("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = celery_broker_from_redis_url(REDIS_URL)

@@ -30,4 +30,10 @@ $BIN/python manage.py makemigrations --check --dry-run >/dev/null || {
 echo "== system checks"
 $BIN/python manage.py check --fail-level WARNING
 echo "== pytest"
-$BIN/python -m pytest --create-db -p no:randomly "$@"
+if [ "${COVERAGE:-0}" = 1 ]; then
+  # make coverage: the same run, measured; the report lists every module below 100 %.
+  $BIN/python -m coverage run -m pytest --create-db -p no:randomly "$@"
+  $BIN/python -m coverage report
+else
+  $BIN/python -m pytest --create-db -p no:randomly "$@"
+fi
