@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -12,6 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from portal import domains
+from portal.calendar import person_age
 from portal.models import District, Organisation
 
 
@@ -305,13 +308,9 @@ class Person(models.Model):
             kwargs["update_fields"] = {*kwargs_fields, "search_name"}
         super().save(*args, **kwargs)
 
-    def age_on(self, day) -> int | None:
-        if self.birth_date:
-            years = day.year - self.birth_date.year
-            if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
-                years -= 1
-            return years
-        return self.approximate_age
+    def age_on(self, day: date) -> int | None:
+        """Age on `day` by the one rule (portal.calendar): an infant is 0, an unknown age None."""
+        return person_age(self.birth_date, self.approximate_age, day)
 
 
 class Participant(models.Model):

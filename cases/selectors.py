@@ -11,6 +11,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from cases import extensions
 from cases.models import (
     Case,
     CaseEvent,
@@ -40,8 +41,11 @@ def visible_cases_q(user, prefix: str = "") -> Q | None:
     - coordinators (CASE_VIEW_ALL) see every case in the city, read-only;
     - members of the owning organisation see its cases, except confidential ones, which only
       the responsible worker sees;
-    - a user granted `view_case` on a case (guardian, direct FK table) sees that case;
-    - the user who registered a case for another organisation (police) still sees it;
+    - a user granted `view_case` on a case (guardian, direct FK table) sees that case, a
+      confidential one too: a coordinator decided it;
+    - the user who registered a case for another organisation (police) still sees it, unless
+      the case is confidential ("only the responsible worker and the coordinators see it": the
+      offender may be a colleague of the officer who opened it);
     - everyone else — providers, the secretariat, programme executors — sees none.
     """
     membership = acting_membership(user)
@@ -63,7 +67,7 @@ def visible_cases_q(user, prefix: str = "") -> Q | None:
     return (
         own_organisation
         | Q(**{f"{p}responsible": user})
-        | Q(**{f"{p}created_by": user})
+        | (Q(**{f"{p}created_by": user}) & Q(**{f"{p}confidential": False}))
         | Exists(granted)
     )
 
@@ -323,15 +327,10 @@ def worker_panel(request) -> dict[str, object]:
         .order_by("due_date")[:10]
     )
     high_without_referral = mine.filter(risk_level="high")
-    try:
-        from referrals.models import Referral
-
-        high_without_referral = high_without_referral.exclude(
-            Exists(Referral.objects.filter(case=OuterRef("pk")))
-        )
-        referrals_available = True
-    except ImportError:
-        referrals_available = False
+    # The referrals app lends the condition (cases.extensions); cases never imports it.
+    referrals_available = extensions.referrals_known()
+    if referrals_available:
+        high_without_referral = high_without_referral.exclude(extensions.case_has_referral())
     return {
         "open_count": mine.count(),
         "open_cases": list(mine.select_related("district").order_by("-reported_at")[:8]),

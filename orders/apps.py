@@ -38,6 +38,11 @@ class OrdersConfig(AppConfig):
                 width=12,
             )
         )
+        # The risk assessment weighs earlier orders against the offender (cases.extensions).
+        from cases.extensions import register_prior_orders_counter
+        from orders.selectors import orders_count_for_person
+
+        register_prior_orders_counter(orders_count_for_person)
         register_case_section(
             CaseSection(
                 key="orders",
@@ -45,5 +50,18 @@ class OrdersConfig(AppConfig):
                 template="orders/_case_section.html",
                 context=case_section_context,
                 position=20,
+            )
+        )
+        from orders.selectors import police_panel
+
+        register_panel(
+            Panel(
+                key="orders.police",
+                title=_("My unit's orders"),
+                roles=frozenset({Role.POLICE_OFFICER}),
+                template="orders/panels/police.html",
+                context=police_panel,
+                position=15,
+                width=6,
             )
         )

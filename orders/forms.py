@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import StyledForm, date_field, datetime_field
+from cases.forms import DATE_PLACEHOLDER, StyledForm, date_field, datetime_field
 from cases.models import Relationship, Sex
 from orders.models import Applicant, Consequence, Initiator, OrderKind
 from orders.rules import RESTRICTIVE_MEASURES, STATUS_LABELS, URGENT_MEASURES
+from orders.selectors import last_month_end
 from portal import domains
 from portal.models import District
 
@@ -31,7 +34,11 @@ class UrgentOrderForm(StyledForm):
     case_number = forms.CharField(
         label=_("Existing case number"),
         required=False,
-        help_text=_("Leave empty to open a new case from the people below."),
+        max_length=40,
+        help_text=_(
+            "The full number (КИЇВ-2026-000123) or its end: 2026-123 or 123. Leave empty to open "
+            "a new case from the people below."
+        ),
     )
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.all(), required=False
@@ -42,7 +49,9 @@ class UrgentOrderForm(StyledForm):
     victim_first_name = forms.CharField(
         label=_("Victim's first name"), required=False, max_length=NAME_LENGTH
     )
-    victim_sex = forms.ChoiceField(label=_("Victim's sex"), choices=Sex.choices, initial="F")
+    victim_sex = forms.ChoiceField(
+        label=_("Victim's sex"), choices=Sex.choices, initial="F", required=False
+    )
     victim_birth_date = date_field(
         _("Victim's date of birth"), required=False, validators=[domains.validate_birth_date]
     )
@@ -52,7 +61,9 @@ class UrgentOrderForm(StyledForm):
     offender_first_name = forms.CharField(
         label=_("Offender's first name"), required=False, max_length=NAME_LENGTH
     )
-    offender_sex = forms.ChoiceField(label=_("Offender's sex"), choices=Sex.choices, initial="M")
+    offender_sex = forms.ChoiceField(
+        label=_("Offender's sex"), choices=Sex.choices, initial="M", required=False
+    )
     offender_birth_date = date_field(
         _("Offender's date of birth"), required=False, validators=[domains.validate_birth_date]
     )
@@ -69,8 +80,10 @@ class UrgentOrderForm(StyledForm):
                 "district",
                 "victim_last_name",
                 "victim_first_name",
+                "victim_sex",
                 "offender_last_name",
                 "offender_first_name",
+                "offender_sex",
             ]
             for name in required:
                 if not cleaned.get(name):
@@ -114,7 +127,23 @@ class CancelForm(StyledForm):
     reason = forms.CharField(label=_("Reason for cancelling"), max_length=300)
 
 
-class OrderFilterForm(StyledForm):
+class PeriodFilterForm(StyledForm):
+    """A "from … to" filter of Kyiv days, both included. A date that is not a date, outside the
+    register, or an end before the start is a form error: the page is then shown unfiltered,
+    never for some other period."""
+
+    date_from = date_field(_("Issued from"), required=False, validators=[domains.validate_end_date])
+    date_to = date_field(_("Issued to"), required=False, validators=[domains.validate_end_date])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return cleaned
+
+
+class OrderFilterForm(PeriodFilterForm):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("any")), *STATUS_LABELS.items()]
     )
@@ -122,11 +151,55 @@ class OrderFilterForm(StyledForm):
         label=_("Kind"), required=False, choices=[("", _("any")), *OrderKind.choices]
     )
     district = forms.ChoiceField(label=_("District"), required=False)
-    date_from = date_field(_("Issued from"), required=False, validators=[domains.validate_end_date])
-    date_to = date_field(_("Issued to"), required=False, validators=[domains.validate_end_date])
+
+    field_order = ["status", "kind", "district", "date_from", "date_to"]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["district"].choices = [("", _("any"))] + [
             (d.slug, d.name) for d in District.objects.all()
         ]
+
+
+# The year-to-date figures compare with a year earlier: the register's first year has none.
+AS_OF_EARLIEST = date(domains.EARLIEST_YEAR + 1, 1, 1)
+
+
+class AsOfForm(StyledForm):
+    """The day the year-to-date figures are counted to, as the statistics page, its JSON and the
+    `order_stats` command take it (dd.mm.yyyy, or yyyy-mm-dd). Empty: `default`. Anything else
+    that is not a day of the register is an error, never silently today. With `month_ends_only`
+    (the roles that see aggregates only, and every published output) it must end a month, so
+    that two dates a day apart cannot be subtracted to give one day's orders."""
+
+    as_of = forms.DateField(
+        label=_("As of"),
+        required=False,
+        # dd.mm.yyyy as typed on the page; yyyy-mm-dd as the JSON link and the command take it.
+        input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+        # A text input: a native date input shows mm/dd/yyyy in an English-locale browser.
+        widget=forms.TextInput(attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric"}),
+        error_messages={"invalid": _("Enter the date as dd.mm.yyyy.")},
+    )
+
+    def __init__(self, *args, default: date, month_ends_only: bool, **kwargs) -> None:
+        self.default = default
+        self.month_ends_only = month_ends_only
+        super().__init__(*args, **kwargs)  # StyledForm validates a bound form here
+
+    def clean_as_of(self) -> date:
+        day = self.cleaned_data.get("as_of")
+        if day is None:
+            return self.default
+        if not AS_OF_EARLIEST <= day < domains.LATEST_DATE:
+            raise forms.ValidationError(
+                _("Enter a date from %(earliest)s to %(latest)s."),
+                code="out_of_range",
+                params={
+                    "earliest": AS_OF_EARLIEST.strftime("%d.%m.%Y"),
+                    "latest": (domains.LATEST_DATE - timedelta(days=1)).strftime("%d.%m.%Y"),
+                },
+            )
+        if self.month_ends_only and day != last_month_end(day):
+            raise forms.ValidationError(_("Choose the last day of a month."), code="month_end")
+        return day

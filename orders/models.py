@@ -56,6 +56,8 @@ class RestrainingOrder(models.Model):
         Person, on_delete=models.PROTECT, related_name="orders_protecting", verbose_name=_("victim")
     )
     number = models.CharField(_("number"), max_length=60)
+    # An urgent order: the police unit that issued it. A restrictive order: the organisation that
+    # recorded the court's decision; the court itself is `court`, as the decision names it.
     issued_by = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="orders", verbose_name=_("issued by")
     )

@@ -12,13 +12,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-KYIV = ZoneInfo("Europe/Kyiv")
+# The city's clock and ages have one home (portal.calendar); the rules read them from there.
+from portal.calendar import KYIV, age_on
 
 # Law 2229-VIII art. 25: an urgent order is issued for up to 10 days.
 URGENT_MAX_DAYS = 10
@@ -57,12 +57,15 @@ class OrderStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+# Both kinds are a "припис" (masculine): "чинний / закінчився / скасований". The msgids are the
+# orders' own: a bare "active" or "in force" is shared with other catalogues, whose Ukrainian
+# agrees with a feminine noun ("активна" organisation, "чинна" policy version) and wins.
 STATUS_LABELS = {
-    OrderStatus.PENDING: gettext_lazy("pending"),
-    OrderStatus.ACTIVE: gettext_lazy("active"),
-    OrderStatus.EXTENDED: gettext_lazy("extended"),
-    OrderStatus.EXPIRED: gettext_lazy("expired"),
-    OrderStatus.CANCELLED: gettext_lazy("cancelled"),
+    OrderStatus.PENDING: gettext_lazy("not yet in force"),
+    OrderStatus.ACTIVE: gettext_lazy("currently in force"),
+    OrderStatus.EXTENDED: gettext_lazy("in force, extended"),
+    OrderStatus.EXPIRED: gettext_lazy("has expired"),
+    OrderStatus.CANCELLED: gettext_lazy("has been cancelled"),
 }
 
 
@@ -75,10 +78,6 @@ class RuleViolation:
 
 def _fmt(moment: datetime) -> str:
     return moment.astimezone(KYIV).strftime("%d.%m.%Y %H:%M")
-
-
-def age_on(birth_date: date, day: date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def urgent_max_end(issued_at: datetime, max_days: int = URGENT_MAX_DAYS) -> datetime:
@@ -257,6 +256,29 @@ def effective_end(*, ends_at: datetime, extended_until: datetime | None) -> date
     return max(ends_at, extended_until) if extended_until else ends_at
 
 
+@dataclass(frozen=True)
+class StatusBoundary:
+    """One edge of an order's life: `status` holds while `now < moment` (`until`), or from
+    `moment` on (`since`). `moment` names the order's field (or the SQL annotation)."""
+
+    status: OrderStatus
+    moment: str
+    since: bool
+
+
+# The one definition of every status boundary, read by `order_status` here and by
+# orders.selectors.with_status in SQL. The first edge that holds names the status; none, expired.
+# Periods are half-open, [start, end): at the very instant of its end an order has ended, and at
+# the instant of its cancellation it is cancelled.
+STATUS_BOUNDARIES = (
+    StatusBoundary(OrderStatus.CANCELLED, "cancelled_at", since=True),
+    StatusBoundary(OrderStatus.PENDING, "starts_at", since=False),
+    StatusBoundary(OrderStatus.ACTIVE, "ends_at", since=False),
+    StatusBoundary(OrderStatus.EXTENDED, "extended_until", since=False),
+)
+STATUS_AFTER_ALL_BOUNDARIES = OrderStatus.EXPIRED
+
+
 def order_status(
     *,
     now: datetime,
@@ -265,12 +287,25 @@ def order_status(
     cancelled_at: datetime | None = None,
     extended_until: datetime | None = None,
 ) -> OrderStatus:
-    if cancelled_at is not None and cancelled_at <= now:
-        return OrderStatus.CANCELLED
-    if now < starts_at:
-        return OrderStatus.PENDING
-    if now < ends_at:
-        return OrderStatus.ACTIVE
-    if extended_until is not None and now < extended_until:
-        return OrderStatus.EXTENDED
-    return OrderStatus.EXPIRED
+    moments = {
+        "cancelled_at": cancelled_at,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "extended_until": extended_until,
+    }
+    for boundary in STATUS_BOUNDARIES:
+        moment = moments[boundary.moment]
+        if moment is not None and ((moment <= now) if boundary.since else (now < moment)):
+            return boundary.status
+    return STATUS_AFTER_ALL_BOUNDARIES
+
+
+def in_force_at(
+    moment: datetime, *, starts_at: datetime, ends_at: datetime, extended_until: datetime | None
+) -> bool:
+    """Whether an order (not cancelled) binds the offender at `moment`: from its start up to, not
+    including, its effective end — the same edges as `order_status`."""
+    status = order_status(
+        now=moment, starts_at=starts_at, ends_at=ends_at, extended_until=extended_until
+    )
+    return status in {OrderStatus.ACTIVE, OrderStatus.EXTENDED}

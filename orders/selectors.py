@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -10,9 +11,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from cases.selectors import visible_cases_q
+from cases.models import CaseStatus, Person, RiskLevel
+from cases.selectors import cases_visible_to, visible_cases_q
 from orders.models import Breach, OrderExtension, OrderKind, RestrainingOrder
-from orders.rules import OrderStatus
+from orders.rules import STATUS_AFTER_ALL_BOUNDARIES, STATUS_BOUNDARIES, OrderStatus
+from portal.calendar import KYIV, change_pct, same_day_a_year_earlier
 from portal.models import District
 from portal.roles import Capability, acting_membership, can, get_object_for_user
 
@@ -54,13 +57,35 @@ def with_status(qs: QuerySet[RestrainingOrder], now: datetime | None = None):
         breach_count=Coalesce(Subquery(breaches), Value(0)),
     ).annotate(
         effective_end=Greatest("ends_at", Coalesce("extended_until", "ends_at")),
-        status=Case_(
-            When(cancelled_at__lte=now, then=Value(OrderStatus.CANCELLED.value)),
-            When(starts_at__gt=now, then=Value(OrderStatus.PENDING.value)),
-            When(ends_at__gt=now, then=Value(OrderStatus.ACTIVE.value)),
-            When(extended_until__gt=now, then=Value(OrderStatus.EXTENDED.value)),
-            default=Value(OrderStatus.EXPIRED.value),
+        status=status_sql(now),
+    )
+
+
+def status_sql(now: datetime) -> Case_:
+    """orders.rules.STATUS_BOUNDARIES as one SQL CASE: the same edges in the same order (a NULL
+    moment never holds, as in Python). Needs the `extended_until` annotation."""
+    return Case_(
+        *(
+            When(
+                Q(**{f"{edge.moment}__{'lte' if edge.since else 'gt'}": now}),
+                then=Value(edge.status.value),
+            )
+            for edge in STATUS_BOUNDARIES
         ),
+        default=Value(STATUS_AFTER_ALL_BOUNDARIES.value),
+    )
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=KYIV)
+
+
+def kyiv_days(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """The moments that bound the Kyiv calendar days `first` to `last`, both included, as a
+    half-open [start, end): the order list's filter and every year-to-date count use this one."""
+    return (
+        _midnight(first) if first else None,
+        _midnight(last + timedelta(days=1)) if last else None,
     )
 
 
@@ -82,11 +107,11 @@ def order_list(*, user, filters: OrderFilters) -> QuerySet[RestrainingOrder]:
         qs = qs.filter(case__district__slug=filters.district)
     if filters.issued_by:
         qs = qs.filter(issued_by_id=filters.issued_by)
-    tz = timezone.get_current_timezone()
-    if filters.date_from:
-        qs = qs.filter(starts_at__gte=datetime.combine(filters.date_from, time.min, tzinfo=tz))
-    if filters.date_to:
-        qs = qs.filter(starts_at__lte=datetime.combine(filters.date_to, time.max, tzinfo=tz))
+    start, end = kyiv_days(filters.date_from, filters.date_to)
+    if start:
+        qs = qs.filter(starts_at__gte=start)
+    if end:
+        qs = qs.filter(starts_at__lt=end)
     if filters.status:
         qs = qs.filter(status=filters.status)
     return qs.select_related("case", "case__district", "offender", "victim", "issued_by").order_by(
@@ -97,7 +122,7 @@ def order_list(*, user, filters: OrderFilters) -> QuerySet[RestrainingOrder]:
 def order_for_user(*, user, pk) -> RestrainingOrder:
     return get_object_for_user(
         with_status(orders_visible_to(user)).select_related(
-            "case", "case__district", "offender", "victim", "issued_by", "officer"
+            "case", "case__district", "case__owner", "offender", "victim", "issued_by", "officer"
         ),
         pk,
     )
@@ -148,6 +173,19 @@ def orders_for_person(*, user, person) -> list[RestrainingOrder]:
     )
 
 
+def orders_ending(*, user, first: date, last: date) -> QuerySet[RestrainingOrder]:
+    """The user's orders whose effective end falls on the Kyiv days `first` to `last`, not
+    cancelled, soonest first: the expiry calendar."""
+    start, end = kyiv_days(first, last)
+    return (
+        with_status(orders_visible_to(user))
+        .filter(effective_end__gte=start, effective_end__lt=end)
+        .exclude(status=OrderStatus.CANCELLED.value)
+        .select_related("case", "offender", "victim")
+        .order_by("effective_end")
+    )
+
+
 def orders_count_for_person(*, person, before: datetime, exclude_case_id: int | None = None) -> int:
     """Earlier orders against this person, for the risk assessment (a count, no names): issued
     before `before` and not cancelled. The assessed case's own orders are excluded, so that
@@ -174,40 +212,26 @@ def expiring_orders(*, now: datetime, within: timedelta) -> QuerySet[Restraining
     )
 
 
-def _period(as_of: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (datetime(as_of.year, 1, 1, tzinfo=tz), datetime.combine(as_of, time.max, tzinfo=tz))
-
-
-def _same_day_last_year(as_of: date) -> date:
-    try:
-        return as_of.replace(year=as_of.year - 1)
-    except ValueError:  # 29 February → 28 February
-        return as_of.replace(year=as_of.year - 1, day=28)
-
-
-def change_pct(current: int, previous: int) -> float | None:
-    if previous == 0:
-        return None
-    return round((current - previous) * 100.0 / previous, 1)
+def _year_to_date(as_of: date) -> tuple[datetime, datetime]:
+    """1 January to `as_of`, Kyiv days, half-open (as `kyiv_days`)."""
+    return _midnight(date(as_of.year, 1, 1)), _midnight(as_of + timedelta(days=1))
 
 
 def order_year_on_year(*, as_of: date) -> dict:
     """Orders and breaches from 1 January to `as_of` against the same period a year earlier,
     by district and in total: one aggregation per table, FILTER clauses, no Python loops over
     rows."""
-    cur_start, cur_end = _period(as_of)
-    prev_as_of = _same_day_last_year(as_of)
-    prev_start, prev_end = _period(prev_as_of)
+    cur_start, cur_end = _year_to_date(as_of)
+    prev_as_of = same_day_a_year_earlier(as_of)
+    prev_start, prev_end = _year_to_date(prev_as_of)
 
     def window(prefix: str, start, end, kind=None):
-        q = Q(**{f"{prefix}__gte": start, f"{prefix}__lte": end})
+        q = Q(**{f"{prefix}__gte": start, f"{prefix}__lt": end})
         return q & Q(kind=kind) if kind else q
 
     order_rows = (
         RestrainingOrder.objects.filter(
-            Q(starts_at__gte=prev_start, starts_at__lte=prev_end)
-            | Q(starts_at__gte=cur_start, starts_at__lte=cur_end)
+            window("starts_at", prev_start, prev_end) | window("starts_at", cur_start, cur_end)
         )
         .values("case__district__slug")
         .annotate(
@@ -228,13 +252,12 @@ def order_year_on_year(*, as_of: date) -> dict:
     )
     breach_rows = (
         Breach.objects.filter(
-            Q(occurred_at__gte=prev_start, occurred_at__lte=prev_end)
-            | Q(occurred_at__gte=cur_start, occurred_at__lte=cur_end)
+            window("occurred_at", prev_start, prev_end) | window("occurred_at", cur_start, cur_end)
         )
         .values("order__case__district__slug")
         .annotate(
-            cur=Count("pk", filter=Q(occurred_at__gte=cur_start, occurred_at__lte=cur_end)),
-            prev=Count("pk", filter=Q(occurred_at__gte=prev_start, occurred_at__lte=prev_end)),
+            cur=Count("pk", filter=window("occurred_at", cur_start, cur_end)),
+            prev=Count("pk", filter=window("occurred_at", prev_start, prev_end)),
         )
         .order_by()
     )
@@ -260,6 +283,8 @@ def order_year_on_year(*, as_of: date) -> dict:
     return {
         "as_of": as_of.isoformat(),
         "previous_as_of": prev_as_of.isoformat(),
+        # Exact counts; `published_year_on_year` turns them into what may leave the portal.
+        "published": False,
         "current": {**cur_total, "by_district": current},
         "previous": {**prev_total, "by_district": previous},
         "change_pct": {key: change_pct(cur_total[key], prev_total[key]) for key in empty},
@@ -313,6 +338,7 @@ def published_year_on_year(figures: dict) -> dict:
     return {
         "as_of": figures["as_of"],
         "previous_as_of": figures["previous_as_of"],
+        "published": True,
         "current": side_of("current"),
         "previous": side_of("previous"),
         "change_pct": {
@@ -372,7 +398,7 @@ def statistics_context(*, as_of: date, exact: bool = False) -> dict:
         "rows": rows,
         "exact": exact,
         "as_of_date": as_of,
-        "previous_date": _same_day_last_year(as_of),
+        "previous_date": same_day_a_year_earlier(as_of),
     }
 
 
@@ -391,3 +417,118 @@ def case_section_context(request, case) -> dict:
         "high_risk_without_urgent": case.risk_level == "high"
         and not any(o.kind == OrderKind.URGENT for o in orders),
     }
+
+
+# --- the police unit's desk ------------------------------------------------------------------
+
+# "Expiring this week": a 7-day window from now, not the calendar week (a Friday shows Monday).
+EXPIRING_WINDOW = timedelta(days=7)
+# Breaches the unit should still act on: the last 30 days.
+RECENT_BREACHES = timedelta(days=30)
+PANEL_ROWS = 10
+
+
+def _in_force(now: datetime) -> Q:
+    """An order that protects someone at `now`: not cancelled, and its end (or an extension's
+    end) after `now`."""
+    later_extension = OrderExtension.objects.filter(order=OuterRef("pk"), ends_at__gt=now)
+    return Q(cancelled_at__isnull=True) & (Q(ends_at__gt=now) | Exists(later_extension))
+
+
+def police_panel(request) -> dict:
+    """The police unit's dashboard: its orders that end within 7 days, recent breaches of them,
+    and the high-risk cases of its districts that it may see and that have no order in force.
+    Numbers and dates only, no names; every listed order is a read in the audit log."""
+    from portal.audit import audit_read
+
+    user = request.user
+    now = timezone.now()
+    orders = orders_visible_to(user)
+    expiring = list(
+        with_status(orders, now)
+        .filter(effective_end__gt=now, effective_end__lte=now + EXPIRING_WINDOW)
+        .exclude(status=OrderStatus.CANCELLED.value)
+        .select_related("case")
+        .order_by("effective_end")[:PANEL_ROWS]
+    )
+    breaches = list(
+        Breach.objects.filter(order__in=orders, occurred_at__gte=now - RECENT_BREACHES)
+        .select_related("order", "order__case")
+        .order_by("-occurred_at")[:PANEL_ROWS]
+    )
+    membership = acting_membership(user)
+    district_ids = (
+        list(membership.organisation.districts.values_list("pk", flat=True)) if membership else []
+    )
+    order_in_force = RestrainingOrder.objects.filter(_in_force(now), case=OuterRef("pk"))
+    unprotected = list(
+        cases_visible_to(user)
+        .filter(risk_level=RiskLevel.HIGH, district_id__in=district_ids)
+        .exclude(status=CaseStatus.CLOSED)
+        .exclude(Exists(order_in_force))
+        .select_related("district")
+        .order_by("-reported_at")[:PANEL_ROWS]
+    )
+    audit_read(
+        actor=user,
+        object_type="orders.restrainingorder",
+        ids=sorted({o.pk for o in expiring} | {b.order_id for b in breaches}),
+        what="dashboard",
+    )
+    return {"expiring": expiring, "breaches": breaches, "unprotected": unprotected}
+
+
+@dataclass(frozen=True)
+class OrderPageLinks:
+    """Where the order page may link for this viewer: never a page that would answer 404."""
+
+    case: bool
+    offender: bool
+
+
+def offender_for_user(*, user, pk):
+    """The offender's page of orders: a person on a case the user may see, else 404."""
+    return get_object_for_user(
+        Person.objects.filter(participations__case__in=cases_visible_to(user)).distinct(), pk
+    )
+
+
+def order_page_links(*, user, order: RestrainingOrder) -> OrderPageLinks:
+    visible = cases_visible_to(user)
+    return OrderPageLinks(
+        case=visible.filter(pk=order.case_id).exists(),
+        offender=Person.objects.filter(
+            pk=order.offender_id, participations__case__in=visible
+        ).exists(),
+    )
+
+
+class AmbiguousCaseNumber(Exception):
+    """A short case number that fits more than one case the user may see."""
+
+    def __init__(self, numbers: list[str]) -> None:
+        super().__init__(", ".join(numbers))
+        self.numbers = numbers
+
+
+def case_by_number(*, user, text: str):
+    """The case the user may see whose number is `text` in full ("КИЇВ-2026-000123") or in a
+    short form: "2026-123" (year and serial) or "123" (the serial in any year). Resolved
+    through the user's scope only; None when nothing fits; AmbiguousCaseNumber when a short
+    form fits several cases."""
+    text = text.strip()[:40]
+    if not text:
+        return None
+    visible = cases_visible_to(user)
+    exact = visible.filter(number__iexact=text).first()
+    if exact is not None:
+        return exact
+    match = re.fullmatch(r"(?:(\d{4})\s*[-/]\s*)?0*(\d{1,6})", text)
+    if match is None:
+        return None
+    year, serial = match.groups()
+    suffix = f"-{year}-{int(serial):06d}" if year else f"-{int(serial):06d}"
+    found = list(visible.filter(number__endswith=suffix).order_by("number")[:5])
+    if len(found) > 1:
+        raise AmbiguousCaseNumber([case.number for case in found])
+    return found[0] if found else None

@@ -7,7 +7,6 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -26,13 +25,13 @@ from orders.models import (
     OrderKind,
     RestrainingOrder,
 )
+from orders.selectors import AmbiguousCaseNumber, case_by_number
 from portal import domains
 from portal.audit import audit_record
+from portal.calendar import KYIV, person_age
 from portal.models import AuditAction, Organisation
 from portal.notifications import notification_send
 from portal.roles import Capability, Role, acting_membership, can
-
-KYIV = ZoneInfo("Europe/Kyiv")
 
 CASE_NOT_AVAILABLE = gettext_lazy(
     "No case with this number is available to your unit. Check the number, ask the social "
@@ -147,7 +146,20 @@ def _case_for_order(
         # were given access to by the owning social service). A number that does not exist and
         # one of a case they may not see get the same answer, so the form is no existence oracle
         # and an order can never pull another case's people onto a police page.
-        case = cases_visible_to(actor).filter(number=case_number.strip()[:40]).first()
+        try:
+            case = case_by_number(user=actor, text=case_number)
+        except AmbiguousCaseNumber as ambiguous:
+            raise ValidationError(
+                {
+                    "case_number": [
+                        _(
+                            "Several of your cases end with this number: %(numbers)s. "
+                            "Enter the full number."
+                        )
+                        % {"numbers": ", ".join(ambiguous.numbers)}
+                    ]
+                }
+            ) from None
         if case is None:
             raise ValidationError({"case_number": [CASE_NOT_AVAILABLE]})
         return case
@@ -237,11 +249,9 @@ def order_issue_urgent(
     _check_overlap(
         offender=offender, victim=victim, kind=OrderKind.URGENT, start=issued_at, end=ends_at
     )
-    issue_day = timezone.localtime(issued_at).date()
-    age_now = (
-        rules.age_on(offender.birth_date, issue_day)
-        if offender.birth_date
-        else offender.approximate_age
+    # The age on the Kyiv day of issue, as orders.rules.check_urgent_order counts it.
+    age_now = person_age(
+        offender.birth_date, offender.approximate_age, issued_at.astimezone(KYIV).date()
     )
     order = _save(
         RestrainingOrder(
@@ -309,6 +319,9 @@ def order_record_restrictive(
         ("start", domains.validate_past_date, start),
         ("end", domains.validate_end_date, end),
     )
+    court = court.strip()
+    if not court:
+        raise ValidationError({"court": [_("Name the court that decided.")]})
     _raise(rules.check_restrictive_order(start=start, end=end, measures=measures))
     case = _case_for_order(actor=actor, case_id=case_id, new_case=None, issued_at=timezone.now())
     offender = _party(case, ParticipantRole.OFFENDER, offender_id)
@@ -317,7 +330,6 @@ def order_record_restrictive(
     _check_overlap(
         offender=offender, victim=victim, kind=OrderKind.RESTRICTIVE, start=starts_at, end=ends_at
     )
-    court_org = Organisation.objects.filter(kind="court").order_by("pk").first()
     order = _save(
         RestrainingOrder(
             kind=OrderKind.RESTRICTIVE,
@@ -325,7 +337,10 @@ def order_record_restrictive(
             offender=offender,
             victim=victim,
             number=number.strip(),
-            issued_by=court_org or acting_membership(actor).organisation,
+            # The court is what the decision names, as typed (Kyiv's district courts are not
+            # organisations of the portal). `issued_by` holds the organisation that recorded it:
+            # the one answerable for the record, never a court the user did not name.
+            issued_by=acting_membership(actor).organisation,
             court=court,
             decision_date=decision_date,
             applicant=applicant,
@@ -448,8 +463,13 @@ def breach_record(
     _check_domains(("occurred_at", domains.validate_past_moment, occurred_at))
     if occurred_at < order.starts_at:
         raise ValidationError({"occurred_at": [_("The breach is before the order started.")]})
-    effective_end = max([order.ends_at, *order.extensions.values_list("ends_at", flat=True)])
-    if occurred_at > effective_end:
+    extended_until = max(order.extensions.values_list("ends_at", flat=True), default=None)
+    if not rules.in_force_at(
+        occurred_at,
+        starts_at=order.starts_at,
+        ends_at=order.ends_at,
+        extended_until=extended_until,
+    ):
         raise ValidationError(
             {"occurred_at": [_("The order had already ended: it takes no breach after its end.")]}
         )

@@ -21,6 +21,38 @@ from portal.models import (
 admin.site.site_header = _("Kyiv coordination portal — administration")
 admin.site.site_title = _("Portal administration")
 
+# Third-party applications name themselves in English only ("Axes", "Otp_Totp", "Access logs").
+# The admin speaks the reader's language: their applications and models get the portal's names
+# (metadata for display only; no table changes, no migrations).
+_THIRD_PARTY_NAMES = {
+    "axes": (
+        _("Sign-in attempts"),
+        {
+            "accessattempt": (_("failed sign-in series"), _("failed sign-in series")),
+            "accessfailurelog": (_("failed sign-in"), _("failed sign-ins")),
+            "accesslog": (_("sign-in"), _("sign-ins")),
+        },
+    ),
+    "otp_totp": (
+        _("Two-factor authentication"),
+        {"totpdevice": (_("authenticator app"), _("authenticator apps"))},
+    ),
+}
+
+
+def _name_third_party_applications() -> None:
+    from django.apps import apps
+
+    for label, (app_name, models) in _THIRD_PARTY_NAMES.items():
+        config = apps.get_app_config(label)
+        config.verbose_name = app_name
+        for model_name, (singular, plural) in models.items():
+            meta = config.get_model(model_name)._meta
+            meta.verbose_name, meta.verbose_name_plural = singular, plural
+
+
+_name_third_party_applications()
+
 
 @admin.register(District)
 class DistrictAdmin(admin.ModelAdmin):

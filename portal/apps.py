@@ -26,6 +26,16 @@ class PortalConfig(AppConfig):
                 90,
             )
         )
+        register_nav_item(
+            NavItem(
+                "admin",
+                _("Administration"),
+                "admin:index",
+                frozenset({Capability.ADMIN_SITE}),
+                "gear",
+                95,
+            )
+        )
         register_panel(
             Panel(
                 key="portal.welcome",

@@ -36,6 +36,10 @@ def reset_request_context(token: contextvars.Token) -> None:
     _request_context.reset(token)
 
 
+# The name an event carries when no person acted: a Celery task, an escalation, a re-route.
+SYSTEM_USERNAME = "system"
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -55,7 +59,7 @@ def audit_record(
         object_id = object_id or obj.pk
     return AuditEvent.objects.create(
         user=actor if actor is not None and actor.is_authenticated else None,
-        username=(actor.get_username() if actor is not None else "") or username,
+        username=(actor.get_username() if actor is not None else "") or username or SYSTEM_USERNAME,
         organisation_id=membership.organisation_id if membership else None,
         role=membership.role if membership else "",
         action=action,

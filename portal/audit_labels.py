@@ -124,6 +124,16 @@ def _organisation_labels(ids: list[str]) -> dict[str, str]:
     return {str(pk): str(name) for pk, name in rows}
 
 
+# A refused address (portal.errors): the object is the page the user asked for.
+PAGE = "portal.page"
+
+
+def _page_labels(ids: list[str]) -> dict[str, str]:
+    return {path: _("page %(path)s") % {"path": path} for path in ids}
+
+
+register(PAGE, _page_labels)
+
 # portal's own objects: sign-ins are audited against the user.
 register("portal.user", _user_labels)
 register("portal.organisation", _organisation_labels)

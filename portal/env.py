@@ -76,7 +76,16 @@ def database_from_url(url: str) -> dict[str, object]:
 
 
 def celery_broker_from_redis_url(url: str) -> str:
-    """Celery spells a unix-socket Redis URL as redis+socket://; Django and redis-py as unix://."""
-    if url.startswith("unix://"):
-        return "redis+socket://" + url.removeprefix("unix://")
-    return url
+    """Celery spells a unix-socket Redis URL as redis+socket://; Django and redis-py as unix://.
+
+    Kombu also names the database of a socket URL `virtual_host`, and silently uses database 0
+    for `?db=N`: a test run's worker would then share the demo's queue. So `db` is renamed."""
+    if not url.startswith("unix://"):
+        return url
+    path, _, query = url.removeprefix("unix://").partition("?")
+    params = [
+        f"virtual_host={part.partition('=')[2]}" if part.startswith("db=") else part
+        for part in query.split("&")
+        if part
+    ]
+    return f"redis+socket://{path}" + (f"?{'&'.join(params)}" if params else "")

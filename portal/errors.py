@@ -1,8 +1,9 @@
 """Error pages that also leave a trace: a refusal is part of the audit.
 
 A 404 for a signed-in user on a URL that names an object (a case, an order, a referral …) is
-either a typo or someone trying ids that are not theirs; both are logged as a denied access with
-the URL name and the ids, so that the coordinator can see probing in the audit log. Anonymous
+either a typo or someone trying ids that are not theirs; both are logged as a denied access to
+that address (object type "portal.page", shown as "сторінка /cases/5/"), so that the coordinator
+can see probing in the audit log. Anonymous
 404s are not logged (they carry no identity and would only fill the table).
 """
 
@@ -13,6 +14,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
 from portal.audit import audit_record
+from portal.audit_labels import PAGE
 from portal.models import AuditAction
 
 
@@ -32,12 +34,11 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     if user is not None and user.is_authenticated:
         reference = _object_reference(request)
         if reference is not None:
-            view_name, ids = reference
             audit_record(
                 actor=user,
                 action=AuditAction.PERMISSION_DENIED,
-                object_type=view_name[:60],
-                object_id=ids,
+                object_type=PAGE,
+                object_id=request.path[:64],
                 detail=f"404 {request.method} {request.path}"[:500],
             )
     return render(request, "404.html", status=404)

@@ -64,6 +64,10 @@ class Capability(StrEnum):
     STATISTICS_VIEW = "statistics.view"
     REPORT_ORDER = "report.order"
     REPORT_DOWNLOAD = "report.download"
+    # the council's own work (programme.council)
+    COUNCIL_VIEW = "council.view"  # meetings, minutes, every assignment under control
+    COUNCIL_MANAGE = "council.manage"  # prepare and record meetings, keep assignments
+    COUNCIL_REPORT = "council.report"  # report on the own organisation's assignments
 
 
 C = Capability
@@ -98,6 +102,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.STATISTICS_VIEW,
             C.REPORT_ORDER,
             C.REPORT_DOWNLOAD,
+            C.COUNCIL_VIEW,
         }
     ),
     # The secretariat sees aggregates, never names.
@@ -109,9 +114,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.STATISTICS_VIEW,
             C.REPORT_ORDER,
             C.REPORT_DOWNLOAD,
+            C.COUNCIL_VIEW,
+            C.COUNCIL_MANAGE,
         }
     ),
-    Role.EXECUTOR: frozenset({C.PROGRAMME_VIEW, C.PROGRAMME_PROGRESS}),
+    Role.EXECUTOR: frozenset({C.PROGRAMME_VIEW, C.PROGRAMME_PROGRESS, C.COUNCIL_REPORT}),
     # The administrator keeps the reference data and the accounts; no case, person or referral
     # is in the Django admin. A case only through break-the-glass (cases.access).
     Role.ADMINISTRATOR: frozenset({C.AUDIT_VIEW, C.ADMIN_SITE, C.BREAK_GLASS}),

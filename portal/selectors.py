@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.audit import SYSTEM_USERNAME
 from portal.audit_labels import labels_for, scope_objects
 from portal.models import AuditEvent, Notification, User
 from portal.pagination import CappedPaginator
@@ -144,7 +145,9 @@ def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
     return [
         AuditRow(
             at=timezone.localtime(event.at),
-            username=event.username,
+            username=_("system")
+            if event.user_id is None and event.username == SYSTEM_USERNAME
+            else event.username,
             organisation=event.organisation.name if event.organisation else "",
             role=str(Role(event.role).label) if event.role in Role.values else event.role,
             action=event.get_action_display(),

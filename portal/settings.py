@@ -273,6 +273,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         # The day after each quarter ends, early in the morning, Kyiv time.
         "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
     },
+    "council-assignment-reminders": {
+        "task": "programme.council.tasks.remind_council_assignments",
+        # Every morning, Kyiv time: due in three days to the assignee, overdue to the secretariat.
+        "schedule": crontab(minute=30, hour=7),
+    },
 }
 
 # --- Guardian ---------------------------------------------------------------------------------

@@ -26,6 +26,26 @@ class ProgrammeConfig(AppConfig):
                 40,
             )
         )
+        register_nav_item(
+            NavItem(
+                "council",
+                _("Council"),
+                "programme:council:meetings",
+                frozenset({Capability.COUNCIL_VIEW}),
+                "people",
+                45,
+            )
+        )
+        register_nav_item(
+            NavItem(
+                "council_assignments",
+                _("Council assignments"),
+                "programme:council:my_assignments",
+                frozenset({Capability.COUNCIL_REPORT}),
+                "clipboard-check",
+                46,
+            )
+        )
         register_panel(
             Panel(
                 "programme.reports",

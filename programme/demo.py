@@ -1,13 +1,17 @@
-"""The illustrative programme from its YAML file, quarterly progress for 2022 Q1 – 2024 Q3, and
-one finished 9-month report for 2024. Idempotent."""
+"""The illustrative programme from its YAML file, executors' quarterly progress for every quarter
+of it that has ended, the demo city (PORTAL_DEMO_CITY=1, which `make demo` sets unless told
+otherwise) and one finished 9-month report for 2024. Idempotent."""
 
 from __future__ import annotations
 
 import random
 from datetime import date, datetime, time
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
+from portal.calendar import KYIV
+from portal.env import env_bool
 from portal.models import User
 from programme.models import (
     IndicatorActual,
@@ -18,15 +22,90 @@ from programme.models import (
     ReportingWindow,
     ReportKind,
     ReportRun,
+    RunStatus,
 )
 from programme.services import programme_import
 
-KYIV = ZoneInfo("Europe/Kyiv")
-QUARTERS = [(y, q) for y in (2022, 2023, 2024) for q in (1, 2, 3, 4)][:-1]  # up to 2024 Q3
+
+def _quarters(year_from: int, year_to: int, today: date) -> list[tuple[int, int]]:
+    """Every quarter of the programme that has ended before `today`."""
+    return [
+        (year, quarter)
+        for year in range(year_from, year_to + 1)
+        for quarter in (1, 2, 3, 4)
+        if (year, quarter) < (today.year, (today.month - 1) // 3 + 1)
+    ]
 
 
-def seed(*, stdout) -> None:
-    programme = programme_import()
+def seed_progress(programme) -> int:
+    """Executors' reports for each ended quarter that has none yet; the count added."""
+    rng = random.Random(2024)
+    executor = User.objects.filter(username="executor").first()
+    plans = {(p.indicator_id, p.year): p.value for p in IndicatorPlan.objects.all()}
+    quarters = _quarters(programme.year_from, programme.year_to, timezone.localdate())
+    done = set(Progress.objects.values_list("measure_id", "year", "quarter"))
+    windows = {(w.year, w.quarter): w for w in ReportingWindow.objects.all()}
+    added = 0
+    for measure in Measure.objects.filter(task__programme=programme).prefetch_related(
+        "funding", "indicators"
+    ):
+        for year, quarter in quarters:
+            # Drawn whether or not the report exists, so that each quarter's figures do not
+            # depend on which ones an earlier start already made.
+            draw = rng.uniform(0.82, 1.04), rng.random(), rng.random(), rng.random()
+            if (measure.pk, year, quarter) in done:
+                continue
+            plan = sum((f.amount for f in measure.funding.all() if f.year == year), Decimal(0))
+            share = Decimal(quarter) / 4 * Decimal(str(round(draw[0], 2)))
+            status = (
+                ProgressStatus.DONE
+                if quarter == 4 and draw[1] < 0.8
+                else ProgressStatus.IN_PROGRESS
+            )
+            if draw[2] < 0.04:
+                status = ProgressStatus.NOT_DONE
+            window = windows[(year, quarter)]
+            progress = Progress.objects.create(
+                measure=measure,
+                year=year,
+                quarter=quarter,
+                status=status,
+                spent=(plan * share).quantize(Decimal("0.1")),
+                narrative="Заходи виконуються відповідно до плану.",
+                submitted_at=window.deadline,
+                submitted_by=executor,
+                late=draw[3] < 0.07,
+            )
+            added += 1
+            for indicator in measure.indicators.all():
+                planned = plans.get((indicator.pk, year))
+                if planned is not None:
+                    IndicatorActual.objects.create(
+                        progress=progress,
+                        indicator=indicator,
+                        value=(planned * share).quantize(Decimal("1")),
+                    )
+    return added
+
+
+def seed_city(*, stdout) -> bool:
+    """Kyiv's magnitudes since 2022 (programme.synthetic.city); True when loaded now."""
+    from programme.synthetic.city import timed_load_city
+
+    counts, seconds = timed_load_city(now=timezone.now())
+    if not counts["cases_case"]:
+        stdout.write("  city: already present")
+        return False
+    stdout.write(
+        f"  city: {counts['cases_case']} reports, {counts['orders_restrainingorder']} orders, "
+        f"{counts['orders_breach']} breaches, {counts['referrals_referral']} referrals "
+        f"in {seconds:.1f} s"
+    )
+    return True
+
+
+def seed_windows() -> None:
+    """The executors' reporting deadlines: the 15th of the month after each quarter, 18:00."""
     for year in (2022, 2023, 2024, 2025, 2026):
         for quarter in (1, 2, 3, 4):
             month = quarter * 3 + 1
@@ -40,50 +119,29 @@ def seed(*, stdout) -> None:
                     )
                 },
             )
-    if Progress.objects.exists():
-        stdout.write(f"  programme: {programme.tasks.count()} tasks; progress already present")
-    else:
-        rng = random.Random(2024)
-        executor = User.objects.filter(username="executor").first()
-        plans = {(p.indicator_id, p.year): p.value for p in IndicatorPlan.objects.all()}
-        for measure in Measure.objects.prefetch_related("funding", "indicators"):
-            for year, quarter in QUARTERS:
-                plan = sum((f.amount for f in measure.funding.all() if f.year == year), Decimal(0))
-                share = Decimal(quarter) / 4 * Decimal(str(round(rng.uniform(0.82, 1.04), 2)))
-                status = (
-                    ProgressStatus.DONE
-                    if quarter == 4 and rng.random() < 0.8
-                    else ProgressStatus.IN_PROGRESS
-                )
-                if rng.random() < 0.04:
-                    status = ProgressStatus.NOT_DONE
-                window = ReportingWindow.objects.get(year=year, quarter=quarter)
-                progress = Progress.objects.create(
-                    measure=measure,
-                    year=year,
-                    quarter=quarter,
-                    status=status,
-                    spent=(plan * share).quantize(Decimal("0.1")),
-                    narrative="Заходи виконуються відповідно до плану.",
-                    submitted_at=window.deadline,
-                    submitted_by=executor,
-                    late=rng.random() < 0.07,
-                )
-                for indicator in measure.indicators.all():
-                    planned = plans.get((indicator.pk, year))
-                    if planned is not None:
-                        IndicatorActual.objects.create(
-                            progress=progress,
-                            indicator=indicator,
-                            value=(planned * share).quantize(Decimal("1")),
-                        )
-        stdout.write(
-            f"  programme: {programme.tasks.count()} tasks, "
-            f"{Progress.objects.count()} quarterly reports"
-        )
-    if not ReportRun.objects.exists():
-        from programme.reporting import report_run_render
 
+
+def seed(*, stdout) -> None:
+    programme = programme_import()
+    seed_windows()
+    added = seed_progress(programme)
+    stdout.write(
+        f"  programme: {programme.tasks.count()} tasks, {Progress.objects.count()} quarterly "
+        f"reports ({added} added)"
+    )
+    from programme.council.demo import council_demo_load
+
+    council_demo_load()
+    stdout.write("  council: members, meetings of 17.10.2024 and later, assignments, memorandum")
+    city_now = env_bool("PORTAL_DEMO_CITY", False) and seed_city(stdout=stdout)
+    run = ReportRun.objects.filter(
+        kind=ReportKind.NINE_MONTHS, year=2024, requested_by__username="secretariat"
+    ).first()
+    if run is not None and not city_now:
+        return
+    from programme.reporting import report_run_render
+
+    if run is None:
         run = ReportRun.objects.create(
             kind=ReportKind.NINE_MONTHS,
             year=2024,
@@ -91,5 +149,8 @@ def seed(*, stdout) -> None:
             period_end=date(2024, 9, 30),
             requested_by=User.objects.filter(username="secretariat").first(),
         )
-        report_run_render(run_id=run.pk)
-        stdout.write("  report: 9 months of 2024 rendered")
+    else:
+        # Rendered before the city came: render it again over the city's figures.
+        ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.QUEUED)
+    report_run_render(run_id=run.pk)
+    stdout.write("  report: 9 months of 2024 rendered")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal import domains
+from programme.figures import FIRST_REPORT_YEAR
+from programme.models import ProgressStatus, ReportKind
 
 
 class AmountField(forms.DecimalField):
@@ -34,10 +35,34 @@ def money_field(label, **kwargs) -> AmountField:
     )
 
 
-class ProgressForm(forms.Form):
-    """The numbers of an executor's quarterly report: spending and one field per indicator."""
+class FundingForm(forms.Form):
+    """A planned amount for one measure, year and source."""
 
+    year = forms.IntegerField(
+        label=_("Year"), min_value=domains.EARLIEST_YEAR, max_value=domains.LATEST_YEAR
+    )
+    amount = money_field(_("Planned, thousand UAH"))
+
+
+class ProgressForm(forms.Form):
+    """An executor's quarterly report on one measure: status, spending, one field per
+    indicator, what was done, and the version the form was loaded at (optimistic locking)."""
+
+    # No status is chosen for the executor: "—" until they choose one, and a report without
+    # one is not submitted.
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", "—"), *ProgressStatus.choices],
+        error_messages={
+            "required": _("Choose the status of the measure."),
+            "invalid_choice": _("Choose the status of the measure."),
+        },
+    )
     spent = money_field(_("Spent since 1 January, thousand UAH"), required=False)
+    narrative = forms.CharField(label=_("What was done"), required=False, max_length=10_000)
+    version = forms.IntegerField(
+        required=False, min_value=1, max_value=999_999_999, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, indicators=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -49,6 +74,23 @@ class ProgressForm(forms.Form):
                 decimal_places=domains.INDICATOR_DECIMAL_PLACES,
             )
 
+    @staticmethod
+    def initial_from(progress) -> dict:
+        """What the form shows for a report already saved (nothing for a new one)."""
+        if progress is None:
+            return {}
+        return {
+            "status": progress.status,
+            "spent": progress.spent,
+            "narrative": progress.narrative,
+            "version": progress.version,
+            **{f"ind-{a.indicator_id}": a.value for a in progress.actuals.all()},
+        }
+
+    def non_field_messages(self) -> list[str]:
+        """The errors that belong to no field, for the alert above the form."""
+        return [str(error) for error in self.non_field_errors()]
+
     def actuals(self) -> dict[int, Decimal]:
         return {
             int(name.removeprefix("ind-")): value
@@ -56,29 +98,194 @@ class ProgressForm(forms.Form):
             if name.startswith("ind-") and value is not None
         }
 
+    def submission(self) -> dict:
+        """The keyword arguments of services.progress_submit that come from the form."""
+        data = self.cleaned_data
+        return {
+            "status": data["status"],
+            "spent": data["spent"] or Decimal(0),
+            "narrative": data["narrative"],
+            "actuals": self.actuals(),
+            "expected_version": data["version"],
+        }
 
-def progress_numbers(data, *, measure, year: int) -> tuple[Decimal, dict[int, Decimal]]:
-    """Spending and indicator values from a progress POST, and the year from its address;
-    a ValidationError names the field."""
-    domains.validate_year(year)
-    form = ProgressForm(data, indicators=measure.indicators.all())
-    if not form.is_valid():
-        raise ValidationError(
-            [
-                ValidationError("%(field)s: %(error)s", params={"field": label, "error": error})
-                for label, errors in (
-                    (form.fields[name].label, errors) for name, errors in form.errors.items()
-                )
-                for error in errors
-            ]
-        )
-    return form.cleaned_data["spent"] or Decimal(0), form.actuals()
+    def error_messages(self) -> list[str]:
+        """Every error with the label of its field, for the alert above the form."""
+        return [
+            f"{self.fields[name].label}: {error}" if name in self.fields else str(error)
+            for name, errors in self.errors.items()
+            for error in errors
+        ]
 
 
-class FundingForm(forms.Form):
-    """A planned amount for one measure, year and source."""
+class ReportOrderForm(forms.Form):
+    """The kind and period of a report to order; the choices end with the current year."""
 
-    year = forms.IntegerField(
-        label=_("Year"), min_value=domains.EARLIEST_YEAR, max_value=domains.LATEST_YEAR
+    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter (for a quarterly report)"),
+        coerce=int,
+        choices=[(q, q) for q in (1, 2, 3, 4)],
+        required=False,
+        empty_value=None,
     )
-    amount = money_field(_("Planned, thousand UAH"))
+
+    def __init__(self, *args, today, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in report_years(today)]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == ReportKind.QUARTER and not data.get("quarter"):
+            self.add_error("quarter", _("Choose a quarter from 1 to 4."))
+        return data
+
+
+def report_years(today) -> range:
+    """The years every period picker offers: from the first programme year to this one."""
+    return range(FIRST_REPORT_YEAR, today.year + 1)
+
+
+class NarrativeForm(forms.Form):
+    """The secretariat's narrative on a draft run; `final` orders the final version with it."""
+
+    narrative = forms.CharField(
+        label=_("Narrative of the secretariat"), required=False, max_length=50_000
+    )
+    final = forms.BooleanField(required=False)
+
+    def error_messages(self) -> list[str]:
+        return [str(error) for errors in self.errors.values() for error in errors]
+
+
+# The kinds of period of the statistics page, and the fields each one is chosen with.
+PERIOD_FIELDS = {
+    "quarter": ("year", "quarter"),
+    "9months": ("year",),
+    "year": ("year",),
+    "custom": ("start", "end"),
+}
+DATE_INPUT_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]  # as typed, and as kept in an old address
+
+
+class DayField(forms.DateField):
+    """A day typed as dd.mm.yyyy in every browser (no native date input: Chromium shows it in
+    the browser's locale); an address written as yyyy-mm-dd still works."""
+
+    widget = forms.TextInput(attrs={"placeholder": _("dd.mm.yyyy"), "inputmode": "numeric"})
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            input_formats=DATE_INPUT_FORMATS,
+            localize=False,
+            error_messages={"invalid": _("Enter the date as dd.mm.yyyy.")},
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        """Shown as dd.mm.yyyy, also when the address gave yyyy-mm-dd; a typing slip as typed."""
+        if isinstance(value, str):
+            try:
+                value = self.to_python(value)
+            except forms.ValidationError:
+                return value
+        return value.strftime("%d.%m.%Y") if value else ""
+
+    def clean(self, value):
+        day = super().clean(value)
+        if day is not None and not domains.EARLIEST_DATE <= day < domains.LATEST_DATE:
+            raise forms.ValidationError(
+                _("Enter dates from %(earliest)s to %(latest)s.")
+                % {"earliest": "01.01.2000", "latest": "31.12.2099"},
+                code="date",
+            )
+        return day
+
+
+class StatisticsPeriodForm(forms.Form):
+    """The period of the statistics page. Each error stands at its field, and a period that was
+    not understood is never replaced by another one."""
+
+    kind = forms.ChoiceField(
+        label=_("Period"),
+        error_messages={"invalid_choice": _("Choose the kind of period.")},
+    )
+    year = forms.CharField(label=_("Year"), required=False)
+    quarter = forms.ChoiceField(
+        label=_("Quarter"),
+        choices=[(str(q), str(q)) for q in (1, 2, 3, 4)],
+        required=False,
+        error_messages={"invalid_choice": _("Choose a quarter from 1 to 4.")},
+    )
+    start = DayField(label=_("From"), required=False)
+    end = DayField(label=_("To"), required=False)
+
+    def __init__(self, data, *, free_periods: bool, default_year: int) -> None:
+        data = data.copy()
+        data.setdefault("kind", "9months")
+        super().__init__(data)
+        self.default_year, self.free_periods = default_year, free_periods
+        self.fields["kind"].choices = [
+            ("quarter", _("quarter")),
+            ("9months", _("9 months")),
+            ("year", _("year")),
+            ("custom", _("custom")),
+        ]
+
+    def clean_kind(self) -> str:
+        kind = self.cleaned_data["kind"]
+        if kind == "custom" and not self.free_periods:
+            # Two free periods a day apart differ by that day's cases: the roles that see
+            # aggregates only get whole quarters, 9 months and years (docs/statistics.md).
+            raise forms.ValidationError(
+                _("Choose a quarter, 9 months or a year: free periods are for coordinators."),
+                code="kind",
+            )
+        return kind
+
+    def clean_year(self) -> int:
+        raw = (self.cleaned_data.get("year") or "").strip()
+        if not raw:
+            return self.default_year
+        if not (raw.isascii() and raw.isdigit() and len(raw) == 4):
+            raise forms.ValidationError(
+                _("Enter a year from %(earliest)s to %(latest)s.")
+                % {"earliest": domains.EARLIEST_YEAR, "latest": domains.LATEST_YEAR},
+                code="year",
+            )
+        year = int(raw)
+        domains.validate_year(year)
+        return year
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "custom":
+            for name in ("start", "end"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Enter the date as dd.mm.yyyy."))
+            start, end = data.get("start"), data.get("end")
+            if start and end and start > end:
+                self.add_error("end", _("The end of the period is before its start."))
+        return data
+
+    def shown_fields(self) -> tuple[str, ...]:
+        """The fields of the chosen kind of period: a year shows the year, a quarter the year
+        and the quarter, free dates their start and end."""
+        return PERIOD_FIELDS.get(self.data.get("kind"), ("year",))
+
+    def period(self):
+        from programme.figures import Period, period_for
+
+        data = self.cleaned_data
+        kind = data["kind"]
+        if kind == "quarter":
+            return period_for("quarter", data["year"], quarter=int(data.get("quarter") or 1))
+        if kind == "year":
+            return period_for("year", data["year"])
+        if kind == "custom":
+            return Period(data["start"], data["end"], "custom")
+        return period_for("months", data["year"], months=9)
+
+    def error_messages(self) -> list[str]:
+        return [str(error) for errors in self.errors.values() for error in errors]

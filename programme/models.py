@@ -294,6 +294,10 @@ class ReportRun(models.Model):
     error = models.TextField(_("error"), blank=True)
     file = models.FileField(upload_to="reports/", blank=True)
     figures = models.JSONField(default=dict, blank=True)
+    # A run is a draft (marked as such on every page of its PDF) until the secretariat, having
+    # written the narrative (DOMAIN.md §5, part 5) on the run's page, orders the final version.
+    final = models.BooleanField(_("final version"), default=False)
+    narrative = models.TextField(_("narrative of the secretariat"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -311,3 +315,7 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
+
+
+# The council's models live in programme.council and register under this app.
+from programme.council.models import *  # noqa: E402, F403

@@ -9,14 +9,25 @@ from django.db.models import Prefetch, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import Channel, ViolenceForm
 from portal import disclosure
-from portal.models import District
+from portal.models import District, Organisation, OrganisationKind
 from programme.charts import paired_bars
-from programme.figures import Period, format_number, format_pct, percent
+from programme.figures import (
+    AGE_GROUPS,
+    AGE_UNKNOWN,
+    Period,
+    format_number,
+    format_pct,
+    format_share,
+    percent,
+    previous_year,
+)
 from programme.models import (
     Funding,
+    FundingSource,
     IndicatorActual,
     IndicatorPlan,
     Measure,
@@ -46,29 +57,122 @@ def _quarter_of(period: Period) -> int:
     return (period.end.month - 1) // 3 + 1
 
 
-def programme_execution(period: Period) -> list[dict]:
-    """Measures by task for the report's year: status, funding plan and spent, indicators."""
-    year, quarter = period.end.year, _quarter_of(period)
-    programme = Programme.objects.order_by("pk").first()
+def programme_covering(period: Period) -> Programme | None:
+    """The programme whose years cover the report's period (its last day decides when a period
+    straddles two programmes); None when no programme covers it, and the report says so."""
+    return (
+        Programme.objects.filter(year_from__lte=period.end.year, year_to__gte=period.end.year)
+        .select_related("responsible")
+        .order_by("-year_from", "pk")
+        .first()
+    )
+
+
+# District-wide executors collapse into one line: "центри соціальних служб усіх 10 районів"
+# instead of ten lines per measure.
+DISTRICT_WIDE = {
+    OrganisationKind.DISTRICT_ADMINISTRATION: gettext_lazy(
+        "district state administrations of all %(count)s districts"
+    ),
+    OrganisationKind.SOCIAL_SERVICES_CENTRE: gettext_lazy(
+        "centres of social services of all %(count)s districts"
+    ),
+    OrganisationKind.CHILDREN_SERVICE: gettext_lazy(
+        "services for children and family of all %(count)s districts"
+    ),
+    OrganisationKind.POLICE_UNIT: gettext_lazy("police units of all %(count)s districts"),
+}
+
+
+def executor_lines(executors, *, district_ids: set[int]) -> list[str]:
+    """The executors of a measure as the report prints them: the organisations of one kind that
+    together serve every district (one district each) become one line; the others are named."""
+    by_kind: dict[str, list] = {}
+    for organisation in executors:
+        by_kind.setdefault(organisation.kind, []).append(organisation)
+    collapsed: dict[str, str] = {}  # kind → its line
+    folded: set[int] = set()  # organisations said by their kind's line
+    for kind, members in by_kind.items():
+        single = {o.pk: {d.pk for d in o.districts.all()} for o in members}
+        single = {pk: ds for pk, ds in single.items() if len(ds) == 1}
+        if len(single) > 1 and set().union(*single.values()) == district_ids:
+            phrase = DISTRICT_WIDE.get(kind)
+            count = len(district_ids)
+            collapsed[kind] = (
+                phrase % {"count": count}
+                if phrase
+                else _("%(kind)s: all %(count)s districts")
+                % {"kind": OrganisationKind(kind).label, "count": count}
+            )
+            folded |= set(single)
+    lines, said = [], set()
+    for organisation in executors:
+        if organisation.pk in folded:
+            if organisation.kind not in said:
+                lines.append(collapsed[organisation.kind])
+                said.add(organisation.kind)
+        else:
+            lines.append(str(organisation))
+    return lines
+
+
+def funding_by_source(programme: Programme | None, year: int) -> list[dict]:
+    """Planned funding of the year by source (city budget / other), thousand UAH."""
     if programme is None:
         return []
+    totals = {
+        row["source"]: row["total"]
+        for row in Funding.objects.filter(measure__task__programme=programme, year=year)
+        .values("source")
+        .annotate(total=Sum("amount"))
+    }
+    return [
+        {"source": source, "label": label, "plan": totals.get(source, Decimal(0))}
+        for source, label in FundingSource.choices
+    ]
+
+
+def programme_execution(period: Period, programme: Programme | None = None) -> list[dict]:
+    """Measures by task for the report's year: status, funding plan and spent, indicators."""
+    year, quarter = period.end.year, _quarter_of(period)
+    programme = programme or programme_covering(period)
+    if programme is None:
+        return []
+    measures = Measure.objects.filter(task__programme=programme)
     latest = {
         p.measure_id: p
-        for p in Progress.objects.filter(year=year, quarter__lte=quarter).order_by("quarter")
+        for p in Progress.objects.filter(
+            measure__in=measures, year=year, quarter__lte=quarter
+        ).order_by("quarter")
     }
-    plans = {(p.indicator_id): p.value for p in IndicatorPlan.objects.filter(year=year)}
+    plans = {
+        p.indicator_id: p.value
+        for p in IndicatorPlan.objects.filter(indicator__measure__in=measures, year=year)
+    }
     actuals = {
         (a.progress_id, a.indicator_id): a.value
-        for a in IndicatorActual.objects.filter(progress__year=year, progress__quarter__lte=quarter)
+        for a in IndicatorActual.objects.filter(
+            progress__measure__in=measures, progress__year=year, progress__quarter__lte=quarter
+        )
     }
     funding = {
         row["measure_id"]: row["total"]
-        for row in Funding.objects.filter(year=year)
+        for row in Funding.objects.filter(measure__in=measures, year=year)
         .values("measure_id")
         .annotate(total=Sum("amount"))
     }
+    district_ids = set(District.objects.values_list("pk", flat=True))
     tasks = ProgrammeTask.objects.filter(programme=programme).prefetch_related(
-        Prefetch("measures", queryset=Measure.objects.prefetch_related("executors", "indicators"))
+        Prefetch(
+            "measures",
+            queryset=Measure.objects.prefetch_related(
+                Prefetch(
+                    "executors",
+                    queryset=Organisation.objects.prefetch_related("districts").order_by("pk"),
+                ),
+                "indicators",
+            ),
+        )
     )
     result = []
     for task in tasks:
@@ -81,21 +185,26 @@ def programme_execution(period: Period) -> list[dict]:
             for indicator in measure.indicators.all():
                 planned = plans.get(indicator.pk)
                 fact = actuals.get((progress.pk, indicator.pk)) if progress else None
+                pct = percent(fact, planned)
                 indicators.append(
                     {
                         "indicator": indicator,
                         "plan": planned,
                         "fact": fact,
-                        "pct": percent(fact, planned) if fact is not None else None,
+                        "pct": pct,
+                        "pct_text": format_share(pct),
                     }
                 )
+            spent_pct = percent(spent, plan)
             rows.append(
                 {
                     "measure": measure,
                     "progress": progress,
                     "plan": plan,
                     "spent": spent,
-                    "spent_pct": percent(spent, plan),
+                    "spent_pct": spent_pct,
+                    "spent_pct_text": format_share(spent_pct),
+                    "executors": executor_lines(measure.executors.all(), district_ids=district_ids),
                     "indicators": indicators,
                 }
             )
@@ -134,13 +243,23 @@ def _margins(figures: dict) -> list[disclosure.Sum]:
             # Every case has one district and one channel.
             column("cases.registered", "cases", "by_district"),
             column("cases.registered", "cases", "by_channel"),
-            # Every victim has one sex and at most one age group (an unknown age has none: the
-            # protection holds for "at most" as it does for "equal").
+            # Every victim has one sex and one age group ("unknown" included); a victim whose
+            # age group changed between two reports in the period counts in both, so the
+            # groups are at least the victims: protecting the equality protects that too.
             column("cases.victims", "cases", "victim_sex"),
             column("cases.victims", "cases", "victim_age"),
             disclosure.Sum(
                 f"orders.urgent.{side}",
-                (f"orders.urgent_police_initiative.{side}", f"orders.urgent_on_application.{side}"),
+                (
+                    f"orders.urgent_police_initiative.{side}",
+                    f"orders.urgent_on_application.{side}",
+                    f"orders.urgent_initiator_not_recorded.{side}",
+                ),
+            ),
+            # Shelter and crisis-room persons add up to the placements.
+            disclosure.Sum(
+                f"referrals.shelter_placements.{side}",
+                (f"referrals.shelter_persons.{side}", f"referrals.crisis_room_persons.{side}"),
             ),
         ]
     return sums
@@ -241,14 +360,32 @@ def cached_statistics(period: Period) -> dict:
     return cached_aggregate(key, lambda: statistics(period), ttl=600)["value"]
 
 
-def report_context(period: Period, *, cached: bool = False) -> dict:
+def _served(referrals: dict, labels: dict) -> list[dict]:
+    """People served by each service, women / men / children (published values)."""
+    groups = ("service_women", "service_men", "service_children")
+    services = [s for s in SERVICE_ORDER if any(s in referrals[g] for g in groups)]
+    empty = {"current": 0, "previous": 0, "pct": None}
+    return [
+        {
+            "label": labels.get(service, service),
+            **{g.removeprefix("service_"): referrals[g].get(service, empty) for g in groups},
+        }
+        for service in services
+    ]
+
+
+def report_context(period: Period, *, cached: bool = False, run=None) -> dict:
+    """Everything the statistics page and the report print. `run` (a ReportRun) says whether
+    this is a draft and carries the secretariat's narrative."""
     from referrals.routing.explain import SERVICE_LABELS
 
     figures = published(statistics(period) if not cached else cached_statistics(period))
     cases, orders, referrals = figures["cases"], figures["orders"], figures["referrals"]
     districts = dict(District.objects.order_by("position").values_list("slug", "name"))
+    earlier = previous_year(period)
     cur_label = f"{period.start:%d.%m}–{period.end:%d.%m.%Y}"
-    prev_label = f"{period.start:%d.%m}–{period.end:%d.%m.}{period.end.year - 1}"
+    prev_label = f"{earlier.start:%d.%m}–{earlier.end:%d.%m.%Y}"
+    service_labels = {k: str(v) for k, v in SERVICE_LABELS.items()}
     tables = {
         "channel": _table(cases["by_channel"], dict(Channel.choices)),
         "district": _table(cases["by_district"], districts, list(districts)),
@@ -256,11 +393,15 @@ def report_context(period: Period, *, cached: bool = False) -> dict:
         "sex": _table(
             cases["victim_sex"], {"F": _("women and girls"), "M": _("men and boys")}, ["F", "M"]
         ),
-        "age": _table(cases["victim_age"], {}, ["0-17", "18-35", "36-59", "60+"]),
+        "age": _table(
+            cases["victim_age"],
+            {AGE_UNKNOWN: _("age unknown")},
+            [name for name, _low, _high in AGE_GROUPS] + [AGE_UNKNOWN],
+        ),
         "offender_sex": _table(cases["offender_sex"], {"F": _("women"), "M": _("men")}, ["F", "M"]),
         "services": _table(
             referrals["by_service"],
-            {k: str(v) for k, v in SERVICE_LABELS.items()},
+            service_labels,
             [s for s in SERVICE_ORDER if s in referrals["by_service"]],
         ),
     }
@@ -272,7 +413,25 @@ def report_context(period: Period, *, cached: bool = False) -> dict:
         )
         for key in ("district", "form")
     }
-    execution = programme_execution(period)
+    # The council compares the year's orders with the same days a year earlier (DOMAIN §5).
+    order_rows = [
+        (_("Urgent restraining orders"), "urgent"),
+        (_("Restrictive orders, new"), "restrictive"),
+        (_("Restrictive orders, extended"), "restrictive_extended"),
+        (_("Breaches of urgent orders"), "breaches_urgent"),
+        (_("Breaches of restrictive orders"), "breaches_restrictive"),
+    ]
+    charts["orders"] = paired_bars(
+        [
+            (str(label), orders[key]["current"], orders[key]["previous"])
+            for label, key in order_rows
+        ],
+        current_label=cur_label,
+        previous_label=prev_label,
+        title=str(_("Urgent and restrictive orders")),
+    )
+    programme = programme_covering(period)
+    execution = programme_execution(period, programme) if programme else []
     return {
         "period": period,
         "cur_label": cur_label,
@@ -282,25 +441,29 @@ def report_context(period: Period, *, cached: bool = False) -> dict:
         "orders": orders,
         "referrals": referrals,
         "tables": tables,
+        "served": _served(referrals, service_labels),
         "charts": charts,
         "execution": execution,
-        "programme": Programme.objects.order_by("pk").first(),
+        "programme": programme,
+        "funding_sources": funding_by_source(programme, period.end.year),
         "totals": {
             "plan": sum((t["plan"] for t in execution), Decimal(0)),
             "spent": sum((t["spent"] for t in execution), Decimal(0)),
         },
+        "draft": run is None or not run.final,
+        "narrative": run.narrative if run is not None else "",
         "generated_at": timezone.localtime(),
         "fmt": format_number,
         "fmt_pct": format_pct,
     }
 
 
-def render_html(period: Period) -> str:
+def render_html(period: Period, *, run=None) -> str:
     template = getattr(settings, "PROGRAMME_REPORT_TEMPLATE", "programme/report_pdf.html")
-    return render_to_string(template, report_context(period))
+    return render_to_string(template, report_context(period, run=run))
 
 
-def render_pdf(period: Period) -> bytes:
+def render_pdf(period: Period, *, run=None) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=render_html(period), base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=render_html(period, run=run), base_url=str(settings.BASE_DIR)).write_pdf()

@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 
+from portal.calendar import KYIV
 from programme.figures import Period
 from programme.models import ReportRun, RunStatus
 
@@ -18,13 +19,13 @@ def report_run_render(*, run_id: int) -> str:
         status=RunStatus.RUNNING, progress=10, started_at=timezone.now(), error=""
     )
     period = Period(run.period_start, run.period_end, run.kind)
-    with translation.override(run.locale), timezone.override("Europe/Kyiv"):
+    with translation.override(run.locale), timezone.override(KYIV):
         from programme.report import render_pdf
         from programme.statistics import statistics
 
         figures = statistics(period)
         ReportRun.objects.filter(pk=run_id).update(progress=40)
-        pdf = render_pdf(period)
+        pdf = render_pdf(period, run=run)
     ReportRun.objects.filter(pk=run_id).update(progress=80)
     name = f"report-{run.kind}-{run.period_start:%Y%m%d}-{run.period_end:%Y%m%d}-v{run.version}.pdf"
     # The file is written whole from memory and the row flips to done in one transaction: a

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet, Sum
 
 from portal.roles import Capability, acting_membership, can
-from programme.models import Measure, Programme, ProgrammeTask, Progress, ReportRun
+from programme.figures import FIRST_REPORT_YEAR, period_for
+from programme.models import (
+    Funding,
+    IndicatorPlan,
+    Measure,
+    Programme,
+    ProgrammeTask,
+    Progress,
+    ReportRun,
+)
+from programme.statistics import has_reports
 
 
 def programme_for(user) -> Programme | None:
@@ -49,3 +61,35 @@ def executor_panel(request) -> dict:
 
     year = timezone.localdate().year
     return {"measures": list(measures_of(request.user).select_related("task")[:10]), "year": year}
+
+
+def statistics_default_year(user, *, today: date) -> int:
+    """The year of the statistics page's default period (9 months): the latest complete one
+    whose figures and whose counterpart a year earlier both have reports, so that the first
+    comparison a user sees is not against an empty year; the latest complete one otherwise."""
+    latest = today.year if today.month > 9 else today.year - 1
+    if not can(user, Capability.STATISTICS_VIEW):
+        return latest
+    for year in range(latest, FIRST_REPORT_YEAR, -1):
+        if has_reports(period_for("months", year, months=9)) and has_reports(
+            period_for("months", year - 1, months=9)
+        ):
+            return year
+    return latest
+
+
+def progress_plan(user, *, measure: Measure, year: int) -> dict:
+    """What the programme plans for a measure in a year, shown beside the executor's inputs:
+    the spending from every source and each indicator's planned value (None when not set)."""
+    if not (
+        can(user, Capability.PROGRAMME_PROGRESS)
+        or can(user, Capability.PROGRAMME_MANAGE)
+        or can(user, Capability.STATISTICS_VIEW)
+    ):
+        return {"spending": None, "indicators": {}}
+    spending = Funding.objects.filter(measure=measure, year=year).aggregate(total=Sum("amount"))
+    plans = IndicatorPlan.objects.filter(indicator__measure=measure, year=year)
+    return {
+        "spending": spending["total"],
+        "indicators": dict(plans.values_list("indicator_id", "value")),
+    }

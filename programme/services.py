@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import domains
 from portal.audit import audit_record
 from portal.models import AuditAction, Organisation
 from portal.roles import Capability, acting_membership, can
@@ -27,6 +28,7 @@ from programme.models import (
     Programme,
     ProgrammeTask,
     Progress,
+    ProgressStatus,
     ReportingWindow,
     ReportKind,
     ReportRun,
@@ -127,6 +129,11 @@ def progress_submit(
     measure = measures_of(actor).filter(pk=measure_id).first()
     if measure is None:
         raise PermissionDenied
+    domains.validate_year(year)
+    if status not in ProgressStatus.values:
+        raise ValidationError({"status": [_("Choose the status of the measure.")]})
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError(_("Choose a quarter from 1 to 4."))
     if spent < 0:
         raise ValidationError({"spent": [_("Spending cannot be negative.")]})
     progress = (
@@ -203,9 +210,17 @@ def report_period(kind: str, year: int, quarter: int | None) -> Period:
 
 @transaction.atomic
 def report_run_create(
-    *, actor, kind: str, year: int, quarter: int | None = None, locale: str = "uk"
+    *,
+    actor,
+    kind: str,
+    year: int,
+    quarter: int | None = None,
+    locale: str = "uk",
+    final: bool = False,
+    narrative: str = "",
 ) -> ReportRun:
-    """Queue a report; a run for the same period is a new version, never a replacement."""
+    """Queue a report; a run for the same period is a new version, never a replacement. A run
+    is a draft unless it is the final version ordered from a draft with its narrative."""
     if actor is not None and not can(actor, Capability.REPORT_ORDER):
         raise PermissionDenied
     if kind not in ReportKind.values:
@@ -229,6 +244,8 @@ def report_run_create(
         version=(latest or 0) + 1,
         locale=locale,
         requested_by=actor,
+        final=final,
+        narrative=narrative,
     )
     if actor is not None:
         audit_record(actor=actor, action=AuditAction.CREATE, obj=run, detail=str(run))
@@ -236,6 +253,47 @@ def report_run_create(
 
     transaction.on_commit(lambda: render_report.delay(run.pk))
     return run
+
+
+def _draft_for(actor, run_id: int) -> ReportRun:
+    if not can(actor, Capability.REPORT_ORDER):
+        raise PermissionDenied
+    run = ReportRun.objects.select_for_update().filter(pk=run_id).first()
+    if run is None:
+        raise PermissionDenied  # the view answers 404
+    if run.final:
+        raise ValidationError(_("This is the final version: order a new draft to change it."))
+    return run
+
+
+@transaction.atomic
+def report_run_narrative_set(*, actor, run_id: int, narrative: str) -> ReportRun:
+    """The secretariat writes the report's narrative (DOMAIN.md §5, part 5) on a draft run."""
+    run = _draft_for(actor, run_id)
+    run.narrative = narrative.strip()
+    run.save(update_fields=["narrative"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=run, detail="narrative")
+    return run
+
+
+@transaction.atomic
+def report_run_finalise(*, actor, run_id: int) -> ReportRun:
+    """Order the final version of a draft: a new run of the same period, with the draft's
+    narrative and without the draft mark."""
+    draft = _draft_for(actor, run_id)
+    if not draft.narrative:
+        raise ValidationError(
+            {"narrative": [_("Write the narrative before ordering the final version.")]}
+        )
+    return report_run_create(
+        actor=actor,
+        kind=draft.kind,
+        year=draft.year,
+        quarter=draft.quarter,
+        locale=draft.locale,
+        final=True,
+        narrative=draft.narrative,
+    )
 
 
 def previous_quarter(today: date) -> tuple[int, int]:

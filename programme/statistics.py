@@ -3,19 +3,18 @@
 SQL aggregation only (COUNT … FILTER, unnest, percentile_cont): a handful of queries whatever
 the number of cases, each reading only the two periods through the reported_at index. Sources
 are never mixed: case figures come from the portal's cases, order figures from orders,
-service figures from referrals.
+service figures from referrals. The SQL forms of the shared rules (age) agree with
+portal.calendar's (tests/programme/test_rules_agree.py).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from django.db import connection
 
-from programme.figures import Period, change, previous_year
-
-KYIV = ZoneInfo("Europe/Kyiv")
+from portal.calendar import KYIV
+from programme.figures import AGE_UNKNOWN, Period, change, change_of_share, previous_year
 
 
 def _bounds(period: Period) -> tuple[datetime, datetime]:
@@ -23,6 +22,11 @@ def _bounds(period: Period) -> tuple[datetime, datetime]:
         datetime.combine(period.start, time.min, tzinfo=KYIV),
         datetime.combine(period.end, time.max, tzinfo=KYIV),
     )
+
+
+def _days(bounds: tuple[datetime, datetime]) -> tuple[date, date]:
+    """The Kyiv calendar days of a period's bounds, for the figures dated by a day."""
+    return bounds[0].date(), bounds[1].date()
 
 
 def _rows(sql: str, params: list) -> list[tuple]:
@@ -33,17 +37,56 @@ def _rows(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _grouped(sql_from: str, key: str, cur, prev, time_column: str, extra: str = "") -> dict:
+def kyiv_day_sql(moment: str) -> str:
+    """The Kyiv calendar day of a timestamp column."""
+    return f"(({moment}) AT TIME ZONE 'Europe/Kyiv')::date"
+
+
+def age_sql(birth: str, day: str) -> str:
+    """portal.calendar.age_on in SQL: whole years lived on `day`; someone born on 29 February
+    turns a year older on 1 March in a common year."""
+    return (
+        f"(EXTRACT(YEAR FROM {day})::int - EXTRACT(YEAR FROM {birth})::int - CASE WHEN "
+        f"(EXTRACT(MONTH FROM {day}), EXTRACT(DAY FROM {day})) < "
+        f"(EXTRACT(MONTH FROM {birth}), EXTRACT(DAY FROM {birth})) THEN 1 ELSE 0 END)"
+    )
+
+
+def person_age_sql(person: str, day: str) -> str:
+    """portal.calendar.person_age in SQL: from the birth date, else the approximate age, else
+    NULL (unknown, never a stand-in number)."""
+    return f"COALESCE({age_sql(f'{person}.birth_date', day)}, {person}.approximate_age)"
+
+
+def age_group_sql(age: str) -> str:
+    """programme.figures.age_group in SQL; an unknown age is its own group."""
+    return (
+        f"CASE WHEN {age} IS NULL THEN '{AGE_UNKNOWN}' WHEN {age} < 18 THEN '0-17' "
+        f"WHEN {age} <= 35 THEN '18-35' WHEN {age} <= 59 THEN '36-59' ELSE '60+' END"
+    )
+
+
+def _grouped(
+    sql_from: str, key: str, cur, prev, time_column: str, extra: str = "", count: str = "*"
+) -> dict:
     """{key: change(current, previous)} from one GROUP BY with two FILTER counts."""
     sql = (
         f"SELECT {key} AS k, "
-        f"COUNT(*) FILTER (WHERE {time_column} BETWEEN %s AND %s), "
-        f"COUNT(*) FILTER (WHERE {time_column} BETWEEN %s AND %s) "
+        f"COUNT({count}) FILTER (WHERE {time_column} BETWEEN %s AND %s), "
+        f"COUNT({count}) FILTER (WHERE {time_column} BETWEEN %s AND %s) "
         f"FROM {sql_from} WHERE (({time_column} BETWEEN %s AND %s) OR "
         f"({time_column} BETWEEN %s AND %s)) {extra} GROUP BY 1 ORDER BY 1"
     )
     rows = _rows(sql, [*cur, *prev, *cur, *prev])
     return {str(k): change(c, p) for k, c, p in rows if k is not None}
+
+
+VICTIMS = (
+    "cases_case c JOIN cases_participant pa ON pa.case_id = c.id AND pa.role = "
+    "'victim' JOIN cases_person pe ON pe.id = pa.person_id"
+)
+# Age is counted on the day the report was registered (Kyiv time).
+VICTIM_AGE = person_age_sql("pe", kyiv_day_sql("c.reported_at"))
 
 
 def case_figures(cur, prev) -> dict:
@@ -55,29 +98,17 @@ def case_figures(cur, prev) -> dict:
         "FROM cases_case WHERE reported_at BETWEEN %s AND %s OR reported_at BETWEEN %s AND %s",
         [*cur, *prev, *cur, *prev, *cur, *prev],
     )[0]
-    victims = (
-        "cases_case c JOIN cases_participant pa ON pa.case_id = c.id AND pa.role = "
-        "'victim' JOIN cases_person pe ON pe.id = pa.person_id"
-    )
-    age = (
-        "COALESCE(date_part('year', age((c.reported_at AT TIME ZONE 'Europe/Kyiv')::date, "
-        "pe.birth_date))::int, pe.approximate_age)"
-    )
-    age_group = (
-        f"CASE WHEN {age} IS NULL THEN NULL WHEN {age} < 18 THEN '0-17' "
-        f"WHEN {age} <= 35 THEN '18-35' WHEN {age} <= 59 THEN '36-59' ELSE '60+' END"
-    )
     # A repeat victim appears as a victim in an earlier case.
+    earlier = (
+        "EXISTS (SELECT 1 FROM cases_participant pa2 JOIN cases_case c2 ON c2.id = pa2.case_id "
+        "WHERE pa2.person_id = pe.id AND pa2.role = 'victim' AND c2.reported_at < c.reported_at)"
+    )
     repeat = _rows(
         f"SELECT COUNT(DISTINCT pe.id) FILTER (WHERE c.reported_at BETWEEN %s AND %s), "
         f"COUNT(DISTINCT pe.id) FILTER (WHERE c.reported_at BETWEEN %s AND %s), "
-        f"COUNT(DISTINCT pe.id) FILTER (WHERE c.reported_at BETWEEN %s AND %s AND EXISTS ("
-        f"SELECT 1 FROM cases_participant pa2 JOIN cases_case c2 ON c2.id = pa2.case_id "
-        f"WHERE pa2.person_id = pe.id AND pa2.role = 'victim' AND c2.reported_at < c.reported_at"
-        f")), COUNT(DISTINCT pe.id) FILTER (WHERE c.reported_at BETWEEN %s AND %s AND EXISTS ("
-        f"SELECT 1 FROM cases_participant pa2 JOIN cases_case c2 ON c2.id = pa2.case_id "
-        f"WHERE pa2.person_id = pe.id AND pa2.role = 'victim' AND c2.reported_at < c.reported_at"
-        f")) FROM {victims} WHERE c.reported_at BETWEEN %s AND %s OR c.reported_at BETWEEN %s "
+        f"COUNT(DISTINCT pe.id) FILTER (WHERE c.reported_at BETWEEN %s AND %s AND {earlier}), "
+        f"COUNT(DISTINCT pe.id) FILTER (WHERE c.reported_at BETWEEN %s AND %s AND {earlier}) "
+        f"FROM {VICTIMS} WHERE c.reported_at BETWEEN %s AND %s OR c.reported_at BETWEEN %s "
         f"AND %s",
         [*cur, *prev, *cur, *prev, *cur, *prev],
     )[0]
@@ -86,7 +117,7 @@ def case_figures(cur, prev) -> dict:
         f"COUNT(DISTINCT pe.id) FILTER (WHERE c.reported_at BETWEEN %s AND %s) "
         f"FROM cases_case c JOIN cases_participant pa ON pa.case_id = c.id "
         f"JOIN cases_person pe ON pe.id = pa.person_id WHERE (pa.role = 'child_witness' OR "
-        f"(pa.role = 'victim' AND {age} < 18)) AND (c.reported_at BETWEEN %s AND %s OR "
+        f"(pa.role = 'victim' AND {VICTIM_AGE} < 18)) AND (c.reported_at BETWEEN %s AND %s OR "
         f"c.reported_at BETWEEN %s AND %s)",
         [*cur, *prev, *cur, *prev],
     )[0]
@@ -94,6 +125,8 @@ def case_figures(cur, prev) -> dict:
         "cases_case c JOIN cases_participant pa ON pa.case_id = c.id AND pa.role = "
         "'offender' JOIN cases_person pe ON pe.id = pa.person_id"
     )
+    # Victims are people: each counts once per sex and age group, so the groups add up to the
+    # victims (a victim without any age is in the "unknown" group, not dropped).
     return {
         "registered": change(total[0], total[1]),
         "with_children": change(total[2], total[3]),
@@ -107,43 +140,65 @@ def case_figures(cur, prev) -> dict:
         ),
         # A case counts once per form (DOMAIN.md §5).
         "by_form": _grouped("cases_case c, unnest(c.forms) f", "f", cur, prev, "c.reported_at"),
-        "victim_sex": _grouped(victims, "pe.sex", cur, prev, "c.reported_at"),
-        "victim_age": _grouped(victims, age_group, cur, prev, "c.reported_at"),
-        "offender_sex": _grouped(offenders, "pe.sex", cur, prev, "c.reported_at"),
+        "victim_sex": _grouped(
+            VICTIMS, "pe.sex", cur, prev, "c.reported_at", count="DISTINCT pe.id"
+        ),
+        "victim_age": _grouped(
+            VICTIMS,
+            age_group_sql(VICTIM_AGE),
+            cur,
+            prev,
+            "c.reported_at",
+            count="DISTINCT pe.id",
+        ),
+        "offender_sex": _grouped(
+            offenders, "pe.sex", cur, prev, "c.reported_at", count="DISTINCT pe.id"
+        ),
         "victims": change(repeat[0], repeat[1]),
         "repeat_victims": change(repeat[2], repeat[3]),
-        "repeat_victims_pct": change(
-            round(repeat[2] * 100.0 / repeat[0], 1) if repeat[0] else 0,
-            round(repeat[3] * 100.0 / repeat[1], 1) if repeat[1] else 0,
-        ),
+        "repeat_victims_pct": change_of_share((repeat[2], repeat[0]), (repeat[3], repeat[1])),
         "children_affected": change(children[0], children[1]),
     }
 
 
 def order_figures(cur, prev) -> dict:
+    cur_days, prev_days = _days(cur), _days(prev)
+    # Law 2229-VIII art. 25: a measure against an offender under 18 is limited; the offender's
+    # age is counted on the day the order starts (Kyiv), the recorded flag counts as well.
+    minor = f"(o.offender_minor OR {person_age_sql('pe', kyiv_day_sql('o.starts_at'))} < 18)"
+    urgent = [
+        "TRUE",
+        "o.initiated_by = 'police'",
+        "o.initiated_by = 'victim'",
+        # An order without a recorded initiator is "not recorded", never "on application".
+        "COALESCE(o.initiated_by, '') = ''",
+        minor,
+    ]
     row = _rows(
         "SELECT "
         + ", ".join(
-            f"COUNT(*) FILTER (WHERE {cond} AND starts_at BETWEEN %s AND %s)"
-            for cond in [
-                "kind = 'urgent'",
-                "kind = 'urgent'",
-                "kind = 'urgent' AND initiated_by = 'police'",
-                "kind = 'urgent' AND initiated_by = 'police'",
-                "kind = 'urgent' AND offender_minor",
-                "kind = 'urgent' AND offender_minor",
-                "kind = 'restrictive'",
-                "kind = 'restrictive'",
-            ]
+            f"COUNT(*) FILTER (WHERE {cond} AND o.starts_at BETWEEN %s AND %s)"
+            for cond in urgent
+            for _side in (0, 1)
         )
-        + " FROM orders_restrainingorder WHERE starts_at BETWEEN %s AND %s "
-        "OR starts_at BETWEEN %s AND %s",
-        [*cur, *prev] * 4 + [*cur, *prev],
+        + " FROM orders_restrainingorder o JOIN cases_person pe ON pe.id = o.offender_id "
+        "WHERE o.kind = 'urgent' AND (o.starts_at BETWEEN %s AND %s "
+        "OR o.starts_at BETWEEN %s AND %s)",
+        [*cur, *prev] * len(urgent) + [*cur, *prev],
+    )[0]
+    # A restrictive order (and its extension) is dated by the court's decision; a record
+    # without a decision date by the day it starts.
+    decided = f"COALESCE(decision_date, {kyiv_day_sql('starts_at')})"
+    restrictive = _rows(
+        f"SELECT COUNT(*) FILTER (WHERE {decided} BETWEEN %s AND %s), "
+        f"COUNT(*) FILTER (WHERE {decided} BETWEEN %s AND %s) "
+        f"FROM orders_restrainingorder WHERE kind = 'restrictive'",
+        [*cur_days, *prev_days],
     )[0]
     extensions = _rows(
-        "SELECT COUNT(*) FILTER (WHERE starts_at BETWEEN %s AND %s), "
-        "COUNT(*) FILTER (WHERE starts_at BETWEEN %s AND %s) FROM orders_orderextension",
-        [*cur, *prev],
+        f"SELECT COUNT(*) FILTER (WHERE {decided} BETWEEN %s AND %s), "
+        f"COUNT(*) FILTER (WHERE {decided} BETWEEN %s AND %s) FROM orders_orderextension",
+        [*cur_days, *prev_days],
     )[0]
     breaches = _rows(
         "SELECT COUNT(*) FILTER (WHERE b.occurred_at BETWEEN %s AND %s AND o.kind = 'urgent'), "
@@ -156,22 +211,91 @@ def order_figures(cur, prev) -> dict:
     return {
         "urgent": change(row[0], row[1]),
         "urgent_police_initiative": change(row[2], row[3]),
-        "urgent_on_application": change(row[0] - row[2], row[1] - row[3]),
-        "urgent_minor_offenders": change(row[4], row[5]),
-        "restrictive": change(row[6], row[7]),
+        "urgent_on_application": change(row[4], row[5]),
+        "urgent_minor_offenders": change(row[8], row[9]),
+        "restrictive": change(restrictive[0], restrictive[1]),
         "restrictive_extended": change(extensions[0], extensions[1]),
         "breaches_urgent": change(breaches[0], breaches[1]),
         "breaches_restrictive": change(breaches[2], breaches[3]),
+        "urgent_initiator_not_recorded": change(row[6], row[7]),
     }
 
 
-def referral_figures(cur, prev) -> dict:
+ACCEPTED = "r.status IN ('accepted', 'in_progress', 'completed')"
+BEDS = ["shelter", "crisis_room"]
+# A stay runs from the start of the service (or, before it is marked started, the acceptance)
+# to its completion; an open stay runs until today.
+STAY_START = kyiv_day_sql("COALESCE(r.started_at, r.answered_at)")
+STAY_END = f"COALESCE({kyiv_day_sql('r.completed_at')}, %s)"
+REFERRAL_VICTIMS = (
+    "referrals_referral r JOIN cases_participant pa ON pa.case_id = r.case_id AND pa.role = "
+    "'victim' JOIN cases_person pe ON pe.id = pa.person_id"
+)
+
+
+def _stays(cur, prev, today: date) -> dict:
+    """Persons placed in a shelter or a crisis room during the period (a stay that overlaps it,
+    each person once per kind of place), and the bed-days: every night of a stay that falls
+    inside the period, including stays that began before it."""
+    sides = {"current": _days(cur), "previous": _days(prev)}
+    result = {}
+    for side, (start, end) in sides.items():
+        overlaps = f"{STAY_START} <= %s AND {STAY_END} >= %s"
+        persons = _rows(
+            f"SELECT r.service, COUNT(DISTINCT pe.id) FROM {REFERRAL_VICTIMS} "
+            f"WHERE {ACCEPTED} AND r.service = ANY(%s) AND {overlaps} GROUP BY 1",
+            [BEDS, end, today, start],
+        )
+        # The nights from the first day of the stay up to the night before it ended, clipped
+        # to the period: date minus date is a number of nights in PostgreSQL.
+        nights = _rows(
+            f"SELECT COALESCE(SUM(GREATEST(0, LEAST({STAY_END}, %s::date + 1) - "
+            f"GREATEST({STAY_START}, %s::date))), 0) FROM referrals_referral r "
+            f"WHERE {ACCEPTED} AND r.service = ANY(%s) AND {overlaps}",
+            [today, end, start, BEDS, end, today, start],
+        )[0][0]
+        by_kind = dict(persons)
+        result[side] = {
+            "shelter": by_kind.get("shelter", 0),
+            "crisis_room": by_kind.get("crisis_room", 0),
+            "nights": int(nights),
+        }
+    cur_side, prev_side = result["current"], result["previous"]
+    return {
+        "shelter_placements": change(
+            cur_side["shelter"] + cur_side["crisis_room"],
+            prev_side["shelter"] + prev_side["crisis_room"],
+        ),
+        "shelter_bed_days": change(cur_side["nights"], prev_side["nights"]),
+        "shelter_persons": change(cur_side["shelter"], prev_side["shelter"]),
+        "crisis_room_persons": change(cur_side["crisis_room"], prev_side["crisis_room"]),
+    }
+
+
+def _served_persons(cur, prev) -> dict:
+    """People served by each service (the victims of the cases whose referral was accepted),
+    split into women, men and children (under 18 on the day the referral was sent)."""
+    age = person_age_sql("pe", kyiv_day_sql("r.sent_at"))
+    group = f"CASE WHEN {age} < 18 THEN 'children' WHEN pe.sex = 'M' THEN 'men' ELSE 'women' END"
+    rows = _rows(
+        f"SELECT r.service, {group}, "
+        f"COUNT(DISTINCT pe.id) FILTER (WHERE r.sent_at BETWEEN %s AND %s), "
+        f"COUNT(DISTINCT pe.id) FILTER (WHERE r.sent_at BETWEEN %s AND %s) "
+        f"FROM {REFERRAL_VICTIMS} WHERE {ACCEPTED} AND (r.sent_at BETWEEN %s AND %s OR "
+        f"r.sent_at BETWEEN %s AND %s) GROUP BY 1, 2 ORDER BY 1, 2",
+        [*cur, *prev, *cur, *prev],
+    )
+    split: dict[str, dict] = {"women": {}, "men": {}, "children": {}}
+    for service, who, current, previous in rows:
+        split[who][service] = change(current, previous)
+    return {f"service_{who}": by_service for who, by_service in split.items()}
+
+
+def referral_figures(cur, prev, *, today: date) -> dict:
     by_service = _grouped("referrals_referral", "service", cur, prev, "sent_at")
     accepted = "status IN ('accepted', 'in_progress', 'completed')"
-    beds = f"service IN ('shelter', 'crisis_room') AND {accepted}"
     in_time = f"answered_at IS NOT NULL AND answered_at <= due_at AND {accepted}"
     response = "extract(epoch FROM answered_at - sent_at)"
-    bed_days = "GREATEST(1, date_part('day', LEAST(COALESCE(completed_at, %s), %s) - answered_at))"
     window = "sent_at BETWEEN %s AND %s"
     row = _rows(
         f"SELECT COUNT(*) FILTER (WHERE {window} AND {in_time}), "
@@ -179,46 +303,35 @@ def referral_figures(cur, prev) -> dict:
         f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {response}) "
         f"FILTER (WHERE {window} AND answered_at IS NOT NULL), "
         f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {response}) "
-        f"FILTER (WHERE {window} AND answered_at IS NOT NULL), "
-        f"COUNT(*) FILTER (WHERE {window} AND {beds}), "
-        f"COUNT(*) FILTER (WHERE {window} AND {beds}), "
-        f"COALESCE(SUM({bed_days}) FILTER (WHERE {window} AND {beds}), 0), "
-        f"COALESCE(SUM({bed_days}) FILTER (WHERE {window} AND {beds}), 0) "
+        f"FILTER (WHERE {window} AND answered_at IS NOT NULL) "
         f"FROM referrals_referral WHERE {window} OR {window}",
-        [
-            *cur,
-            *prev,
-            *cur,
-            *prev,
-            *cur,
-            *prev,
-            cur[1],
-            cur[1],
-            *cur,
-            prev[1],
-            prev[1],
-            *prev,
-            *cur,
-            *prev,
-        ],
+        [*cur, *prev, *cur, *prev, *cur, *prev],
     )[0]
 
     def hours(seconds):
         return None if seconds is None else round(seconds / 3600, 1)
 
+    stays = _stays(cur, prev, today)
     return {
         "by_service": by_service,
         "accepted_in_time": change(row[0], row[1]),
         "median_response_hours": change(hours(row[2]), hours(row[3])),
-        "shelter_placements": change(row[4], row[5]),
-        "shelter_bed_days": change(int(row[6]), int(row[7])),
+        "shelter_placements": stays["shelter_placements"],
+        "shelter_bed_days": stays["shelter_bed_days"],
+        "shelter_persons": stays["shelter_persons"],
+        "crisis_room_persons": stays["crisis_room_persons"],
+        **_served_persons(cur, prev),
     }
 
 
-def statistics(period: Period) -> dict:
-    """Every figure of the statistics page and the report, for `period` and a year earlier."""
+def statistics(period: Period, *, today: date | None = None) -> dict:
+    """Every figure of the statistics page and the report, for `period` and a year earlier.
+    `today` ends the stays that are still open (default: today in Kyiv)."""
+    from django.utils import timezone
+
     prev_period = previous_year(period)
     cur, prev = _bounds(period), _bounds(prev_period)
+    today = today or timezone.localdate(timezone=KYIV)
     return {
         "period": {
             "start": period.start.isoformat(),
@@ -228,10 +341,20 @@ def statistics(period: Period) -> dict:
         "previous": {"start": prev_period.start.isoformat(), "end": prev_period.end.isoformat()},
         "cases": case_figures(cur, prev),
         "orders": order_figures(cur, prev),
-        "referrals": referral_figures(cur, prev),
+        "referrals": referral_figures(cur, prev, today=today),
     }
 
 
 def orders_year_to_date(as_of: date) -> dict:
     """Orders since 1 January against the same period last year (the council's item 3)."""
     return statistics(Period(date(as_of.year, 1, 1), as_of, "months"))["orders"]
+
+
+def has_reports(period: Period) -> bool:
+    """Whether any report was registered in the period (one index probe)."""
+    return bool(
+        _rows(
+            "SELECT EXISTS (SELECT 1 FROM cases_case WHERE reported_at BETWEEN %s AND %s)",
+            [*_bounds(period)],
+        )[0][0]
+    )

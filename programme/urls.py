@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from programme.views import pages
 
@@ -17,4 +17,5 @@ urlpatterns = [
         name="progress",
     ),
     path("progress/<int:pk>/reopen/", pages.progress_reopen, name="progress_reopen"),
+    path("council/", include("programme.council.urls")),
 ]

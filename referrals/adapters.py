@@ -9,8 +9,16 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cases.models import Case, ParticipantRole
-from referrals.models import OPEN_STATUSES, Holiday, ProviderProfile, RoutingPolicy
+from orders.models import OrderKind, RestrainingOrder
+from referrals.models import (
+    OPEN_STATUSES,
+    Holiday,
+    MartialLawPeriod,
+    ProviderProfile,
+    RoutingPolicy,
+)
 from referrals.routing import Catalogue, Facts, Policy, Provider, Victim, policy_from_dict
+from referrals.routing.policy import MartialLaw
 
 # Who received the report, from the kind of organisation that registered the case.
 RECEIVED_BY = {
@@ -66,7 +74,14 @@ def live_catalogue() -> Catalogue:
         for p in profiles
     )
     holidays = frozenset(Holiday.objects.values_list("date", flat=True))
-    return Catalogue(providers, holidays)
+    return Catalogue(providers, holidays, martial_law_periods())
+
+
+def martial_law_periods() -> tuple[MartialLaw, ...]:
+    return tuple(
+        MartialLaw(starts_on, ends_on)
+        for starts_on, ends_on in MartialLawPeriod.objects.values_list("starts_on", "ends_on")
+    )
 
 
 def active_policy() -> Policy:
@@ -85,12 +100,7 @@ def facts_for_case(case: Case) -> Facts:
     sexual = [i.occurred_at for i in incidents if "sexual" in i.forms]
     hours = round((case.reported_at - max(sexual)).total_seconds() / 3600, 1) if sexual else None
     needs = case.needs_assessments.order_by("-assessed_at", "-id").first()
-    try:
-        from orders.models import OrderKind, RestrainingOrder
-
-        urgent = RestrainingOrder.objects.filter(case=case, kind=OrderKind.URGENT).exists()
-    except ImportError:
-        urgent = False
+    urgent = RestrainingOrder.objects.filter(case=case, kind=OrderKind.URGENT).exists()
     return Facts(
         reported_at=case.reported_at,
         district=case.district.slug,

@@ -55,6 +55,13 @@ class ReferralsConfig(AppConfig):
                 6,
             )
         )
+        # The worker's "high risk without a referral" list asks whether a case has one.
+        from django.db.models import Exists, OuterRef
+
+        from cases.extensions import register_referral_condition
+        from referrals.models import Referral
+
+        register_referral_condition(lambda: Exists(Referral.objects.filter(case=OuterRef("pk"))))
         register_case_section(
             CaseSection(
                 "referrals",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import StyledForm, date_field
 from portal import domains
-from referrals.models import Holiday, Referral, RoutingPolicy
+from referrals.models import Holiday, MartialLawPeriod, Referral, RoutingPolicy
 from referrals.routing import PolicyError, policy_from_dict
 
 
@@ -33,6 +33,29 @@ class HolidayForm(StyledForm):
         # removing one needs only the date.
         if not cleaned.get("delete") and not (cleaned.get("name") or "").strip():
             self.add_error("name", _("Give the holiday's name."))
+        return cleaned
+
+
+class MartialLawForm(StyledForm):
+    """A period of martial law (holidays page): public holidays inside it are working days."""
+
+    starts_on = date_field(_("Martial law from"), validators=[domains.validate_end_date])
+    ends_on = date_field(
+        _("Martial law until (empty while it lasts)"),
+        required=False,
+        validators=[domains.validate_end_date],
+    )
+    note = forms.CharField(
+        label=_("Legal basis"),
+        required=False,
+        max_length=_max_length(MartialLawPeriod, "note"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The period cannot end before it starts."))
         return cleaned
 
 
@@ -161,6 +184,14 @@ class PolicyForm(StyledForm):
     def clean_rules(self) -> str:
         """The draft, checked and re-serialised: what the services parse again is known safe."""
         return json.dumps(parse_policy(self.cleaned_data["rules"]), ensure_ascii=False)
+
+
+class CapacityForm(StyledForm):
+    """A provider's own count of free places."""
+
+    capacity_free = forms.IntegerField(
+        label=_("Free places now"), min_value=0, max_value=domains.MAX_CAPACITY
+    )
 
 
 REASON_LENGTH = _max_length(Referral, "decline_reason")

@@ -9,12 +9,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models import Case
 from portal import domains
 from portal.models import Organisation
-from referrals.routing.engine import SERVICES
+from referrals.routing.facts import SERVICES
 
 SERVICE_CHOICES = [(code, code) for code in SERVICES]
 
@@ -56,6 +55,9 @@ class ProviderProfile(models.Model):
     capacity_free = models.PositiveSmallIntegerField(
         _("free places"), null=True, blank=True, validators=[domains.validate_capacity]
     )
+    # When the provider's staff last corrected the count by hand (acceptances move it too, but
+    # the reader wants to know how fresh the staff's own count is).
+    capacity_updated_at = models.DateTimeField(_("places updated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("provider profile")
@@ -83,6 +85,13 @@ class ProviderProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+    @property
+    def occupied(self) -> int | None:
+        """Places taken now; None where places are not counted."""
+        if self.capacity_total is None:
+            return None
+        return self.capacity_total - (self.capacity_free or 0)
 
 
 class RoutingPolicy(models.Model):
@@ -128,6 +137,44 @@ class Holiday(models.Model):
         return f"{self.date:%d.%m.%Y} {self.name}"
 
 
+class MartialLawPeriod(models.Model):
+    """A period of martial law, both ends inclusive (`ends_on` empty while it lasts). Law 2136-IX
+    art. 6 part 6 suspends art. 73 of the Labour Code for that time: public holidays are working
+    days, so working-day deadlines count them (referrals/routing/policy.py)."""
+
+    starts_on = models.DateField(_("from"), validators=[domains.validate_end_date])
+    ends_on = models.DateField(
+        _("to (empty while it lasts)"),
+        null=True,
+        blank=True,
+        validators=[domains.validate_end_date],
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("period of martial law")
+        verbose_name_plural = _("periods of martial law")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="martial_law_ends_after_start",
+                violation_error_message=_("The period cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    starts_on__gte=domains.EARLIEST_DATE, starts_on__lt=domains.LATEST_DATE
+                ),
+                name="martial_law_dates_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        end = f"{self.ends_on:%d.%m.%Y}" if self.ends_on else "…"
+        return f"{self.starts_on:%d.%m.%Y}–{end}"
+
+
 class RoutingPlanRecord(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="routing_plans")
     policy_version = models.PositiveIntegerField()
@@ -162,6 +209,23 @@ OPEN_STATUSES = (
     ReferralStatus.IN_PROGRESS,
     ReferralStatus.ESCALATED,
 )
+
+
+def overdue_q(now) -> Q:
+    """Sent and not answered by its deadline: shown red, and escalated by the beat task."""
+    return Q(status=ReferralStatus.SENT, due_at__lt=now)
+
+
+# The referral's state machine: the statuses each step may be taken from. The services enforce
+# it and the pages ask it which buttons to show, so the two cannot disagree.
+STEPS_FROM: dict[str, frozenset[str]] = {
+    "accept": frozenset({ReferralStatus.SENT}),
+    "decline": frozenset({ReferralStatus.SENT}),
+    "start": frozenset({ReferralStatus.ACCEPTED}),
+    "complete": frozenset({ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS}),
+    "cancel": frozenset(OPEN_STATUSES),
+    "assign": frozenset({ReferralStatus.ESCALATED}),
+}
 
 
 class Referral(models.Model):
@@ -205,6 +269,9 @@ class Referral(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=500, blank=True)
     bed_taken = models.BooleanField(default=False)
+    # Places held while accepted: the victim and each accompanying child take one (a mother with
+    # two children takes three); given back on completion or cancellation.
+    places_taken = models.PositiveSmallIntegerField(_("places taken"), default=0, db_default=0)
     escalated_at = models.DateTimeField(null=True, blank=True)
     previous = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next"
@@ -228,12 +295,6 @@ class Referral(models.Model):
 
         return reverse("referrals:detail", args=[self.pk])
 
-
-class ReferralUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
-
-
-class ReferralGroupObjectPermission(GroupObjectPermissionBase):
-    """The provider organisation's group gets `view_referral` on each referral sent to it."""
-
-    content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
+    def allows(self, step: str) -> bool:
+        """Whether `step` (a key of STEPS_FROM) may be taken in the referral's status."""
+        return self.status in STEPS_FROM[step]

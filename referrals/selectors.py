@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.selectors import visible_cases_q
+from cases.models import Case
+from cases.selectors import cases_visible_to, visible_cases_q
 from portal.models import Organisation
 from portal.roles import Capability, acting_membership, can, get_object_for_user, parse_id
 from referrals.models import (
     OPEN_STATUSES,
+    Holiday,
+    MartialLawPeriod,
     ProviderProfile,
     Referral,
     ReferralStatus,
     RoutingPlanRecord,
+    RoutingPolicy,
+    overdue_q,
 )
 
 
@@ -39,7 +45,9 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
 
 def referral_for_user(*, user, pk) -> Referral:
     return get_object_for_user(
-        referrals_visible_to(user).select_related("case", "provider", "sent_by", "answered_by"),
+        referrals_visible_to(user)
+        .select_related("case", "provider", "sent_by", "answered_by", "plan")
+        .defer("plan__plan", "plan__facts"),
         pk,
     )
 
@@ -48,7 +56,9 @@ def inbox_for(user, *, open_only: bool = True) -> QuerySet[Referral]:
     membership = acting_membership(user)
     if membership is None or not can(user, Capability.REFERRAL_INBOX):
         return Referral.objects.none()
-    qs = Referral.objects.filter(provider_id=membership.organisation_id)
+    qs = Referral.objects.filter(provider_id=membership.organisation_id).annotate(
+        is_overdue=ExpressionWrapper(overdue_q(timezone.now()), output_field=BooleanField())
+    )
     if open_only:
         qs = qs.filter(status__in=OPEN_STATUSES)
     return qs.order_by("status", "due_at")
@@ -64,16 +74,46 @@ def latest_plan(*, case) -> RoutingPlanRecord | None:
     return case.routing_plans.order_by("-created_at").first()
 
 
-def coordinator_overview(user) -> dict:
+@dataclass(frozen=True)
+class OverdueRow:
+    referral: Referral
+    late_by: timedelta  # since the answer was due; zero for an escalated one not yet due
+
+
+def overdue_rows(
+    *, now, service: str = "", district: str = "", limit: int = 30
+) -> list[OverdueRow]:
+    """Overdue and escalated referrals, most late first, once per case and service: a chain of
+    hops (decline, escalation, a manual resend) is one problem for the coordinator, shown by its
+    newest referral."""
+    qs = Referral.objects.filter(
+        Q(status=ReferralStatus.ESCALATED) | overdue_q(now), status__in=OPEN_STATUSES
+    )
+    if service:
+        qs = qs.filter(service=service)
+    if district:
+        qs = qs.filter(case__district__slug=district)
+    newest = (
+        qs.order_by("case_id", "service", "-sent_at", "-pk")
+        .distinct("case_id", "service")
+        .values("pk")
+    )
+    referrals = (
+        Referral.objects.filter(pk__in=newest)
+        .select_related("case", "case__district", "provider")
+        .order_by("due_at", "pk")[:limit]
+    )
+    return [OverdueRow(r, max(now - r.due_at, timedelta(0))) for r in referrals]
+
+
+def coordinator_overview(user, *, service: str = "", district: str = "") -> dict:
     if not can(user, Capability.REFERRAL_COORDINATE):
         return {}
     now = timezone.now()
     open_qs = Referral.objects.filter(status__in=OPEN_STATUSES)
     by_service = list(
         open_qs.values("service")
-        .annotate(
-            n=Count("pk"), overdue=Count("pk", filter=Q(status=ReferralStatus.SENT, due_at__lt=now))
-        )
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_q(now)))
         .order_by("service")
     )
     by_provider = list(
@@ -87,19 +127,19 @@ def coordinator_overview(user) -> dict:
         in_time=Count("pk", filter=Q(answered_at__lte=F("due_at"))),
         answered=Count("pk"),
     )
-    overdue = list(
-        open_qs.filter(
-            Q(status=ReferralStatus.ESCALATED) | Q(status=ReferralStatus.SENT, due_at__lt=now)
-        )
-        .select_related("case", "provider")
-        .order_by("due_at")[:30]
-    )
     return {
         "by_service": by_service,
         "by_provider": by_provider,
         "response": response,
-        "overdue": overdue,
+        "overdue": overdue_rows(now=now, service=service, district=district),
+        "filters": {"service": service, "district": district},
     }
+
+
+def district_choices():
+    from portal.models import District
+
+    return list(District.objects.order_by("name").values_list("slug", "name"))
 
 
 def shelter_capacity_board(user) -> list[ProviderProfile]:
@@ -110,6 +150,16 @@ def shelter_capacity_board(user) -> list[ProviderProfile]:
         .select_related("organisation")
         .order_by("organisation__name")
     )
+
+
+def own_capacity(user) -> ProviderProfile | None:
+    """The places of the user's own organisation, when it counts them and the user works there."""
+    membership = acting_membership(user)
+    if membership is None or not can(user, Capability.REFERRAL_INBOX):
+        return None
+    return ProviderProfile.objects.filter(
+        organisation_id=membership.organisation_id, capacity_total__isnull=False
+    ).first()
 
 
 def provider_panel(request) -> dict:
@@ -124,14 +174,7 @@ def coordinator_panel(request) -> dict:
     """Overdue and escalated referrals first (cheap, indexed) and the places board."""
     if not can(request.user, Capability.REFERRAL_COORDINATE):
         return {"overdue": [], "capacity": []}
-    now = timezone.now()
-    overdue = list(
-        Referral.objects.filter(
-            Q(status=ReferralStatus.ESCALATED) | Q(status=ReferralStatus.SENT, due_at__lt=now)
-        )
-        .select_related("case")
-        .order_by("due_at")[:8]
-    )
+    overdue = [row.referral for row in overdue_rows(now=timezone.now(), limit=8)]
     return {"overdue": overdue, "capacity": shelter_capacity_board(request.user)}
 
 
@@ -145,6 +188,127 @@ def case_section_context(request, case) -> dict:
         "labels": SERVICE_LABELS,
         "can_route": can(request.user, Capability.REFERRAL_SEND),
     }
+
+
+# --- one referral's page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferralActions:
+    """What `user` may do on a referral's page now: the buttons the template shows. The same
+    state machine (Referral.allows) decides in the services."""
+
+    is_provider: bool  # the user works for the provider the referral was sent to
+    answer: bool  # accept or decline
+    start: bool
+    complete: bool
+    assign: bool
+
+
+def referral_actions(*, user, referral: Referral) -> ReferralActions:
+    membership = acting_membership(user)
+    is_provider = (
+        membership is not None
+        and can(user, Capability.REFERRAL_INBOX)
+        and membership.organisation_id == referral.provider_id
+    )
+    return ReferralActions(
+        is_provider=is_provider,
+        answer=is_provider and referral.allows("accept"),
+        start=is_provider and referral.allows("start"),
+        complete=is_provider and referral.allows("complete"),
+        assign=can(user, Capability.REFERRAL_COORDINATE) and referral.allows("assign"),
+    )
+
+
+# A chain longer than this is cut on the page (each hop is a decline or a missed deadline).
+CHAIN_LIMIT = 20
+
+
+def referral_chain(referral: Referral) -> list[Referral]:
+    """The referrals this one replaced, newest first. One query: every referral of the case
+    (a hop never leaves the case), walked here instead of one query per hop."""
+    if referral.previous_id is None:
+        return []
+    by_pk = {
+        r.pk: r
+        for r in Referral.objects.filter(case_id=referral.case_id)
+        .select_related("provider")
+        .defer("shared_data")
+    }
+    items, current = [], referral
+    while current.previous_id and len(items) < CHAIN_LIMIT:
+        current = by_pk.get(current.previous_id)
+        if current is None:
+            break
+        items.append(current)
+    return items
+
+
+def providers_of(service: str) -> QuerySet[Organisation]:
+    """The organisations that offer `service`, for the coordinator's assignment."""
+    return Organisation.objects.filter(provider_profile__services__contains=[service]).order_by(
+        "name"
+    )
+
+
+@dataclass(frozen=True)
+class ServiceProviders:
+    service: str
+    label: str
+    providers: list[Organisation]
+
+
+def manual_referral_choices() -> list[ServiceProviders]:
+    """For a manual referral: each service with the active organisations that offer it (one
+    query). The service resolves the chosen pair again with provider_for_service."""
+    from referrals.routing.explain import service_label
+    from referrals.routing.facts import SERVICES
+
+    by_service: dict[str, list[Organisation]] = {code: [] for code in SERVICES}
+    for profile in (
+        ProviderProfile.objects.filter(organisation__is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    ):
+        for code in profile.services:
+            if code in by_service:
+                by_service[code].append(profile.organisation)
+    return [
+        ServiceProviders(code, service_label(code), organisations)
+        for code, organisations in by_service.items()
+        if organisations
+    ]
+
+
+# --- the coordinator's settings ----------------------------------------------------------------
+
+
+def holidays_for(user) -> list[Holiday]:
+    if not can(user, Capability.POLICY_EDIT):
+        return []
+    return list(Holiday.objects.all())
+
+
+def martial_law_periods_for(user) -> list[MartialLawPeriod]:
+    if not can(user, Capability.POLICY_EDIT):
+        return []
+    return list(MartialLawPeriod.objects.all())
+
+
+def active_policy_record() -> RoutingPolicy:
+    return RoutingPolicy.objects.get(is_active=True)
+
+
+def policy_versions(user) -> list[RoutingPolicy]:
+    if not can(user, Capability.POLICY_EDIT):
+        return []
+    return list(RoutingPolicy.objects.all()[:20])
+
+
+def recent_cases_for_preview(user, *, limit: int = 20) -> list[Case]:
+    """The cases a draft policy is tried on: the latest the coordinator can see."""
+    return list(cases_visible_to(user).order_by("-reported_at")[:limit])
 
 
 # --- what a provider sees ------------------------------------------------------------------
@@ -223,6 +387,12 @@ def referral_shared_view(*, user, referral: Referral) -> SharedView:
         and can(user, Capability.REFERRAL_INBOX)
         and membership.organisation_id == referral.provider_id
     )
+    data, notice = _visible_data(referral, is_provider=is_provider)
+    rows = [(str(SHARED_LABELS.get(k, _("Other"))), _human(k, v)) for k, v in data.items()]
+    return SharedView(rows=rows, notice=notice)
+
+
+def _visible_data(referral: Referral, *, is_provider: bool) -> tuple[dict, str]:
     data = dict(referral.shared_data or {})
     notice = ""
     consent = referral.case.consent_to_share
@@ -237,8 +407,40 @@ def referral_shared_view(*, user, referral: Referral) -> SharedView:
         notice = str(
             _("The referral is closed: only the case number, the service and the outcome remain.")
         )
-    rows = [(str(SHARED_LABELS.get(k, _("Other"))), _human(k, v)) for k, v in data.items()]
-    return SharedView(rows=rows, notice=notice)
+    return data, notice
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """What triage needs on one line: the service, risk, people, district and due time — from
+    the data the referral shares with the provider, under the same rules as its page."""
+
+    referral: Referral
+    risk: str
+    adults: int | None
+    children: int | None
+    district: str
+
+
+def inbox_rows(user, referrals) -> list[InboxRow]:
+    from cases.models import RiskLevel
+
+    risks = dict(RiskLevel.choices)
+    rows = []
+    for referral in referrals:
+        data, _notice = _visible_data(referral, is_provider=True)
+        children = data.get("accompanying_children")
+        has_victim = "victim" in data
+        rows.append(
+            InboxRow(
+                referral=referral,
+                risk=str(risks.get(data.get("risk_level"), "—")),
+                adults=1 if has_victim else None,
+                children=children if isinstance(children, int) else None,
+                district=str(data.get("district") or "—"),
+            )
+        )
+    return rows
 
 
 def provider_for_service(*, service: str, pk) -> Organisation | None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("capacity/", pages.capacity, name="capacity"),
     path("policy/", pages.policy, name="policy"),
     path("holidays/", pages.holidays, name="holidays"),
+    path("holidays/martial-law/", pages.martial_law, name="martial_law"),
     path("<int:pk>/", pages.referral_detail, name="detail"),
     path("<int:pk>/accept/", pages.accept, name="accept"),
     path("<int:pk>/decline/", pages.decline, name="decline"),

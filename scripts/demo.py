@@ -46,6 +46,8 @@ def main() -> int:
     env.setdefault("DJANGO_SECRET_KEY", secret_key())
     env.setdefault("DJANGO_SECURE_COOKIES", "0")  # plain http on loopback
     env.setdefault("PORTAL_DEMO", "1")
+    # The demo city: Kyiv's magnitudes since 2022, loaded once (PORTAL_DEMO_CITY=0: a small demo).
+    env.setdefault("PORTAL_DEMO_CITY", "1")
     # The demo accounts sign in with a password only; production requires TOTP for coordinators,
     # the secretariat and administrators (see README).
     env.setdefault("PORTAL_TWO_FACTOR_ROLES", "")

@@ -89,6 +89,7 @@ def ensure_reference_data() -> None:
         ("portal.migrations.0002_extensions_audit_trigger_districts", "load_districts"),
         ("cases.migrations.0002_violence_subtypes", "load"),
         ("referrals.migrations.0002_policy_v1_and_holidays", "load"),
+        ("referrals.migrations.0006_holidays_2026_2027_and_martial_law", "load"),
     ]:
         getattr(importlib.import_module(module), function)(django_apps, None)
 

@@ -13,13 +13,13 @@ from cases import risk as risk_rules
 from cases.forms import CaseIntakeForm, IncidentForm, NeedsForm, OffenderForm, PersonForm, RiskForm
 from cases.selectors import people_matching
 from cases.services import IntakeData, PersonData, case_register
-from portal.audit import audit_record
-from portal.models import AuditAction
+from portal.audit import audit_read
 from portal.roles import Capability, acting_membership, can
 
 # Where the service's cross-field errors belong on the page.
 ERROR_TARGETS = {
     "reported_at": ("case", "reported_at"),
+    "district": ("case", "district"),
     "children_service_notified": ("case", "children_service_notified"),
     "occurred_at": ("incident", "occurred_at"),
     "forms": ("incident", "forms"),
@@ -125,15 +125,13 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
         first_name=request.GET.get(f"{prefix}-first_name", ""),
         birth_date=form.cleaned_data.get("birth_date"),
     )
-    shown = [m["person"].pk for m in matches if m["visible"]]
-    if shown:
-        # The lookup names people: one read event with the ids it showed.
-        audit_record(
-            actor=request.user,
-            action=AuditAction.VIEW,
-            object_type="cases.person",
-            detail="lookup: " + ",".join(map(str, shown)),
-        )
+    # The lookup names people: one read event with the ids it showed.
+    audit_read(
+        actor=request.user,
+        object_type="cases.person",
+        ids=[m["person"].pk for m in matches if m["visible"]],
+        what="lookup",
+    )
     return render(request, "cases/_person_matches.html", {"matches": matches, "prefix": prefix})
 
 

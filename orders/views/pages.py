@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.models import Person
-from cases.selectors import case_for_user, cases_visible_to
+from cases.selectors import case_for_user
 from cases.services import PersonData
 from orders import services
 from orders.forms import (
+    AsOfForm,
     BreachForm,
     CancelForm,
     ExtensionForm,
@@ -28,17 +28,17 @@ from orders.selectors import (
     OrderFilters,
     exact_counts_for,
     last_month_end,
+    offender_for_user,
     order_actions,
     order_for_user,
     order_list,
+    order_page_links,
     order_year_on_year,
+    orders_ending,
     orders_for_person,
-    orders_visible_to,
     published_year_on_year,
     statistics_context,
-    with_status,
 )
-from portal import domains
 from portal.audit import audit_read, audit_record
 from portal.models import AuditAction
 from portal.pagination import CappedPaginator
@@ -57,7 +57,7 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
             return redirect("orders:statistics")
         raise Http404
     form = OrderFilterForm(request.GET or None)
-    filters = OrderFilters()
+    filters = OrderFilters()  # an invalid filter shows its errors over the unfiltered list
     if form.is_valid():
         d = form.cleaned_data
         filters = OrderFilters(
@@ -192,6 +192,7 @@ def _detail(request, order, forms=None, status=200):
             "extensions": list(order.extensions.all()),
             "breaches": list(order.breaches.select_related("recorded_by")),
             "actions": order_actions(user=request.user, order=order),
+            "links": order_page_links(user=request.user, order=order),
             "extension_form": forms.get("extend") or ExtensionForm(prefix="extend"),
             "breach_form": forms.get("breach") or BreachForm(prefix="breach"),
             "cancel_form": forms.get("cancel") or CancelForm(prefix="cancel"),
@@ -270,10 +271,7 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def offender_orders(request: HttpRequest, person_pk: int) -> HttpResponse:
     """Every order against one offender that the user may see: repeat offending at a glance."""
-    visible_people = Person.objects.filter(participations__case__in=cases_visible_to(request.user))
-    person = visible_people.filter(pk=person_pk).distinct().first()
-    if person is None:
-        raise Http404
+    person = offender_for_user(user=request.user, pk=person_pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, detail="orders")
     return render(
         request,
@@ -291,14 +289,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Capability.ORDER_VIEW):
         raise Http404
     today = timezone.localdate()
-    start = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
-    orders = (
-        with_status(orders_visible_to(request.user))
-        .filter(effective_end__gte=start, effective_end__lt=start + timedelta(days=8))
-        .exclude(status="cancelled")
-        .select_related("case", "offender", "victim")
-        .order_by("effective_end")
-    )
+    orders = orders_ending(user=request.user, first=today, last=today + timedelta(days=7))
     days = [{"day": today + timedelta(days=i), "orders": []} for i in range(8)]
     for order in orders:
         index = (timezone.localtime(order.effective_end).date() - today).days
@@ -313,45 +304,30 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/calendar.html", {"days": days})
 
 
-def _as_of(request) -> date:
-    """The day the figures are counted to: today when the address has none; a day that is not a
-    date, or outside the register's years, is a ValidationError (never silently today)."""
-    raw = request.GET.get("as_of", "").strip()
-    if not raw:
-        return timezone.localdate()
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError(_("Enter the date as yyyy-mm-dd."), code="as_of") from None
-    # The figures compare with a year earlier, so the register's first year cannot be asked for.
-    if not date(domains.EARLIEST_YEAR + 1, 1, 1) <= day < domains.LATEST_DATE:
-        raise ValidationError(
-            _("Enter a date from %(earliest)s to %(latest)s.")
-            % {"earliest": "01.01.2001", "latest": "31.12.2099"},
-            code="as_of",
-        )
-    return day
-
-
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
     """Year to date against the same period last year; aggregates only, no names."""
     if not can(request.user, Capability.ORDER_STATISTICS):
         raise Http404
     exact = exact_counts_for(request.user)
-    fallback = timezone.localdate() if exact else last_month_end(timezone.localdate())
-    try:
-        as_of, status = (_as_of(request) if request.GET.get("as_of") else fallback), 200
-        if not exact and as_of != last_month_end(as_of):
-            # Two dates a day apart differ by that day's orders: month ends only.
-            raise ValidationError(_("Choose the last day of a month."), code="as_of")
-    except ValidationError as error:
-        if request.GET.get("format") == "json":
-            return JsonResponse({"error": " ".join(error.messages)}, status=400)
-        messages.error(request, " ".join(error.messages))
-        as_of, status = fallback, 400
-    if request.GET.get("format") == "json":
+    today = timezone.localdate()
+    form = AsOfForm(
+        {"as_of": request.GET.get("as_of", "")},
+        default=today if exact else last_month_end(today),
+        month_ends_only=not exact,
+    )
+    wants_json = request.GET.get("format") == "json"
+    if not form.is_valid():
+        # A day that is not one the user may ask for gets its error and no figures: never the
+        # figures of another day under the typed one.
+        error = " ".join(form.errors["as_of"])
+        if wants_json:
+            return JsonResponse({"error": error}, status=400)
+        messages.error(request, error)
+        return render(request, "orders/statistics.html", {"form": form}, status=400)
+    as_of = form.cleaned_data["as_of"]
+    if wants_json:
         # An export leaves the portal: published figures for every role.
         return JsonResponse(published_year_on_year(order_year_on_year(as_of=as_of)))
     context = statistics_context(as_of=as_of, exact=exact)
-    return render(request, "orders/statistics.html", {**context, "as_of": as_of}, status=status)
+    return render(request, "orders/statistics.html", {**context, "form": form, "as_of": as_of})

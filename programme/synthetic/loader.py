@@ -4,9 +4,12 @@ Distributions (documented in `manage.py seed_synthetic --help`):
 - districts: left-bank Darnytskyi/Desnianskyi/Dniprovskyi most, Pecherskyi fewest (DOMAIN.md §6);
 - months: more reports in summer and around the New Year holidays;
 - victims 80 % women; ages 18–35 35 %, 36–59 40 %, 60+ 15 %, children 10 %;
+- offenders 88 % men, 2 % under 18;
 - repeat victims ~8 %, repeat offenders ~10 % (the same person in an earlier case);
 - risk low 45 % / medium 35 % / high 20 %; a quarter of cases with an urgent order, 3 % with a
   restrictive order, 8 % of orders breached; a third of cases with two referrals in every state.
+
+The helpers here (ids, COPY, people) are shared with the demo city (`programme.synthetic.city`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -69,6 +73,31 @@ REFERRAL_STATES = [
 ]
 KYIV_OFFSET = timedelta(hours=2)
 
+# Column lists of every table the loaders fill, in the order of their rows.
+COLUMNS = {
+    "cases_person": "id, last_name, first_name, patronymic, sex, birth_date, approximate_age, "
+    "disability, displaced, veteran, phone, address, search_name, created_at",
+    "cases_case": "id, number, year, channel, intake_scenario, reported_at, reporter_contact, "
+    "status, closed_at, close_reason, confidential, consent_to_share, consent_recorded_at, "
+    "summary, children_service_notified, forms, risk_level, has_children, version, created_at, "
+    "updated_at, consent_recorded_by_id, created_by_id, district_id, owner_id, responsible_id",
+    "cases_participant": "id, role, relation_to_victim, case_id, person_id",
+    "cases_incident": "id, occurred_at, place, forms, children_present, injuries, weapons, "
+    "police_called, description, case_id, recorded_by_id",
+    "orders_restrainingorder": "id, kind, number, initiated_by, risk_level, court, "
+    "decision_date, applicant, starts_at, ends_at, measures, offender_minor, appealed, "
+    "cancelled_at, cancel_reason, created_at, case_id, created_by_id, issued_by_id, offender_id, "
+    "officer_id, victim_id",
+    "orders_orderextension": "id, starts_at, ends_at, decision_number, decision_date, "
+    "created_at, created_by_id, order_id",
+    "orders_breach": "id, occurred_at, description, consequence, recorded_at, recorded_by_id, "
+    "order_id",
+    "referrals_referral": "id, service, rules, mandatory, manual_reason, remaining_candidates, "
+    "shared_data, due_at, status, sent_at, answered_at, decline_reason, started_at, "
+    "completed_at, outcome, bed_taken, escalated_at, answered_by_id, case_id, previous_id, "
+    "provider_id, sent_by_id, plan_id",
+}
+
 
 @dataclass
 class Reference:
@@ -77,6 +106,8 @@ class Reference:
     police: dict[str, int]
     providers: dict[str, list[int]]
     user_id: int
+    organisations: dict[str, int]  # organisation code → id
+    capacity: dict[int, int]  # provider id → beds (shelters and crisis rooms)
 
 
 def reference() -> Reference:
@@ -88,8 +119,8 @@ def reference() -> Reference:
         cur.execute("SELECT id FROM portal_user ORDER BY id LIMIT 1")
         user = cur.fetchone()
         cur.execute(
-            "SELECT o.id, p.services FROM referrals_providerprofile p JOIN "
-            "portal_organisation o ON o.id = p.organisation_id"
+            "SELECT o.id, p.services, p.capacity_total FROM referrals_providerprofile p JOIN "
+            "portal_organisation o ON o.id = p.organisation_id ORDER BY o.code"
         )
         profiles = cur.fetchall()
     if user is None or not districts:
@@ -99,24 +130,138 @@ def reference() -> Reference:
         code.removeprefix("police-"): pk for code, pk, kind in orgs if code.startswith("police-")
     }
     providers: dict[str, list[int]] = {}
-    for pk, services in profiles:
+    capacity: dict[int, int] = {}
+    for pk, services, beds in profiles:
         for service in services:
             providers.setdefault(service, []).append(pk)
-    return Reference(districts, css, police, providers, user[0])
+        if beds:
+            capacity[pk] = beds
+    return Reference(
+        districts,
+        css,
+        police,
+        providers,
+        user[0],
+        {code: pk for code, pk, _kind in orgs},
+        capacity,
+    )
 
 
-def _next_ids(table: str, count: int) -> int:
-    """Reserve `count` ids from the table's sequence; returns the first."""
+class IdPool:
+    """Ids from a table's sequence, drawn with nextval in blocks: nextval needs only USAGE, so
+    the application's database role can load (setval would need the owner)."""
+
+    def __init__(self, table: str, block: int = 5_000) -> None:
+        self.block = block
+        self.free: list[int] = []
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            self.sequence = cur.fetchone()[0]
+
+    def take(self) -> int:
+        if not self.free:
+            with connection.cursor() as cur:
+                cur.execute(
+                    "SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, self.block]
+                )
+                self.free = [row[0] for row in cur.fetchall()][::-1]
+        return self.free.pop()
+
+
+def id_pools(tables: Iterable[str] = COLUMNS) -> dict[str, IdPool]:
+    return {table: IdPool(table) for table in tables}
+
+
+def copy_rows(tables: dict[str, Sequence[tuple]]) -> None:
+    """COPY each table's rows, parents before children (the order of `COLUMNS`)."""
     with connection.cursor() as cur:
-        cur.execute(f"SELECT pg_get_serial_sequence('{table}', 'id')")
-        sequence = cur.fetchone()[0]
-        cur.execute("SELECT nextval(%s)", [sequence])
-        first = cur.fetchone()[0]
-        cur.execute("SELECT setval(%s, %s)", [sequence, first + count])
-    return first
+        for table, columns in COLUMNS.items():
+            rows = tables.get(table)
+            if not rows:
+                continue
+            with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
 
 
-def _array(items) -> str:
+def case_counters(years: Iterable[int]) -> dict[int, int]:
+    sequence = dict.fromkeys(years, 0)
+    with connection.cursor() as cur:
+        cur.execute("SELECT year, last FROM cases_casenumbercounter")
+        for year, last in cur.fetchall():
+            if year in sequence:
+                sequence[year] = last
+    return sequence
+
+
+def save_counters_and_analyze(sequence: dict[int, int]) -> None:
+    with connection.cursor() as cur:
+        for year, last in sequence.items():
+            cur.execute(
+                "INSERT INTO cases_casenumbercounter (year, last) VALUES (%s, %s) "
+                "ON CONFLICT (year) DO UPDATE SET last = GREATEST(cases_casenumbercounter.last, "
+                "EXCLUDED.last)",
+                [year, last],
+            )
+        for table in COLUMNS:
+            # Only the owner may ANALYZE; for the application's role PostgreSQL skips it with a
+            # warning and autovacuum analyses the tables soon after.
+            cur.execute(f"ANALYZE {table}")
+
+
+def victim_row(rng: random.Random, pk: int, year: int, created: datetime) -> tuple:
+    female = rng.random() < 0.8
+    age = rng.choices(
+        [rng.randint(3, 17), rng.randint(18, 35), rng.randint(36, 59), rng.randint(60, 90)],
+        [10, 35, 40, 15],
+    )[0]
+    last = rng.choice(SURNAMES_F if female else SURNAMES_M)
+    first = rng.choice(FIRST_F if female else FIRST_M)
+    patronymic = rng.choice(PATRONYMIC_F if female else PATRONYMIC_M)
+    birth = date(year - age, rng.randint(1, 12), rng.randint(1, 28))
+    return (
+        pk,
+        last,
+        first,
+        patronymic,
+        "F" if female else "M",
+        birth,
+        None,
+        rng.random() < 0.05,
+        rng.random() < 0.1,
+        False,
+        f"+38067{rng.randint(1000000, 9999999)}",
+        "",
+        f"{last} {first} {patronymic}".lower(),
+        created,
+    )
+
+
+def offender_row(rng: random.Random, pk: int, year: int, created: datetime) -> tuple:
+    female = rng.random() < 0.12
+    age = rng.randint(14, 17) if rng.random() < 0.02 else rng.randint(19, 70)
+    last = rng.choice(SURNAMES_F if female else SURNAMES_M)
+    first = rng.choice(FIRST_F if female else FIRST_M)
+    patronymic = rng.choice(PATRONYMIC_F if female else PATRONYMIC_M)
+    return (
+        pk,
+        last,
+        first,
+        patronymic,
+        "F" if female else "M",
+        date(year - age, 6, 1),
+        None,
+        False,
+        False,
+        rng.random() < 0.05,
+        "",
+        "",
+        f"{last} {first} {patronymic}".lower(),
+        created,
+    )
+
+
+def array(items) -> str:
     return "{" + ",".join(items) + "}"
 
 
@@ -129,12 +274,8 @@ def load(
     weights = [DISTRICT_WEIGHTS[s] for s in slugs]
     year_list = list(range(years[0], years[1] + 1))
     counts = {"cases": 0, "people": 0, "orders": 0, "referrals": 0}
-    sequence = dict.fromkeys(year_list, 0)
-    with connection.cursor() as cur:
-        cur.execute("SELECT year, last FROM cases_casenumbercounter")
-        for year, last in cur.fetchall():
-            if year in sequence:
-                sequence[year] = last
+    sequence = case_counters(year_list)
+    ids = id_pools()
     victims_seen: list[int] = []
     offenders_seen: list[int] = []
     # A fixed "now" keeps the data identical between runs with the same seed.
@@ -142,17 +283,9 @@ def load(
     done = 0
     while done < cases:
         n = min(chunk, cases - done)
-        case_id = _next_ids("cases_case", n)
-        person_id = _next_ids("cases_person", 2 * n)
-        part_id = _next_ids("cases_participant", 2 * n)
-        incident_id = _next_ids("cases_incident", n)
-        order_id = _next_ids("orders_restrainingorder", n)
-        referral_id = _next_ids("referrals_referral", 2 * n)
-        case_rows, person_rows, part_rows, incident_rows, order_rows, ref_rows = (
-            [] for _ in range(6)
-        )
-        for i in range(n):
-            cid = case_id + i
+        rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
+        for _ in range(n):
+            cid = ids["cases_case"].take()
             year = rng.choice(year_list)
             month = rng.choices(range(1, 13), MONTH_WEIGHTS)[0]
             day = rng.randint(1, 28)
@@ -177,7 +310,7 @@ def load(
                 if age_days > 180 and rng.random() < 0.8
                 else rng.choice(["new", "in_work", "referred", "monitoring"])
             )
-            case_rows.append(
+            rows["cases_case"].append(
                 (
                     cid,
                     number,
@@ -194,7 +327,7 @@ def load(
                     None,
                     "",
                     has_children,
-                    _array(forms),
+                    array(forms),
                     risk,
                     has_children,
                     1,
@@ -207,80 +340,32 @@ def load(
                     None,
                 )
             )
-            # victim
             repeat_victim = victims_seen and rng.random() < 0.08
             if repeat_victim:
                 victim = rng.choice(victims_seen)
             else:
-                victim = person_id + 2 * i
-                female = rng.random() < 0.8
-                age = rng.choices(
-                    [
-                        rng.randint(3, 17),
-                        rng.randint(18, 35),
-                        rng.randint(36, 59),
-                        rng.randint(60, 90),
-                    ],
-                    [10, 35, 40, 15],
-                )[0]
-                last = rng.choice(SURNAMES_F if female else SURNAMES_M)
-                first = rng.choice(FIRST_F if female else FIRST_M)
-                patronymic = rng.choice(PATRONYMIC_F if female else PATRONYMIC_M)
-                birth = date(year - age, rng.randint(1, 12), rng.randint(1, 28))
-                person_rows.append(
-                    (
-                        victim,
-                        last,
-                        first,
-                        patronymic,
-                        "F" if female else "M",
-                        birth,
-                        None,
-                        rng.random() < 0.05,
-                        rng.random() < 0.1,
-                        False,
-                        f"+38067{rng.randint(1000000, 9999999)}",
-                        "",
-                        f"{last} {first} {patronymic}".lower(),
-                        created,
-                    )
-                )
+                victim = ids["cases_person"].take()
+                rows["cases_person"].append(victim_row(rng, victim, year, created))
                 victims_seen.append(victim)
             repeat_offender = offenders_seen and rng.random() < 0.1
             if repeat_offender:
                 offender = rng.choice(offenders_seen)
             else:
-                offender = person_id + 2 * i + 1
-                last = rng.choice(SURNAMES_M)
-                first = rng.choice(FIRST_M)
-                patronymic = rng.choice(PATRONYMIC_M)
-                person_rows.append(
-                    (
-                        offender,
-                        last,
-                        first,
-                        patronymic,
-                        "M",
-                        date(year - rng.randint(19, 70), 6, 1),
-                        None,
-                        False,
-                        False,
-                        rng.random() < 0.05,
-                        "",
-                        "",
-                        f"{last} {first} {patronymic}".lower(),
-                        created,
-                    )
-                )
+                offender = ids["cases_person"].take()
+                rows["cases_person"].append(offender_row(rng, offender, year, created))
                 offenders_seen.append(offender)
-            part_rows.append((part_id + 2 * i, "victim", "", cid, victim))
-            part_rows.append((part_id + 2 * i + 1, "offender", "spouse", cid, offender))
-            incident_rows.append(
+            rows["cases_participant"].append(
+                (ids["cases_participant"].take(), "victim", "", cid, victim)
+            )
+            rows["cases_participant"].append(
+                (ids["cases_participant"].take(), "offender", "spouse", cid, offender)
+            )
+            rows["cases_incident"].append(
                 (
-                    incident_id + i,
+                    ids["cases_incident"].take(),
                     reported - timedelta(hours=rng.randint(1, 48)),
                     "",
-                    _array(forms),
+                    array(forms),
                     has_children,
                     rng.random() < 0.3,
                     rng.random() < 0.03,
@@ -297,9 +382,9 @@ def load(
                 end = start + (
                     timedelta(days=90) if restrictive else timedelta(days=rng.randint(3, 10))
                 )
-                order_rows.append(
+                rows["orders_restrainingorder"].append(
                     (
-                        order_id + i,
+                        ids["orders_restrainingorder"].take(),
                         "restrictive" if restrictive else "urgent",
                         f"С-{cid}",
                         "" if restrictive else rng.choice(["police", "police", "victim"]),
@@ -309,7 +394,7 @@ def load(
                         "victim" if restrictive else "",
                         start,
                         end,
-                        _array(["no_correspondence"] if restrictive else ["no_contact"]),
+                        array(["no_correspondence"] if restrictive else ["no_contact"]),
                         False,
                         False,
                         None,
@@ -324,16 +409,16 @@ def load(
                     )
                 )
             if rng.random() < 0.33:
-                for k, service in enumerate(rng.sample(SERVICES, 2)):
+                for service in rng.sample(SERVICES, 2):
                     state = rng.choice(REFERRAL_STATES)
                     sent = reported + timedelta(hours=1)
                     answered = (
                         sent + timedelta(hours=rng.randint(1, 72)) if state != "sent" else None
                     )
                     provider = rng.choice(ref.providers.get(service) or [ref.css[slug]])
-                    ref_rows.append(
+                    rows["referrals_referral"].append(
                         (
-                            referral_id + 2 * i + k,
+                            ids["referrals_referral"].take(),
                             service,
                             "{}",
                             False,
@@ -358,78 +443,15 @@ def load(
                             None,
                         )
                     )
-        with connection.cursor() as cur:
-            for table, columns, rows in [
-                (
-                    "cases_person",
-                    "id, last_name, first_name, patronymic, sex, birth_date, "
-                    "approximate_age, disability, displaced, veteran, phone, address, search_name, "
-                    "created_at",
-                    person_rows,
-                ),
-                (
-                    "cases_case",
-                    "id, number, year, channel, intake_scenario, reported_at, "
-                    "reporter_contact, status, closed_at, close_reason, confidential, "
-                    "consent_to_share, consent_recorded_at, summary, children_service_notified, "
-                    "forms, risk_level, has_children, version, created_at, updated_at, "
-                    "consent_recorded_by_id, created_by_id, district_id, owner_id, responsible_id",
-                    case_rows,
-                ),
-                (
-                    "cases_participant",
-                    "id, role, relation_to_victim, case_id, person_id",
-                    part_rows,
-                ),
-                (
-                    "cases_incident",
-                    "id, occurred_at, place, forms, children_present, injuries, "
-                    "weapons, police_called, description, case_id, recorded_by_id",
-                    incident_rows,
-                ),
-                (
-                    "orders_restrainingorder",
-                    "id, kind, number, initiated_by, risk_level, court, "
-                    "decision_date, applicant, starts_at, ends_at, measures, offender_minor, "
-                    "appealed, cancelled_at, cancel_reason, created_at, case_id, created_by_id, "
-                    "issued_by_id, offender_id, officer_id, victim_id",
-                    order_rows,
-                ),
-                (
-                    "referrals_referral",
-                    "id, service, rules, mandatory, manual_reason, "
-                    "remaining_candidates, shared_data, due_at, status, sent_at, answered_at, "
-                    "decline_reason, started_at, completed_at, outcome, bed_taken, escalated_at, "
-                    "answered_by_id, case_id, previous_id, provider_id, sent_by_id, plan_id",
-                    ref_rows,
-                ),
-            ]:
-                with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+        copy_rows(rows)
         counts["cases"] += n
-        counts["people"] += len(person_rows)
-        counts["orders"] += len(order_rows)
-        counts["referrals"] += len(ref_rows)
+        counts["people"] += len(rows["cases_person"])
+        counts["orders"] += len(rows["orders_restrainingorder"])
+        counts["referrals"] += len(rows["referrals_referral"])
         done += n
         if progress:
             progress(n)
-    with connection.cursor() as cur:
-        for year, last in sequence.items():
-            cur.execute(
-                "INSERT INTO cases_casenumbercounter (year, last) VALUES (%s, %s) "
-                "ON CONFLICT (year) DO UPDATE SET last = EXCLUDED.last",
-                [year, last],
-            )
-        for table in [
-            "cases_case",
-            "cases_person",
-            "cases_participant",
-            "cases_incident",
-            "orders_restrainingorder",
-            "referrals_referral",
-        ]:
-            cur.execute(f"ANALYZE {table}")
+    save_counters_and_analyze(sequence)
     return counts
 
 

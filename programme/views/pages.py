@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,11 +14,23 @@ from portal.audit import audit_record
 from portal.models import AuditAction
 from portal.roles import Capability, can
 from programme import services
-from programme.figures import Period, period_for
-from programme.forms import progress_numbers
-from programme.models import Measure, Progress, ProgressStatus, ReportKind, ReportRun
+from programme.figures import latest_complete_report, spreadsheet_value
+from programme.forms import (
+    NarrativeForm,
+    ProgressForm,
+    ReportOrderForm,
+    StatisticsPeriodForm,
+    report_years,
+)
+from programme.models import Measure, Progress, ReportRun
 from programme.report import report_context
-from programme.selectors import programme_for, report_runs_for, tasks_for
+from programme.selectors import (
+    programme_for,
+    progress_plan,
+    report_runs_for,
+    statistics_default_year,
+    tasks_for,
+)
 
 
 @login_required
@@ -68,44 +78,34 @@ def _year_param(raw: str) -> int:
     return year
 
 
-def _version_param(raw: str | None) -> int | None:
-    """The version a form was loaded at (optimistic locking); junk is refused, not ignored."""
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
-        raise ValidationError(_("The form is damaged: reload the page and enter it again."))
-    return int(raw)
-
-
 @login_required
 def progress_form(request: HttpRequest, measure_pk: int, year: int, quarter: int) -> HttpResponse:
     measure = services.measures_of(request.user).filter(pk=measure_pk).first()
     if measure is None or quarter not in (1, 2, 3, 4):
         raise Http404
     progress = Progress.objects.filter(measure=measure, year=year, quarter=quarter).first()
-    errors = []
+    indicators = list(measure.indicators.all())
     if request.method == "POST":
-        # The numbers are parsed and bounded by the progress form (programme/forms.py) only.
-        try:
-            spent, actuals = progress_numbers(request.POST, measure=measure, year=year)
-            services.progress_submit(
-                actor=request.user,
-                measure_id=measure.pk,
-                year=year,
-                quarter=quarter,
-                status=request.POST.get("status", ProgressStatus.IN_PROGRESS),
-                spent=spent,
-                narrative=request.POST.get("narrative", ""),
-                actuals=actuals,
-                expected_version=_version_param(request.POST.get("version")),
-            )
-        except ValidationError as error:
-            errors.extend(error.messages)
-        else:
-            messages.success(request, _("The quarterly report is submitted."))
-            return redirect(f"/programme/?year={year}")
-    actual_values = {a.indicator_id: a.value for a in progress.actuals.all()} if progress else {}
-    locked = bool(progress and progress.submitted_at and not progress.reopened_at)
+        # Everything typed is parsed and bounded by the progress form; the service writes.
+        form = ProgressForm(request.POST, indicators=indicators)
+        if form.is_valid():
+            try:
+                services.progress_submit(
+                    actor=request.user,
+                    measure_id=measure.pk,
+                    year=year,
+                    quarter=quarter,
+                    **form.submission(),
+                )
+            except ValidationError as error:
+                # A refusal about one field is shown at that field, the others above the form.
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The quarterly report is submitted."))
+                return redirect(f"/programme/?year={year}")
+    else:
+        form = ProgressForm(indicators=indicators, initial=ProgressForm.initial_from(progress))
+    plan = progress_plan(request.user, measure=measure, year=year)
     return render(
         request,
         "programme/progress_form.html",
@@ -114,13 +114,14 @@ def progress_form(request: HttpRequest, measure_pk: int, year: int, quarter: int
             "year": year,
             "quarter": quarter,
             "progress": progress,
-            "statuses": ProgressStatus.choices,
-            "errors": errors,
-            "locked": locked,
-            "indicators": [(i, actual_values.get(i.pk)) for i in measure.indicators.all()],
-            "post": request.POST if request.method == "POST" else None,
+            "form": form,
+            "locked": bool(progress and progress.submitted_at and not progress.reopened_at),
+            "plan": plan,
+            "indicators": [
+                (form[f"ind-{i.pk}"], i, plan["indicators"].get(i.pk)) for i in indicators
+            ],
         },
-        status=400 if errors else 200,
+        status=400 if form.errors else 200,
     )
 
 
@@ -135,61 +136,9 @@ def progress_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"/programme/?year={progress.year}")
 
 
-def _default_period(today: date) -> Period:
-    return period_for("months", today.year if today.month > 9 else today.year - 1, months=9)
-
-
-def _date_param(raw: str) -> date:
-    try:
-        day = date.fromisoformat(raw.strip())
-    except ValueError:
-        raise ValidationError(_("Enter the dates as yyyy-mm-dd."), code="date") from None
-    if not domains.EARLIEST_DATE <= day < domains.LATEST_DATE:
-        raise ValidationError(
-            _("Enter dates from %(earliest)s to %(latest)s.")
-            % {"earliest": "01.01.2000", "latest": "31.12.2099"},
-            code="date",
-        )
-    return day
-
-
 def free_periods(user) -> bool:
     """Who may ask for any start and end: those who may see every case anyway."""
     return can(user, Capability.CASE_VIEW_ALL)
-
-
-def _period_from(request) -> Period:
-    """The period asked for in the address; an absent one is the default, a bad one is a
-    ValidationError (never silently another period)."""
-    today = timezone.localdate()
-    kind = request.GET.get("kind", "9months")
-    if "year" in request.GET:
-        year = _year_param(request.GET["year"])
-    else:
-        year = _default_period(today).start.year
-    if kind == "quarter":
-        raw = request.GET.get("quarter", "1").strip()
-        if raw not in {"1", "2", "3", "4"}:
-            raise ValidationError(_("Choose a quarter from 1 to 4."), code="quarter")
-        return period_for("quarter", year, quarter=int(raw))
-    if kind == "year":
-        return period_for("year", year)
-    if kind == "custom":
-        if not free_periods(request.user):
-            # Two free periods a day apart differ by that day's cases: the roles that see
-            # aggregates only get whole quarters, 9 months and years (docs/statistics.md).
-            raise ValidationError(
-                _("Choose a quarter, 9 months or a year: free periods are for coordinators."),
-                code="kind",
-            )
-        start = _date_param(request.GET.get("start", ""))
-        end = _date_param(request.GET.get("end", ""))
-        if end < start:
-            raise ValidationError(_("The end of the period is before its start."), code="period")
-        return Period(start, end, "custom")
-    if kind != "9months":
-        raise ValidationError(_("Choose the kind of period."), code="kind")
-    return period_for("months", year, months=9)
 
 
 @login_required
@@ -197,15 +146,23 @@ def statistics(request: HttpRequest) -> HttpResponse:
     """Aggregates only; no personal data, ever."""
     if not can(request.user, Capability.STATISTICS_VIEW):
         raise Http404
-    status = 200
-    try:
-        period = _period_from(request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        period, status = _default_period(timezone.localdate()), 400
+    today = timezone.localdate()
+    form = StatisticsPeriodForm(
+        request.GET,
+        free_periods=free_periods(request.user),
+        default_year=statistics_default_year(request.user, today=today),
+    )
+    picker = {"form": form, "years": report_years(today)}
+    if not form.is_valid():
+        # A period that was not understood is said so, in Ukrainian, at its field; no other
+        # period's figures are shown in its place, and no spreadsheet is made.
+        messages.error(request, " ".join(form.error_messages()))
         if request.GET.get("format") == "xlsx":
-            # A spreadsheet for a period nobody asked for is worse than none.
             return redirect("programme:statistics")
+        return render(
+            request, "programme/statistics.html", {**picker, "period_error": True}, status=400
+        )
+    period = form.period()
     context = report_context(period, cached=True)
     if request.GET.get("format") == "xlsx":
         audit_record(
@@ -220,15 +177,12 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programme/statistics.html",
-        {
-            **context,
-            "kind": request.GET.get("kind", "9months"),
-            "free_periods": free_periods(request.user),
-            "xlsx_query": query.urlencode(),
-            "years": range(2019, timezone.localdate().year + 1),
-        },
-        status=status,
+        {**context, **picker, "xlsx_query": query.urlencode()},
     )
+
+
+def _cells(row: dict) -> tuple:
+    return row["current"], row["previous"], row["pct"]
 
 
 def _xlsx(context) -> HttpResponse:
@@ -253,7 +207,7 @@ def _xlsx(context) -> HttpResponse:
     for key, title in [
         ("channel", _("Reports by channel")),
         ("district", _("Reports by district")),
-        ("form", _("Forms of violence")),
+        ("form", _("Reports by form of violence")),
         ("sex", _("Victims by sex")),
         ("age", _("Victims by age group")),
         ("services", _("Referrals by service")),
@@ -263,16 +217,20 @@ def _xlsx(context) -> HttpResponse:
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
         for row in context["tables"][key]:
             # The <5 rule applies to everything that leaves the system.
-            append([str(row["label"]), row["current"], row["previous"], row["pct"]])
+            append([str(row["label"]), *map(spreadsheet_value, _cells(row))])
     orders = context["orders"]
     append([])
     append([_("Orders"), context["cur_label"], context["prev_label"], _("Change, %")])
     for key, title in [
         ("urgent", _("Urgent restraining orders")),
+        ("urgent_police_initiative", _("— on police initiative")),
+        ("urgent_on_application", _("— on the victim's application")),
+        ("urgent_initiator_not_recorded", _("— initiator not recorded")),
+        ("urgent_minor_offenders", _("— against offenders under 18")),
         ("restrictive", _("Restrictive orders, new")),
         ("restrictive_extended", _("Restrictive orders, extended")),
     ]:
-        append([title, orders[key]["current"], orders[key]["previous"], orders[key]["pct"]])
+        append([title, *map(spreadsheet_value, _cells(orders[key]))])
     sheet.column_dimensions["A"].width = 48
     buffer = BytesIO()
     workbook.save(buffer)
@@ -291,42 +249,78 @@ def reports(request: HttpRequest) -> HttpResponse:
         can(request.user, Capability.REPORT_DOWNLOAD) or can(request.user, Capability.REPORT_ORDER)
     ):
         raise Http404
+    today = timezone.localdate()
+    kind, year, quarter = latest_complete_report(today)
+    form = ReportOrderForm(
+        request.POST or None,
+        today=today,
+        initial={"kind": kind, "year": year, "quarter": quarter},
+    )
+    status = 200
     if request.method == "POST":
-        try:
-            kind = request.POST.get("kind", ReportKind.NINE_MONTHS)
-            quarter = int(request.POST["quarter"]) if kind == ReportKind.QUARTER else None
-            run = services.report_run_create(
-                actor=request.user,
-                kind=kind,
-                year=int(request.POST.get("year", 0)),
-                quarter=quarter,
-                locale=request.LANGUAGE_CODE,
-            )
-        except (ValueError, KeyError):
-            messages.error(request, _("Choose the kind of report and the period."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        except PermissionDenied:
-            raise Http404 from None
-        else:
-            return redirect("programme:report", pk=run.pk)
+        if not can(request.user, Capability.REPORT_ORDER):
+            raise Http404
+        if form.is_valid():
+            try:
+                run = services.report_run_create(
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    year=form.cleaned_data["year"],
+                    quarter=form.cleaned_data["quarter"],
+                    locale=request.LANGUAGE_CODE,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("programme:report", pk=run.pk)
+        status = 400
     return render(
         request,
         "programme/reports.html",
         {
             "runs": runs[:50],
-            "kinds": ReportKind.choices,
-            "years": range(2022, timezone.localdate().year + 1),
+            "form": form,
             "can_order": can(request.user, Capability.REPORT_ORDER),
         },
+        status=status,
     )
 
 
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run's page: its status (polled while it renders) and, on a draft, the secretariat's
+    narrative and the order of the final version."""
     run = get_object_or_404(report_runs_for(request.user), pk=pk)
+    can_order = can(request.user, Capability.REPORT_ORDER)
+    errors: list[str] = []
+    if request.method == "POST":
+        if not can_order:
+            raise Http404
+        form = NarrativeForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.error_messages())
+            run = services.report_run_narrative_set(
+                actor=request.user, run_id=run.pk, narrative=form.cleaned_data["narrative"]
+            )
+            if form.cleaned_data["final"]:
+                final = services.report_run_finalise(actor=request.user, run_id=run.pk)
+                messages.success(request, _("The final version is ordered."))
+                return redirect("programme:report", pk=final.pk)
+        except ValidationError as error:
+            errors.extend(error.messages)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("The narrative is saved."))
+            return redirect("programme:report", pk=run.pk)
     template = "programme/_run_status.html" if request.htmx else "programme/report.html"
-    return render(request, template, {"run": run})
+    return render(
+        request,
+        template,
+        {"run": run, "can_order": can_order, "errors": errors},
+        status=400 if errors else 200,
+    )
 
 
 @login_required

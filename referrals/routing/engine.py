@@ -2,400 +2,38 @@
 
     plan(facts, catalogue, policy, now) -> RoutingPlan
 
-The policy is data (rules with JSON conditions and deadlines, loaded from the database); the
-catalogue lists providers; explanations are structured (a code and parameters) so that the
-words are chosen later, in the reader's language (referrals/routing/explain.py).
+The facts (facts.py) and the policy (policy.py: rules with JSON conditions and deadlines, loaded
+from the database) are data; the catalogue lists providers; explanations are structured (a code
+and parameters) so that the words are chosen later, in the reader's language (explain.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-KYIV = ZoneInfo("Europe/Kyiv")
+from portal.calendar import KYIV
+from referrals.routing.facts import DISTRICTS, NOTICES, SERVICES, Facts
+from referrals.routing.policy import MartialLaw, Policy, add_working_days, holds, rule_deadline
 
-SERVICES = (
-    "coordinator_notice",
-    "children_service_notice",
-    "police_notice",
-    "needs_assessment",
-    "shelter",
-    "crisis_room",
-    "psychological",
-    "medical",
-    "legal_aid",
-    "guardianship_notice",
-    "offender_programme",
-    "social_services",
-)
-# Notifications go to the subject of the victim's own district, never city-wide.
-NOTICES = frozenset(
-    {"coordinator_notice", "children_service_notice", "police_notice", "guardianship_notice"}
-)
-DISTRICTS = frozenset(
-    {
-        "holosiivskyi",
-        "darnytskyi",
-        "desnianskyi",
-        "dniprovskyi",
-        "obolonskyi",
-        "pecherskyi",
-        "podilskyi",
-        "sviatoshynskyi",
-        "solomianskyi",
-        "shevchenkivskyi",
-    }
-)
-RECEIVERS = frozenset(
-    {
-        "police",
-        "social_services",
-        "children_service",
-        "district_admin",
-        "health",
-        "education",
-        "hotline",
-        "ngo",
-        "legal_aid",
-        "other",
-    }
-)
-FORMS = frozenset({"physical", "sexual", "psychological", "economic"})
-NEEDS = frozenset(
-    {
-        "shelter",
-        "medical",
-        "psychological",
-        "legal",
-        "social",
-        "financial",
-        "children",
-        "offender_programme",
-    }
-)
-RISK_LEVELS = ("low", "medium", "high")
-
-
-class FactsError(ValueError):
-    pass
-
-
-class PolicyError(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class Victim:
-    age: int | None = None
-    sex: str = "F"
-    disability: bool = False
-    incapacitated: bool = False
-
-
-@dataclass(frozen=True)
-class Facts:
-    reported_at: datetime
-    district: str
-    received_by: str = "other"
-    intake_scenario: int = 1
-    victim: Victim = field(default_factory=Victim)
-    child_victim: bool = False
-    child_witness: bool = False
-    child_offender: bool = False
-    accompanying_children: int = 0
-    forms: tuple[str, ...] = ()
-    hours_since_sexual_violence: float | None = None
-    injuries: bool = False
-    risk_level: str = "medium"
-    needs: tuple[str, ...] = ()
-    consent: bool = False
-    urgent_order_issued: bool = False
-
-    def value(self, name: str) -> Any:
-        """A fact by name for conditions; derived facts included."""
-        if name.startswith("victim."):
-            return getattr(self.victim, name.split(".", 1)[1])
-        derived = {
-            "received_by_police": self.received_by == "police",
-            "child_victim_or_witness": self.child_victim or self.child_witness,
-            "child_involved": self.child_victim or self.child_witness or self.child_offender,
-        }
-        if name in derived:
-            return derived[name]
-        return getattr(self, name)
-
-
-FACT_NAMES = frozenset(
-    {f for f in Facts.__dataclass_fields__ if f != "victim"}
-    | {f"victim.{f}" for f in Victim.__dataclass_fields__}
-    | {"received_by_police", "child_victim_or_witness", "child_involved"}
-)
-
-FACT_DEFAULTS_DOC = """Missing fields take safe defaults: received_by "other" (so the police are
-notified), intake_scenario 1, victim age unknown (treated as an adult), sex "F", no disability,
-not incapacitated; no children; no forms; no injuries; risk "medium"; no needs; consent false
-(only mandatory items proceed without it); no urgent order. reported_at and district are
-required."""
-
-
-def _bool(data: Mapping, key: str, default: bool = False) -> bool:
-    value = data.get(key, default)
-    if not isinstance(value, bool):
-        raise FactsError(f"{key}: expected true or false, got {value!r}")
-    return value
-
-
-def _choice(value: Any, allowed, key: str) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        raise FactsError(f"{key}: unknown value {value!r}; expected one of {sorted(allowed)}")
-    return value
-
-
-def facts_from_dict(data: Mapping, *, valid_districts: frozenset[str] = DISTRICTS) -> Facts:
-    if not isinstance(data, Mapping):
-        raise FactsError("facts must be a JSON object")
-    try:
-        raw_reported = data["reported_at"]
-    except KeyError:
-        raise FactsError("reported_at is required (ISO 8601 with an offset)") from None
-    try:
-        reported_at = datetime.fromisoformat(str(raw_reported))
-    except ValueError:
-        raise FactsError(f"reported_at: not an ISO 8601 date-time: {raw_reported!r}") from None
-    if reported_at.tzinfo is None:
-        raise FactsError("reported_at must carry a UTC offset, e.g. 2024-10-17T10:00:00+03:00")
-    if "district" not in data:
-        raise FactsError("district is required (a district slug)")
-    victim_data = data.get("victim", {})
-    if not isinstance(victim_data, Mapping):
-        raise FactsError("victim must be an object")
-    age = victim_data.get("age")
-    if age is not None and (not isinstance(age, int) or isinstance(age, bool) or age < 0):
-        raise FactsError(f"victim.age: expected a whole number, got {age!r}")
-    scenario = data.get("intake_scenario", 1)
-    if scenario not in (1, 2, 3, 4, 5) or isinstance(scenario, bool):
-        raise FactsError(f"intake_scenario: expected 1..5, got {scenario!r}")
-    children = data.get("accompanying_children", 0)
-    if not isinstance(children, int) or isinstance(children, bool) or children < 0:
-        raise FactsError(f"accompanying_children: expected a whole number, got {children!r}")
-    hours = data.get("hours_since_sexual_violence")
-    if hours is not None and (not isinstance(hours, int | float) or isinstance(hours, bool)):
-        raise FactsError(f"hours_since_sexual_violence: expected a number, got {hours!r}")
-    forms = data.get("forms", [])
-    needs = data.get("needs", [])
-    if not isinstance(forms, list) or not isinstance(needs, list):
-        raise FactsError("forms and needs must be lists")
-    victim = Victim(
-        age=age,
-        sex=_choice(victim_data.get("sex", "F"), {"F", "M"}, "victim.sex"),
-        disability=_bool(victim_data, "disability"),
-        incapacitated=_bool(victim_data, "incapacitated"),
-    )
-    return Facts(
-        reported_at=reported_at,
-        district=_choice(data["district"], valid_districts, "district"),
-        received_by=_choice(data.get("received_by", "other"), RECEIVERS, "received_by"),
-        intake_scenario=scenario,
-        victim=victim,
-        child_victim=_bool(data, "child_victim", age is not None and age < 18),
-        child_witness=_bool(data, "child_witness"),
-        child_offender=_bool(data, "child_offender"),
-        accompanying_children=children,
-        forms=tuple(sorted({_choice(f, FORMS, "forms") for f in forms})),
-        hours_since_sexual_violence=hours,
-        injuries=_bool(data, "injuries"),
-        risk_level=_choice(data.get("risk_level", "medium"), RISK_LEVELS, "risk_level"),
-        needs=tuple(sorted({_choice(n, NEEDS, "needs") for n in needs})),
-        consent=_bool(data, "consent"),
-        urgent_order_issued=_bool(data, "urgent_order_issued"),
-    )
-
-
-# --- conditions ------------------------------------------------------------------------------
-
-OPERATORS = {
-    "eq": lambda a, b: a == b,
-    "ne": lambda a, b: a != b,
-    "in": lambda a, b: a in b,
-    "contains": lambda a, b: b in (a or ()),
-    "gt": lambda a, b: a is not None and a > b,
-    "gte": lambda a, b: a is not None and a >= b,
-    "lt": lambda a, b: a is not None and a < b,
-    "lte": lambda a, b: a is not None and a <= b,
-}
-
-
-def validate_condition(condition: Any, where: str) -> None:
-    if isinstance(condition, bool):
-        return
-    if not isinstance(condition, Mapping):
-        raise PolicyError(f"{where}: a condition is true, false or an object")
-    if "all" in condition or "any" in condition:
-        key = "all" if "all" in condition else "any"
-        if not isinstance(condition[key], list):
-            raise PolicyError(f"{where}: '{key}' takes a list")
-        for index, part in enumerate(condition[key]):
-            validate_condition(part, f"{where}.{key}[{index}]")
-        return
-    if "not" in condition:
-        validate_condition(condition["not"], f"{where}.not")
-        return
-    name = condition.get("fact")
-    if name not in FACT_NAMES:
-        raise PolicyError(f"{where}: unknown fact {name!r}")
-    ops = [key for key in condition if key != "fact"]
-    if len(ops) != 1 or ops[0] not in OPERATORS:
-        raise PolicyError(f"{where}: use exactly one operator of {sorted(OPERATORS)}")
-    # A wrong operand would otherwise fail only when a plan meets it (TypeError at run time).
-    op, operand = ops[0], condition[ops[0]]
-    if op in {"gt", "gte", "lt", "lte"} and (
-        not isinstance(operand, int | float) or isinstance(operand, bool)
-    ):
-        raise PolicyError(f"{where}: '{op}' compares with a number, got {operand!r}")
-    if op == "in" and not isinstance(operand, list):
-        raise PolicyError(f"{where}: 'in' takes a list, got {operand!r}")
-    if op in {"eq", "ne", "contains"} and not isinstance(operand, str | int | float | bool | None):
-        raise PolicyError(f"{where}: '{op}' takes a single value, got {operand!r}")
-
-
-def holds(condition: Any, facts: Facts) -> bool:
-    if isinstance(condition, bool):
-        return condition
-    if "all" in condition:
-        return all(holds(part, facts) for part in condition["all"])
-    if "any" in condition:
-        return any(holds(part, facts) for part in condition["any"])
-    if "not" in condition:
-        return not holds(condition["not"], facts)
-    op = next(key for key in condition if key != "fact")
-    return OPERATORS[op](facts.value(condition["fact"]), condition[op])
-
-
-# --- policy ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Deadline:
-    unit: str  # "hours" | "days" | "working_days"
-    amount: int
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    description: str
-    service: str
-    when: Any
-    mandatory: Any
-    requires_consent: bool
-    deadline_default: Deadline
-    deadline_cases: tuple[tuple[Any, Deadline], ...] = ()
-    fallback_service: str | None = None
-    fallback_when: Any = False
-
-
-@dataclass(frozen=True)
-class Policy:
-    version: int
-    rules: tuple[Rule, ...]
-
-
-def _deadline(raw: Any, where: str) -> Deadline:
-    if not isinstance(raw, Mapping) or len(raw) != 1:
-        raise PolicyError(f"{where}: a deadline is one of {{hours|days|working_days: N}}")
-    unit, amount = next(iter(raw.items()))
-    if unit not in {"hours", "days", "working_days"}:
-        raise PolicyError(f"{where}: unknown unit {unit!r}")
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        raise PolicyError(f"{where}: the amount must be a positive whole number")
-    return Deadline(unit, amount)
-
-
-def policy_from_dict(data: Mapping) -> Policy:
-    if not isinstance(data, Mapping) or not isinstance(data.get("rules"), list):
-        raise PolicyError("a policy is an object with a list of 'rules'")
-    rules, seen = [], set()
-    for index, raw in enumerate(data["rules"]):
-        where = f"rules[{index}]"
-        if not isinstance(raw, Mapping):
-            raise PolicyError(f"{where}: a rule is an object")
-        rule_id = raw.get("id")
-        if not isinstance(rule_id, str) or not rule_id:
-            raise PolicyError(f"{where}: every rule needs an id")
-        if rule_id in seen:
-            raise PolicyError(f"{where}: duplicate rule id {rule_id}")
-        seen.add(rule_id)
-        where = f"{rule_id}"
-        service = raw.get("service")
-        if service not in SERVICES:
-            raise PolicyError(f"{where}: unknown service {service!r}")
-        for key in ("when", "mandatory"):
-            validate_condition(raw.get(key, False), f"{where}.{key}")
-        deadline = raw.get("deadline") or {}
-        if not isinstance(deadline, Mapping) or not isinstance(deadline.get("cases", []), list):
-            raise PolicyError(f"{where}.deadline: an object with 'default' and a list of 'cases'")
-        cases = []
-        for case_index, case in enumerate(deadline.get("cases", [])):
-            if not isinstance(case, Mapping):
-                raise PolicyError(f"{where}.deadline.cases[{case_index}]: a case is an object")
-            validate_condition(case.get("when"), f"{where}.deadline.cases[{case_index}].when")
-            cases.append(
-                (
-                    case["when"],
-                    _deadline(case.get("deadline"), f"{where}.deadline.cases[{case_index}]"),
-                )
-            )
-        fallback = raw.get("fallback") or {}
-        if not isinstance(fallback, Mapping):
-            raise PolicyError(f"{where}.fallback: an object with 'service' and 'when'")
-        if fallback:
-            if fallback.get("service") not in SERVICES:
-                raise PolicyError(f"{where}.fallback: unknown service {fallback.get('service')!r}")
-            validate_condition(fallback.get("when", True), f"{where}.fallback.when")
-        rules.append(
-            Rule(
-                id=rule_id,
-                description=str(raw.get("description", "")),
-                service=service,
-                when=raw.get("when", False),
-                mandatory=raw.get("mandatory", False),
-                requires_consent=bool(raw.get("requires_consent", True)),
-                deadline_default=_deadline(deadline.get("default"), f"{where}.deadline.default"),
-                deadline_cases=tuple(cases),
-                fallback_service=fallback.get("service"),
-                fallback_when=fallback.get("when", True) if fallback else False,
-            )
-        )
-    version = data.get("version", 0)
-    return Policy(version=int(version) if isinstance(version, int) else 0, rules=tuple(rules))
-
-
-def policy_to_dict(policy: Policy) -> dict:
-    def deadline(d: Deadline) -> dict:
-        return {d.unit: d.amount}
-
-    rules = []
-    for rule in policy.rules:
-        raw: dict[str, Any] = {
-            "id": rule.id,
-            "description": rule.description,
-            "service": rule.service,
-            "when": rule.when,
-            "mandatory": rule.mandatory,
-            "requires_consent": rule.requires_consent,
-            "deadline": {
-                "default": deadline(rule.deadline_default),
-                "cases": [{"when": w, "deadline": deadline(d)} for w, d in rule.deadline_cases],
-            },
-        }
-        if rule.fallback_service:
-            raw["fallback"] = {"service": rule.fallback_service, "when": rule.fallback_when}
-        rules.append(raw)
-    return {"version": policy.version, "rules": rules}
-
+# Imported from here by callers older than the split into facts.py and policy.py.
+__all__ = [
+    "DISTRICTS",
+    "SERVICES",
+    "Candidate",
+    "Catalogue",
+    "Escalation",
+    "PlanItem",
+    "Provider",
+    "RoutingPlan",
+    "SkippedItem",
+    "Why",
+    "add_working_days",
+    "holds",
+    "plan",
+    "why",
+]
 
 # --- catalogue -------------------------------------------------------------------------------
 
@@ -428,38 +66,8 @@ class Provider:
 class Catalogue:
     providers: tuple[Provider, ...]
     holidays: frozenset[date] = frozenset()
-
-
-# --- deadlines -------------------------------------------------------------------------------
-
-
-def add_working_days(start: datetime, days: int, holidays: frozenset[date]) -> datetime:
-    """`days` working days after `start`, at the same Kyiv time; weekends and holidays skipped."""
-    local = start.astimezone(KYIV)
-    day = local.date()
-    remaining = days
-    while remaining:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in holidays:
-            remaining -= 1
-    return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=KYIV)
-
-
-def due_at(start: datetime, deadline: Deadline, holidays: frozenset[date]) -> datetime:
-    # Hours and days (доба) are elapsed time, counted in UTC: adding to a Europe/Kyiv datetime
-    # counts wall-clock time, so "1 hour" from 03:30 in the repeated autumn hour was 2 hours.
-    if deadline.unit == "hours":
-        return (start.astimezone(UTC) + timedelta(hours=deadline.amount)).astimezone(start.tzinfo)
-    if deadline.unit == "days":
-        return (start.astimezone(UTC) + timedelta(days=deadline.amount)).astimezone(start.tzinfo)
-    return add_working_days(start, deadline.amount, holidays)
-
-
-def rule_deadline(rule: Rule, facts: Facts, holidays: frozenset[date]) -> datetime:
-    for condition, deadline in rule.deadline_cases:
-        if holds(condition, facts):
-            return due_at(facts.reported_at, deadline, holidays)
-    return due_at(facts.reported_at, rule.deadline_default, holidays)
+    # Periods in which public holidays are working days (Law 2136-IX art. 6 part 6).
+    martial_law: tuple[MartialLaw, ...] = ()
 
 
 # --- plan ------------------------------------------------------------------------------------
@@ -469,9 +77,6 @@ def rule_deadline(rule: Rule, facts: Facts, holidays: frozenset[date]) -> dateti
 class Why:
     code: str
     params: tuple[tuple[str, Any], ...] = ()
-
-    def get(self, key: str, default=None):
-        return dict(self.params).get(key, default)
 
 
 def why(code: str, **params) -> Why:
@@ -549,9 +154,8 @@ def _open_until(provider: Provider, start: datetime, deadline: datetime) -> bool
 def _judge(
     provider: Provider, service: str, facts: Facts, deadline: datetime, now: datetime
 ) -> Why | None:
-    """None when eligible, else why not — checks in a fixed order, first failure wins."""
-    if service not in provider.services:
-        return why("no_service")
+    """None when eligible, else why not — checks in a fixed order, first failure wins.
+    Only providers that offer `service` are judged (see _choose)."""
     if service in NOTICES and facts.district not in provider.districts:
         return why("not_victims_district", district=facts.district)
     if provider.districts and facts.district not in provider.districts:
@@ -569,6 +173,10 @@ def _judge(
         return why("not_accessible")
     if provider.counts_capacity and (provider.capacity_free or 0) <= 0:
         return why("full", capacity=provider.capacity_total)
+    # The victim and each accompanying child take a place: a mother with two children, three.
+    needed = 1 + facts.accompanying_children
+    if provider.counts_capacity and (provider.capacity_free or 0) < needed:
+        return why("not_enough_places", free=provider.capacity_free, needed=needed)
     if not _open_until(provider, max(now, facts.reported_at), deadline):
         return why("closed_until_deadline")
     return None
@@ -586,7 +194,8 @@ def _choose(
 
     def rank_key(p: Provider):
         same_district = 0 if facts.district in p.districts else 1
-        free = 0 if p.counts_capacity and (p.capacity_free or 0) > 0 else 1
+        # Counted places first; a provider that counts them is eligible only with one free.
+        free = 0 if p.counts_capacity else 1
         load = p.open_referrals / max(p.capacity_total or 1, 1)
         return (same_district, free, load, p.code)
 
@@ -617,7 +226,7 @@ def plan(facts: Facts, catalogue: Catalogue, policy: Policy, now: datetime) -> R
     for rule in policy.rules:
         if not holds(rule.when, facts):
             continue
-        deadline = rule_deadline(rule, facts, catalogue.holidays)
+        deadline = rule_deadline(rule, facts, catalogue.holidays, catalogue.martial_law)
         mandatory = holds(rule.mandatory, facts)
         entry = merged.setdefault(
             rule.service,

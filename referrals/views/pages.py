@@ -8,30 +8,42 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.models import Case
 from cases.selectors import case_for_user, case_is_editable, cases_visible_to
 from portal.audit import audit_record
-from portal.models import AuditAction, Organisation
+from portal.models import AuditAction
 from portal.roles import Capability, can
 from referrals import services
 from referrals.forms import (
     OUTCOME_LENGTH,
     POLICY_MAX_LENGTH,
     REASON_LENGTH,
+    CapacityForm,
     HolidayForm,
+    MartialLawForm,
     PolicyForm,
     text_input,
 )
-from referrals.models import Holiday, RoutingPolicy
+from referrals.plan_view import plan_view, referral_reasons
 from referrals.routing.explain import SERVICE_LABELS
 from referrals.selectors import (
+    active_policy_record,
     coordinator_overview,
+    district_choices,
+    holidays_for,
     inbox_for,
+    inbox_rows,
     latest_plan,
+    manual_referral_choices,
+    martial_law_periods_for,
+    own_capacity,
+    policy_versions,
+    providers_of,
+    recent_cases_for_preview,
+    referral_actions,
+    referral_chain,
     referral_for_user,
     referral_shared_view,
     referrals_for_case,
@@ -47,18 +59,30 @@ def index(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "referrals/coordinator.html",
-            {"overview": coordinator_overview(user), "capacity": shelter_capacity_board(user)},
+            {
+                "overview": coordinator_overview(
+                    user,
+                    # Codes from the filter's own lists; anything else matches nothing.
+                    service=request.GET.get("service", "")[:40],
+                    district=request.GET.get("district", "")[:40],
+                ),
+                "capacity": shelter_capacity_board(user),
+                "services": SERVICE_LABELS,
+                "districts": district_choices(),
+            },
         )
     if can(user, Capability.REFERRAL_INBOX):
         show_all = request.GET.get("all") == "1"
+        referrals = inbox_for(user, open_only=not show_all).select_related("case")[:200]
         return render(
             request,
             "referrals/inbox.html",
             {
-                "referrals": inbox_for(user, open_only=not show_all).select_related("case")[:200],
+                "rows": inbox_rows(user, referrals),
+                "referrals": referrals,
                 "show_all": show_all,
-                "now": timezone.now(),
                 "capacity": shelter_capacity_board(user),
+                "own": own_capacity(user),
             },
         )
     if can(user, Capability.REFERRAL_SEND):
@@ -77,18 +101,15 @@ def case_routing(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = case_for_user(user=request.user, pk=case_pk)
     if not can(request.user, Capability.REFERRAL_SEND):
         raise Http404
-    plan = latest_plan(case=case)
-    providers = Organisation.objects.filter(provider_profile__isnull=False, is_active=True)
     return render(
         request,
         "referrals/case_routing.html",
         {
             "case": case,
-            "plan": plan,
+            "pv": plan_view(latest_plan(case=case)),
             "referrals": referrals_for_case(user=request.user, case=case),
             "editable": case_is_editable(user=request.user, case=case),
-            "labels": SERVICE_LABELS,
-            "providers": providers.order_by("name"),
+            "manual_choices": manual_referral_choices(),
         },
     )
 
@@ -122,7 +143,12 @@ def case_apply(request: HttpRequest, case_pk: int, plan_pk: int) -> HttpResponse
                 )
             )
         sent = services.referral_apply_plan(
-            actor=request.user, plan_id=plan.pk, removed_services=removed, manual=manual
+            actor=request.user,
+            plan_id=plan.pk,
+            removed_services=removed,
+            manual=manual,
+            # "service:index" of a candidate in the stored plan, checked in the service.
+            choices=request.POST.getlist("provider_choice"),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -135,34 +161,21 @@ def case_apply(request: HttpRequest, case_pk: int, plan_pk: int) -> HttpResponse
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = referral_for_user(user=request.user, pk=pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=referral)
-    is_provider = (
-        can(request.user, Capability.REFERRAL_INBOX)
-        and request.membership.organisation_id == referral.provider_id
-    )
+    actions = referral_actions(user=request.user, referral=referral)
     return render(
         request,
         "referrals/referral_detail.html",
         {
             "referral": referral,
             "shared": referral_shared_view(user=request.user, referral=referral),
-            "is_provider": is_provider,
-            "is_coordinator": can(request.user, Capability.REFERRAL_COORDINATE),
-            "can_see_case": not is_provider
+            "actions": actions,
+            "can_see_case": not actions.is_provider
             and cases_visible_to(request.user).filter(pk=referral.case_id).exists(),
-            "providers": Organisation.objects.filter(
-                provider_profile__services__contains=[referral.service]
-            ).order_by("name"),
-            "chain": _chain(referral),
+            "providers": providers_of(referral.service),
+            "chain": referral_chain(referral),
+            "reasons": referral_reasons(referral),
         },
     )
-
-
-def _chain(referral):
-    items, current = [], referral
-    while current.previous_id and len(items) < 20:
-        current = current.previous
-        items.append(current)
-    return items
 
 
 def _act(request, pk, action, success):
@@ -259,10 +272,34 @@ def assign(request, pk):
 
 @login_required
 def capacity(request: HttpRequest) -> HttpResponse:
+    """The places board; a provider's staff correct their own free places here (POST)."""
     board = shelter_capacity_board(request.user)
     if not board and not can(request.user, Capability.REFERRAL_COORDINATE):
         raise Http404
-    return render(request, "referrals/capacity.html", {"capacity": board})
+    form, status = CapacityForm(), 200
+    if request.method == "POST":
+        form = CapacityForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            services.provider_capacity_correct(
+                actor=request.user, capacity_free=form.cleaned_data["capacity_free"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            status = 400
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Free places updated."))
+            return redirect("referrals:capacity")
+    return render(
+        request,
+        "referrals/capacity.html",
+        {"capacity": board, "own": own_capacity(request.user), "form": form},
+        status=status,
+    )
 
 
 def _body_length(request: HttpRequest) -> int:
@@ -278,7 +315,7 @@ def _form_errors(form) -> list[str]:
 def policy(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Capability.POLICY_EDIT):
         raise Http404
-    active = RoutingPolicy.objects.get(is_active=True)
+    active = active_policy_record()
     draft = json.dumps({"rules": active.rules}, ensure_ascii=False, indent=2)
     errors, preview, status = [], None, 200
     if request.method == "POST":
@@ -310,8 +347,9 @@ def policy(request: HttpRequest) -> HttpResponse:
                             _("Policy version %(v)s is now in force.") % {"v": record.version},
                         )
                         return redirect("referrals:policy")
-                    recent = Case.objects.order_by("-reported_at")[:20]
-                    preview = services.policy_preview(rules_json=rules_json, cases=recent)
+                    preview = services.policy_preview(
+                        rules_json=rules_json, cases=recent_cases_for_preview(request.user)
+                    )
                 except ValidationError as error:
                     errors, status = error.messages, 400
                 except (ValueError, KeyError, TypeError) as error:
@@ -324,10 +362,13 @@ def policy(request: HttpRequest) -> HttpResponse:
         "referrals/policy.html",
         {
             "active": active,
-            "versions": RoutingPolicy.objects.all()[:20],
+            "versions": policy_versions(request.user),
             "draft": draft,
             "errors": errors,
             "preview": preview,
+            "preview_changed": any(
+                row["added"] or row["removed"] or row["changed"] for row in preview or []
+            ),
             "labels": SERVICE_LABELS,
         },
         status=status,
@@ -362,6 +403,41 @@ def holidays(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Holidays updated."))
             return redirect("referrals:holidays")
+    return _holidays_page(request, status=status)
+
+
+def _holidays_page(request: HttpRequest, *, status: int = 200, martial_form=None) -> HttpResponse:
     return render(
-        request, "referrals/holidays.html", {"holidays": Holiday.objects.all()}, status=status
+        request,
+        "referrals/holidays.html",
+        {
+            "holidays": holidays_for(request.user),
+            "periods": martial_law_periods_for(request.user),
+            "martial_form": martial_form or MartialLawForm(),
+        },
+        status=status,
     )
+
+
+@login_required
+def martial_law(request: HttpRequest) -> HttpResponse:
+    """Add a period of martial law or change one (`pk`): shown and fixed on the holidays page."""
+    if not can(request.user, Capability.POLICY_EDIT):
+        raise Http404
+    if request.method != "POST":
+        return redirect("referrals:holidays")
+    form = MartialLawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.martial_law_save(
+                actor=request.user,
+                period_id=request.POST.get("pk") or None,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Martial law period saved."))
+            return redirect("referrals:holidays")
+    return _holidays_page(request, status=400, martial_form=form)

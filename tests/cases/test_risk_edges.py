@@ -90,12 +90,14 @@ def _offender(case):
 
 
 @pytest.mark.django_db
-def test_re_assessing_a_case_after_its_own_urgent_order_does_not_count_that_order(owner, police):
+def test_re_assessing_a_case_after_its_own_urgent_order_keeps_the_score(owner, police):
     case = register_case(owner)
+    answers = {"escalation": True}
+    first = services.risk_assess(actor=owner, case_id=case.pk, answers=answers)
     urgent(police, case)
-    assessment = services.risk_assess(actor=owner, case_id=case.pk, answers={"escalation": True})
-    assert (assessment.score, assessment.level) == (2, "low")
-    assert "попередніх приписів" not in assessment.explanation
+    again = services.risk_assess(actor=owner, case_id=case.pk, answers=answers)
+    assert (again.score, again.level) == (first.score, first.level) == (2, "low")
+    assert "попередніх приписів" not in again.explanation
 
 
 @pytest.mark.django_db

@@ -240,3 +240,20 @@ def test_worker_dashboard_shows_open_cases_and_high_risk(client, owner):
     page = client.get("/").content.decode()
     assert "1 відкритий випадок" in page
     assert "Високий ризик без направлення" in page
+
+
+def test_a_high_risk_case_leaves_the_without_a_referral_list_once_a_referral_is_sent(
+    client, owner, organisations
+):
+    from referrals import services as referral_services
+    from tests.referrals.factories import catalogue_for_darnytskyi
+
+    catalogue_for_darnytskyi(organisations)
+    case = register_case(owner, risk_answers={"threats_to_kill": True}, consent_to_share=True)
+    client.force_login(owner)
+    panel = client.get("/").content.decode().split("Високий ризик без направлення")[1]
+    assert case.number in panel
+    record = referral_services.referral_plan_for_case(actor=owner, case_id=case.pk)
+    referral_services.referral_apply_plan(actor=owner, plan_id=record.pk)
+    panel = client.get("/").content.decode().split("Високий ризик без направлення")[1]
+    assert case.number not in panel

@@ -3,11 +3,14 @@ it on the case timeline."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from cases.models import Case
+from orders.models import RestrainingOrder
+from tests.cases.factories import register_case
+from tests.orders.factories import share_case_with
 
 
 def test_police_order_for_a_new_case_reaches_the_social_workers_timeline(
@@ -44,3 +47,27 @@ def test_police_order_for_a_new_case_reaches_the_social_workers_timeline(
         "[data-testid=timeline]"
     )
     worker_page.context.close()
+
+
+def test_police_give_a_short_case_number_and_ten_days_in_two_clicks(
+    page, live_server, login_as, police, owner
+):
+    case = register_case(owner)
+    share_case_with(police, case)
+    login_as(page, police)
+    page.goto(f"{live_server.url}/orders/urgent/new/")
+    assert page.is_visible("[data-testid=new-case-fields]")
+    page.fill("#id_number", "ТЗП-2026-0100")
+    page.fill("#id_case_number", case.number.rsplit("-", 1)[1].lstrip("0"))
+    # A case number makes the new-case fields disappear.
+    assert not page.is_visible("[data-testid=new-case-fields]")
+    issued = page.input_value("#id_issued_at")
+    page.click("[data-testid=plus-ten-days]")
+    day, month, rest = issued.split(".", 2)
+    year, clock = rest.split(" ")
+    expected = datetime(int(year), int(month), int(day)) + timedelta(days=10)
+    assert page.input_value("#id_ends_at") == f"{expected:%d.%m.%Y} {clock}"
+    page.check("#id_measures_2")
+    page.click("[data-testid=save-order]")
+    assert "ТЗП-2026-0100" in page.inner_text("h1")
+    assert RestrainingOrder.objects.get().case_id == case.pk

@@ -1,8 +1,11 @@
 """A worker routes a new high-risk case; the shelter's staff accept it in their inbox; the
-worker sees "accepted" on the case."""
+worker is told and sees "accepted" on the case. No provider code or rule id on the way."""
 
 from __future__ import annotations
 
+import re
+
+from portal.models import Notification
 from tests.cases.factories import register_case
 from tests.referrals.factories import catalogue_for_darnytskyi
 
@@ -24,7 +27,9 @@ def test_worker_routes_a_case_and_the_shelter_accepts_it(
     page.click("[data-testid=make-plan]")
     plan = page.inner_text("[data-testid=plan-form]")
     assert "Притулок" in plan and "обов'язково" in plan
-    assert page.inner_text("[data-testid=provider-shelter]") == "shelter-1"
+    assert page.inner_text("[data-testid=provider-shelter]") == "Притулок № 1"
+    assert "shelter-1" not in plan and "rda-darnytskyi" not in plan
+    assert not re.search(r"\bR\d+\b", plan)
     page.click("[data-testid=apply-plan]")
 
     staff_page = browser.new_context(locale="uk-UA").new_page()
@@ -36,6 +41,7 @@ def test_worker_routes_a_case_and_the_shelter_accepts_it(
     assert "прийнято" in staff_page.inner_text("[data-testid=referral-status]")
     staff_page.context.close()
 
+    assert Notification.objects.filter(user=owner, url=f"/referrals/case/{case.pk}/").exists()
     page.goto(f"{live_server.url}/referrals/case/{case.pk}/")
     statuses = page.locator("[data-testid=referral-table] [data-testid=referral-status]")
     assert "прийнято" in [statuses.nth(i).inner_text() for i in range(statuses.count())]

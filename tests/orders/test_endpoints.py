@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.models import CaseEvent
@@ -18,7 +19,7 @@ from orders import services
 from orders.models import Breach, OrderExtension, RestrainingOrder
 from portal.models import AuditAction, AuditEvent, OrganisationKind
 from portal.roles import Role
-from tests.cases.factories import register_case
+from tests.cases.factories import person, register_case
 from tests.factories import OrganisationFactory, member
 from tests.orders.factories import share_case_with, urgent
 
@@ -110,6 +111,52 @@ def test_the_owner_records_a_courts_restrictive_order_on_the_case(client, owner)
         username="owner", action=AuditAction.CREATE, object_id=str(order.pk), detail=order.number
     ).exists()
     assert CaseEvent.objects.filter(case=case, kind="order.issued", actor=owner).exists()
+
+
+def test_two_restrictive_orders_are_recorded_as_issued_by_the_courts_that_were_named(
+    client, owner, organisations
+):
+    # A court organisation exists: the old code made it the issuer of every restrictive order,
+    # whatever court the user typed.
+    OrganisationFactory(code="kyiv-court", name="Районні суди м. Києва", kind="court")
+    client.force_login(owner)
+    named = {}
+    for court, surname in (
+        ("Дарницький районний суд м. Києва", "Лисенко"),
+        ("Оболонський районний суд м. Києва", "Мельник"),
+    ):
+        case = register_case(owner, victim=person(surname, "Олена"))
+        post = _restrictive_post(court=f"  {court} ", number=f"756/{surname}/24")
+        response = client.post(f"/orders/case/{case.pk}/restrictive/new/", post)
+        assert response.status_code == 302
+        named[court] = RestrainingOrder.objects.get(case=case)
+    for court, order in named.items():
+        assert order.court == court
+        # The organisation that recorded the decision answers for the record, not a court.
+        assert order.issued_by == organisations["css_darnytskyi"]
+        page = client.get(f"/orders/{order.pk}/").content.decode()
+        assert court in page
+        assert "Районні суди м. Києва" not in page
+    assert CaseEvent.objects.filter(summary__contains="Оболонський районний суд").count() == 1
+
+
+def test_a_restrictive_order_without_a_court_is_refused_by_the_service_too(owner):
+    case = register_case(owner)
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as refused:
+        services.order_record_restrictive(
+            actor=owner,
+            case_id=case.pk,
+            number="756/2/24",
+            court="   ",
+            decision_date=today,
+            applicant="victim",
+            start=today,
+            end=today + relativedelta(months=2),
+            measures=["keep_distance"],
+        )
+    assert "court" in refused.value.message_dict
+    assert not RestrainingOrder.objects.exists()
 
 
 def test_a_restrictive_order_shorter_than_a_month_is_refused_and_not_saved(client, owner):

@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from orders import services
+from orders.models import RestrainingOrder
 from orders.rules import (
-    KYIV,
+    STATUS_BOUNDARIES,
     OrderStatus,
-    age_on,
     check_extension,
     check_restrictive_order,
     check_urgent_order,
@@ -23,6 +23,7 @@ from orders.rules import (
     urgent_max_end,
 )
 from orders.selectors import with_status
+from portal.calendar import KYIV, age_on
 from tests.cases.factories import person, register_case
 from tests.orders.factories import urgent
 
@@ -278,8 +279,9 @@ def test_successive_six_month_extensions_each_start_the_day_after_the_previous_e
 
 
 @pytest.fixture
-def three_orders(owner, police):
-    """An urgent order, a restrictive order with an extension, and a cancelled urgent order."""
+def orders_in_every_state(owner, police):
+    """An urgent order, a restrictive order with an extension, a cancelled urgent order, and an
+    urgent order that has already ended after a breach."""
     first = register_case(owner)
     live = urgent(police, first, number="ТЗП-1")
     second = register_case(owner, victim=person("Бондар", "Олена"))
@@ -304,7 +306,23 @@ def three_orders(owner, police):
     third = register_case(owner, victim=person("Гнатюк", "Марія"))
     cancelled = urgent(police, third, number="ТЗП-3")
     services.order_cancel(actor=police, order_id=cancelled.pk, reason="помилка")
-    return {"urgent": live, "restrictive": restrictive, "cancelled": cancelled}
+    fourth = register_case(owner, victim=person("Савчук", "Ірина"))
+    breached = urgent(
+        police, fourth, number="ТЗП-4", issued_at=timezone.now() - timedelta(days=3), days=2
+    )
+    services.breach_record(
+        actor=police,
+        order_id=breached.pk,
+        occurred_at=breached.ends_at - MICROSECOND,
+        description="прийшов",
+        consequence="administrative",
+    )
+    return {
+        "urgent": live,
+        "restrictive": restrictive,
+        "cancelled": cancelled,
+        "breached": breached,
+    }
 
 
 def _extended_until(order):
@@ -328,14 +346,15 @@ def _extended_until(order):
         ("cancelled", lambda o: o.cancelled_at - MICROSECOND, OrderStatus.ACTIVE),
         ("cancelled", lambda o: o.cancelled_at, OrderStatus.CANCELLED),
         ("cancelled", lambda o: o.ends_at + timedelta(days=1), OrderStatus.CANCELLED),
+        ("breached", lambda o: o.starts_at, OrderStatus.ACTIVE),
+        ("breached", lambda o: o.ends_at - MICROSECOND, OrderStatus.ACTIVE),
+        ("breached", lambda o: o.ends_at, OrderStatus.EXPIRED),
     ],
 )
 def test_the_status_computed_in_sql_is_the_status_of_orders_rules(
-    three_orders, order, moment, status
+    orders_in_every_state, order, moment, status
 ):
-    from orders.models import RestrainingOrder
-
-    row = RestrainingOrder.objects.get(pk=three_orders[order].pk)
+    row = RestrainingOrder.objects.get(pk=orders_in_every_state[order].pk)
     now = moment(row)
     in_sql = with_status(RestrainingOrder.objects.filter(pk=row.pk), now=now).get()
     in_rules = order_status(
@@ -347,3 +366,71 @@ def test_the_status_computed_in_sql_is_the_status_of_orders_rules(
     )
     assert in_sql.status == in_rules == status
     assert in_sql.extended_until == _extended_until(row)
+
+
+@pytest.mark.django_db
+def test_every_order_in_one_query_has_the_status_of_orders_rules_at_each_boundary(
+    orders_in_every_state,
+):
+    """All the orders at once, at every boundary instant of each: one SQL CASE, built from
+    orders.rules.STATUS_BOUNDARIES, against the pure rule; every status appears."""
+    rows = list(RestrainingOrder.objects.order_by("pk"))
+    instants = set()
+    for row in rows:
+        for moment in (row.starts_at, row.ends_at, row.cancelled_at, _extended_until(row)):
+            if moment is not None:
+                instants |= {moment - MICROSECOND, moment, moment + MICROSECOND}
+    seen = set()
+    for now in sorted(instants):
+        in_sql = dict(
+            with_status(RestrainingOrder.objects.all(), now=now).values_list("pk", "status")
+        )
+        for row in rows:
+            in_rules = order_status(
+                now=now,
+                starts_at=row.starts_at,
+                ends_at=row.ends_at,
+                cancelled_at=row.cancelled_at,
+                extended_until=_extended_until(row),
+            )
+            assert in_sql[row.pk] == in_rules, (row.number, now)
+            seen.add(in_rules)
+    assert seen == set(OrderStatus)
+    assert {edge.status for edge in STATUS_BOUNDARIES} | {OrderStatus.EXPIRED} == seen
+
+
+@pytest.mark.django_db
+def test_a_breach_at_the_very_end_of_an_order_is_refused_as_after_its_end(owner, police):
+    """The order is in force up to, not including, its end (the status turns "expired" at that
+    instant): a breach at that instant is after the order, as one before its start is before."""
+    order = urgent(
+        police, register_case(owner), issued_at=timezone.now() - timedelta(days=3), days=2
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.breach_record(
+            actor=police,
+            order_id=order.pk,
+            occurred_at=order.ends_at,
+            description="прийшов",
+            consequence="administrative",
+        )
+    assert "occurred_at" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        services.breach_record(
+            actor=police,
+            order_id=order.pk,
+            occurred_at=order.starts_at - MICROSECOND,
+            description="прийшов",
+            consequence="administrative",
+        )
+    assert not order.breaches.exists()
+    breach = services.breach_record(
+        actor=police,
+        order_id=order.pk,
+        occurred_at=order.ends_at - MICROSECOND,
+        description="прийшов",
+        consequence="administrative",
+    )
+    assert breach.order == order
+    annotated = with_status(RestrainingOrder.objects.filter(pk=order.pk)).get()
+    assert (annotated.status, annotated.breach_count) == (OrderStatus.EXPIRED, 1)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from orders import services
-from orders.selectors import order_year_on_year
+from orders.selectors import order_year_on_year, statistics_context
+from portal.disclosure import is_small
 from portal.models import District
 from tests.cases.factories import person, register_case
 from tests.orders.factories import share_case_with
@@ -84,13 +86,18 @@ def test_29_february_compares_with_28_february(orders):
     assert (figures["current"]["urgent"], figures["previous"]["urgent"]) == (1, 1)
 
 
-def test_the_command_prints_the_hand_counted_figures_as_json(orders):
+def _command(*args: str) -> dict:
     out = StringIO()
-    call_command("order_stats", "--as-of", "2024-10-17", stdout=out)
-    printed = json.loads(out.getvalue())
+    call_command("order_stats", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_the_command_prints_the_hand_counted_figures_as_json_when_asked_for_exact_ones(orders):
+    printed = _command("--as-of", "2024-10-17", "--exact", "--format", "json")
     # Counted by hand from the fixture: 1.1–17.10.2024 has four urgent orders (three in
     # Darnytskyi, the first of them breached, one in Obolonskyi); 1.1–17.10.2023 has two.
     assert (printed["as_of"], printed["previous_as_of"]) == ("2024-10-17", "2023-10-17")
+    assert printed["published"] is False
     assert {key: printed["current"][key] for key in ("urgent", "restrictive", "breaches")} == {
         "urgent": 4,
         "restrictive": 0,
@@ -114,9 +121,7 @@ def test_the_command_prints_the_hand_counted_figures_as_json(orders):
 
 
 def test_the_command_counts_the_first_half_hour_of_the_year_in_kyiv_time(orders):
-    out = StringIO()
-    call_command("order_stats", "--as-of", "2024-01-01", stdout=out)
-    printed = json.loads(out.getvalue())
+    printed = _command("--as-of", "2024-01-01", "--exact")
     # 01.01.2024 00:30 Kyiv is still 31.12.2023 in UTC; the order belongs to 2024.
     assert (printed["current"]["urgent"], printed["previous"]["urgent"]) == (1, 0)
     assert printed["current"]["by_district"]["darnytskyi"]["urgent"] == 1
@@ -148,3 +153,129 @@ def test_the_secretariat_counts_to_month_ends_only_and_sees_small_counts_suppres
     data = client.get("/orders/statistics/", {"as_of": "2024-09-30", "format": "json"}).json()
     assert data["current"]["urgent"] == "<5"
     assert data["current"]["by_district"]["pecherskyi"]["urgent"] == 0
+
+
+def _counts(figures: dict):
+    """Every count of a year-on-year output, totals and districts."""
+    for side in ("current", "previous"):
+        for kind in ("urgent", "restrictive", "breaches"):
+            yield figures[side][kind]
+            for counts in figures[side]["by_district"].values():
+                yield counts[kind]
+
+
+def test_the_command_publishes_small_counts_suppressed_as_the_statistics_json_does(
+    client, orders, secretariat
+):
+    # Issue 11: the command's output is for the aggregate roles; it printed Darnytskyi's 2 and
+    # Obolonskyi's 1 as they are. 1.1–30.09.2024: Darnytskyi 2, Obolonskyi 1, Kyiv 3.
+    printed = _command("--as-of", "2024-09-30", "--format", "json")
+    assert printed["published"] is True
+    assert set(printed) >= {"as_of", "previous_as_of", "current", "previous", "change_pct"}
+    assert printed["current"]["by_district"]["darnytskyi"]["urgent"] == "<5"
+    assert printed["current"]["by_district"]["obolonskyi"]["urgent"] == "<5"
+    assert printed["current"]["urgent"] == "<5"
+    assert printed["current"]["by_district"]["pecherskyi"]["urgent"] == 0
+    assert not any(is_small(count) for count in _counts(printed))
+    assert printed["change_pct"]["urgent"] is None
+    client.force_login(secretariat)
+    page_json = client.get("/orders/statistics/", {"as_of": "2024-09-30", "format": "json"})
+    assert page_json.json() == printed
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["--as-of", "2024-10-17"], "останній день місяця"),
+        (["--as-of", "17.10.2024"], "останній день місяця"),
+        (["--as-of", "30.02.2024", "--exact"], "(дд.мм.рррр|dd.mm.yyyy)"),
+        (["--as-of", "2024-02-30", "--exact"], "(дд.мм.рррр|dd.mm.yyyy)"),
+        (["--as-of", "2000-12-31", "--exact"], "01.01.2001"),
+    ],
+)
+def test_the_command_refuses_a_day_it_may_not_count_to_instead_of_counting_to_today(
+    db, args, phrase
+):
+    with pytest.raises(CommandError, match=phrase):
+        _command(*args)
+
+
+def _issue_on(police, owner, when: datetime, number: str):
+    case = register_case(
+        owner,
+        reported_at=when,
+        victim=person(last_name=f"Особа{number}"),
+        incident={"occurred_at": when - timedelta(hours=1), "forms": ["physical"]},
+    )
+    share_case_with(police, case)
+    return services.order_issue_urgent(
+        actor=police,
+        number=number,
+        issued_at=when,
+        ends_at=when + timedelta(days=2),
+        measures=["no_contact"],
+        initiated_by="police",
+        case_number=case.number,
+    )
+
+
+def test_the_end_of_february_2025_compares_with_the_end_of_february_2024_leap_day_included(
+    police, owner
+):
+    # portal.calendar.same_day_a_year_earlier: the last day of February matches the last day of
+    # February, so 1.1–28.02.2025 compares with 1.1–29.02.2024 and the leap day is counted
+    # (the orders panel used to stop at 28.02.2024 while the statistics page counted it).
+    _issue_on(police, owner, datetime(2024, 2, 29, 12, tzinfo=KYIV), "ТЗП-2902")
+    _issue_on(police, owner, datetime(2024, 3, 1, 0, 30, tzinfo=KYIV), "ТЗП-0103")
+    _issue_on(police, owner, datetime(2025, 2, 28, 23, 30, tzinfo=KYIV), "ТЗП-2802")
+    figures = order_year_on_year(as_of=date(2025, 2, 28))
+    assert figures["previous_as_of"] == "2024-02-29"
+    assert (figures["current"]["urgent"], figures["previous"]["urgent"]) == (1, 1)
+    context = statistics_context(as_of=date(2025, 2, 28), exact=True)
+    assert context["previous_date"] == date(2024, 2, 29)
+    assert context["figures"]["previous"]["by_district"]["darnytskyi"]["urgent"] == 1
+
+
+@pytest.mark.parametrize("as_of", ["2024-13-45", "вчора", "1999-12-31", "2100-01-01"])
+def test_a_bad_as_of_gives_a_clear_error_and_no_figures_of_another_day(
+    client, orders, coordinator, as_of
+):
+    client.force_login(coordinator)
+    response = client.get("/orders/statistics/", {"as_of": as_of})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert any(
+        hint in page
+        for hint in ("дд.мм.рррр", "dd.mm.yyyy", "Введіть дату від 01.01.2001 до 31.12.2099")
+    )
+    assert "yoy-current-urgent" not in page  # not today's figures under the typed day
+    data = client.get("/orders/statistics/", {"as_of": as_of, "format": "json"})
+    assert data.status_code == 400
+    assert data.json()["error"]
+
+
+def test_the_secretariats_page_publishes_what_its_json_publishes_and_bars_tell_nothing_more(
+    client, orders, secretariat
+):
+    client.force_login(secretariat)
+    response = client.get("/orders/statistics/", {"as_of": "2024-09-30"})
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert (
+        figures
+        == client.get("/orders/statistics/", {"as_of": "2024-09-30", "format": "json"}).json()
+    )
+    rows = {row["district"]: row for row in response.context["rows"]}
+    darnytskyi, obolonskyi = rows["Дарницький"], rows["Оболонський"]
+    # 1.1–30.09: Darnytskyi 2 and 1 a year earlier, Obolonskyi 1 and 0. The three small counts
+    # are hidden and get no width; the 0 is shown as 0.
+    assert darnytskyi["cur_hidden"] and darnytskyi["prev_hidden"] and obolonskyi["cur_hidden"]
+    assert darnytskyi["cur_width"] == darnytskyi["prev_width"] == obolonskyi["cur_width"] == 0
+    assert (obolonskyi["prev_hidden"], obolonskyi["previous"]["urgent"]) == (False, 0)
+    assert darnytskyi["change"] is None and obolonskyi["change"] is None
+    page = response.content.decode()
+    stubs = re.findall(r"<svg[^>]*data-suppressed=\"true\".*?</svg>", page, flags=re.S)
+    # One stub per hidden cell, identical whatever the hidden value (2 or 1): no information.
+    assert len(stubs) == 3
+    assert len(set(stubs)) == 1
+    assert not any(is_small(count) for count in _counts(figures))

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from orders.models import RestrainingOrder
-from portal.models import AuditAction, AuditEvent, District
+from portal.models import AuditAction, AuditEvent, District, OrganisationKind
+from portal.roles import Role
 from tests.cases.factories import person, register_case
+from tests.factories import OrganisationFactory, member
 from tests.orders.factories import urgent
 
 
@@ -59,9 +62,12 @@ def test_the_form_refuses_no_entry_for_a_sixteen_year_old(client, police, organi
 
 def test_order_page_is_audited_and_hidden_from_others(client, police, owner, outsider, provider):
     case = register_case(owner)
-    order = urgent(police, case)
+    order = urgent(police, case, number="ТЗП-808")
     client.force_login(owner)
-    assert client.get(f"/orders/{order.pk}/").status_code == 200
+    response = client.get(f"/orders/{order.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "ТЗП-808" in page and case.number in page and str(order.offender) in page
     assert AuditEvent.objects.filter(
         action=AuditAction.VIEW, object_type="orders.restrainingorder", object_id=str(order.pk)
     ).exists()
@@ -87,7 +93,24 @@ def _two_orders(police, owner):
     return soon, later
 
 
-def test_the_order_list_shows_the_units_orders(client, police, owner):
+@pytest.fixture
+def others_order(outsider):
+    """An order of another police unit on a case of another district's social service, ending
+    tomorrow: nobody in Darnytskyi may see it, in the list or in the calendar."""
+    unit = OrganisationFactory(
+        code="police-obolonskyi", kind=OrganisationKind.POLICE_UNIT, district_slugs=["obolonskyi"]
+    )
+    officer = member(Role.POLICE_OFFICER, unit, "police-obolon")
+    case = register_case(
+        outsider,
+        district_id=District.objects.get(slug="obolonskyi").pk,
+        victim=person("Чужа", "Ганна"),
+        offender=person("Чужий", "Петро", "M"),
+    )
+    return urgent(officer, case, days=1, number="ТЗП-ЧУЖИЙ")
+
+
+def test_the_order_list_shows_the_units_orders_and_no_others(client, police, owner, others_order):
     soon, later = _two_orders(police, owner)
     client.force_login(police)
     response = client.get("/orders/")
@@ -98,9 +121,57 @@ def test_the_order_list_shows_the_units_orders(client, police, owner):
     }
     page = response.content.decode()
     assert f'href="/orders/{soon.pk}/"' in page and f'href="/orders/{later.pk}/"' in page
+    assert "Коваль" in page  # the offender of ТЗП-102, named for the unit that issued it
+    assert "ТЗП-ЧУЖИЙ" not in page and "Чужий" not in page and "Чужа" not in page
 
 
-def test_the_calendar_lists_each_order_on_the_day_it_ends_this_week(client, police, owner):
+def _numbers(response) -> set[str]:
+    return {order.number for order in response.context["page"].object_list}
+
+
+def test_the_order_list_filters_by_the_days_of_issue_in_kyiv(client, police, owner):
+    now = timezone.localtime()
+    old = urgent(
+        police, register_case(owner), issued_at=now - timedelta(days=20), days=2, number="ТЗП-OLD"
+    )
+    _two_orders(police, owner)
+    client.force_login(police)
+    issued = timezone.localtime(old.starts_at).date().strftime("%d.%m.%Y")
+    response = client.get("/orders/", {"date_from": issued, "date_to": issued})
+    assert _numbers(response) == {"ТЗП-OLD"}
+    recent = (now - timedelta(days=2)).strftime("%d.%m.%Y")
+    assert _numbers(client.get("/orders/", {"date_from": recent})) == {"ТЗП-101", "ТЗП-102"}
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "phrase"),
+    [
+        ({"date_from": "31.02.2024"}, "date_from", "Введіть коректну дату"),
+        ({"date_to": "вчора"}, "date_to", "Введіть коректну дату"),
+        ({"date_from": "01.01.1999"}, "date_from", "01.01.2000"),
+        (
+            {"date_from": "10.10.2024", "date_to": "01.10.2024"},
+            "date_to",
+            "Кінець періоду раніше за його початок",
+        ),
+    ],
+)
+def test_a_bad_period_in_the_filter_is_a_ukrainian_error_over_the_unfiltered_list(
+    client, police, owner, query, field, phrase
+):
+    _two_orders(police, owner)
+    client.force_login(police)
+    response = client.get("/orders/", {**query, "kind": "urgent"})
+    assert response.status_code == 200
+    assert phrase in " ".join(response.context["form"].errors[field])
+    assert phrase in response.content.decode()
+    # Never another period, never an empty page that looks like "no orders": all of them.
+    assert _numbers(response) == {"ТЗП-101", "ТЗП-102"}
+
+
+def test_the_calendar_lists_each_order_on_the_day_it_ends_this_week(
+    client, police, owner, others_order
+):
     soon, _later = _two_orders(police, owner)
     client.force_login(police)
     response = client.get("/orders/calendar/")
@@ -115,6 +186,7 @@ def test_the_calendar_lists_each_order_on_the_day_it_ends_this_week(client, poli
     assert all(numbers == [] for numbers in listed.values())  # ТЗП-102 ends after the week
     page = response.content.decode()
     assert "№ ТЗП-101" in page and "ТЗП-102" not in page
+    assert "ТЗП-ЧУЖИЙ" not in page  # another unit's order ending tomorrow
 
 
 def test_secretariat_sees_statistics_not_orders(client, secretariat):

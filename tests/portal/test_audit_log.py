@@ -352,3 +352,12 @@ def test_a_page_of_fifty_events_of_five_types_costs_a_constant_number_of_queries
         response = client.get(URL)
     assert response.status_code == 200
     assert response.content.decode().count(f"{five_objects[0].number}") >= 10
+
+
+def test_an_event_no_person_did_is_shown_as_done_by_the_system(client, admin_user):
+    audit_record(actor=None, action=AuditAction.UPDATE, object_type="x", detail="escalation")
+    client.force_login(admin_user)
+    html = client.get("/audit/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    event = AuditEvent.objects.get(detail="escalation")
+    assert (event.user_id, event.username) == (None, "system")
+    assert "система" in html

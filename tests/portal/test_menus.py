@@ -10,10 +10,10 @@ EXPECTED_MENUS = {
     "owner": {"dashboard", "cases", "orders", "referrals"},
     "provider": {"dashboard", "referrals"},
     "police": {"dashboard", "cases", "orders"},
-    "coordinator": {"dashboard", "cases", "orders", "referrals", "programme", "audit"},
-    "secretariat": {"dashboard", "orders", "programme"},
-    "executor": {"dashboard", "programme"},
-    "admin": {"dashboard", "audit"},
+    "coordinator": {"dashboard", "cases", "orders", "referrals", "programme", "council", "audit"},
+    "secretariat": {"dashboard", "orders", "programme", "council"},
+    "executor": {"dashboard", "programme", "council_assignments"},
+    "admin": {"dashboard", "audit", "admin"},
 }
 
 

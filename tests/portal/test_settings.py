@@ -97,9 +97,24 @@ def test_database_url_with_a_unix_socket_directory():
 
 def test_celery_speaks_redis_socket_urls():
     assert (
-        celery_broker_from_redis_url("unix:///tmp/r.sock?db=1") == "redis+socket:///tmp/r.sock?db=1"
+        celery_broker_from_redis_url("unix:///tmp/r.sock?db=1")
+        == "redis+socket:///tmp/r.sock?virtual_host=1"
     )
+    assert celery_broker_from_redis_url("unix:///tmp/r.sock") == "redis+socket:///tmp/r.sock"
     assert celery_broker_from_redis_url("redis://h:6379/0") == "redis://h:6379/0"
+
+
+def test_the_celery_broker_uses_the_redis_database_the_url_names(settings):
+    """Kombu reads a socket URL's database from `virtual_host` and ignores `db`: with `?db=N`
+    every worker, the tests' included, would share database 0, the demo's queue."""
+    from kombu import Connection
+
+    if not settings.CELERY_BROKER_URL.startswith("redis+socket://"):
+        pytest.skip("the broker is not on a unix socket here")
+    expected = int(settings.REDIS_URL.partition("db=")[2] or 0)
+    with Connection(settings.CELERY_BROKER_URL) as connection:
+        channel = connection.default_channel
+        assert channel.client.connection_pool.connection_kwargs["db"] == expected != 0
 
 
 def _ukrainian_catalogues() -> list[Path]:

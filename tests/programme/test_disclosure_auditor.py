@@ -104,7 +104,17 @@ def _relations(figures: dict) -> list[tuple[str, list[str]]]:
         relations.append(
             (
                 f"orders.urgent.{side}",
-                [f"orders.urgent_police_initiative.{side}", f"orders.urgent_on_application.{side}"],
+                [
+                    f"orders.urgent_police_initiative.{side}",
+                    f"orders.urgent_on_application.{side}",
+                    f"orders.urgent_initiator_not_recorded.{side}",
+                ],
+            )
+        )
+        relations.append(
+            (
+                f"referrals.shelter_placements.{side}",
+                [f"referrals.shelter_persons.{side}", f"referrals.crisis_room_persons.{side}"],
             )
         )
     return relations

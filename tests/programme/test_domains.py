@@ -13,8 +13,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
 from portal.models import Organisation
-from programme.forms import FundingForm, progress_numbers
+from programme.forms import FundingForm, ProgressForm
 from programme.models import Funding, Indicator, Measure, Programme, ProgrammeTask, Progress
+from programme.services import progress_submit
 
 repair = importlib.import_module("programme.migrations.0002_sane_domains").repair
 
@@ -29,10 +30,22 @@ def measure(executor):
     return measure
 
 
+def _form(data: dict, measure) -> ProgressForm:
+    return ProgressForm({"status": "in_progress", **data}, indicators=measure.indicators.all())
+
+
 def _message(data: dict, measure, year: int = 2025) -> str:
-    with translation.override("uk"), pytest.raises(ValidationError) as caught:
-        progress_numbers(data, measure=measure, year=year)
-    return " ".join(caught.value.messages)
+    """What the executor is told: the form's errors, or the service's for a valid form."""
+    with translation.override("uk"):
+        form = _form(data, measure)
+        if not form.is_valid():
+            return " ".join(form.error_messages())
+        executor = measure.executors.get().memberships.get().user
+        with pytest.raises(ValidationError) as caught:
+            progress_submit(
+                actor=executor, measure_id=measure.pk, year=year, quarter=1, **form.submission()
+            )
+        return " ".join(caught.value.messages)
 
 
 @pytest.mark.parametrize(
@@ -57,10 +70,13 @@ def test_an_indicator_value_of_nan_and_a_year_of_40000_are_refused(measure):
 
 def test_sane_numbers_pass_with_a_decimal_comma(measure):
     indicator = measure.indicators.get()
-    spent, actuals = progress_numbers(
-        {"spent": "1250,5", f"ind-{indicator.pk}": "12"}, measure=measure, year=2025
+    form = _form({"spent": "1250,5", f"ind-{indicator.pk}": "12"}, measure)
+    assert form.is_valid()
+    submission = form.submission()
+    assert (submission["spent"], submission["actuals"]) == (
+        Decimal("1250.5"),
+        {indicator.pk: Decimal("12")},
     )
-    assert (spent, actuals) == (Decimal("1250.5"), {indicator.pk: Decimal("12")})
 
 
 def test_the_progress_page_writes_nothing_for_nan_spending(client, executor, measure):

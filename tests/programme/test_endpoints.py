@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from portal.models import AuditAction, AuditEvent, Organisation
 from programme import services
+from programme.figures import FIRST_REPORT_YEAR
 from programme.models import (
     Indicator,
     IndicatorActual,
@@ -164,8 +165,120 @@ def test_a_report_for_a_period_not_started_is_refused(client, secretariat, organ
     client.force_login(secretariat)
     year = timezone.localdate().year + 1
     response = client.post("/programme/reports/", {"kind": "year", "year": str(year)})
-    assert response.status_code == 200
+    assert response.status_code == 400
+    # Django's own message for a year that is not offered, in Ukrainian.
+    assert "немає серед варіантів вибору" in response.content.decode()
     assert not ReportRun.objects.exists()
+
+
+def test_the_report_form_offers_the_latest_complete_period_not_a_fixed_year(
+    client, secretariat, organisations
+):
+    import time_machine
+
+    client.force_login(secretariat)
+    for today, kind, year, quarter in [
+        ("2025-11-05", "9months", 2025, 3),
+        ("2026-02-10", "year", 2025, 4),
+        ("2026-05-02", "quarter", 2026, 1),
+    ]:
+        with time_machine.travel(f"{today} 12:00 +0200", tick=False):
+            form = client.get("/programme/reports/").context["form"]
+        assert (form["kind"].value(), form["year"].value(), form["quarter"].value()) == (
+            kind,
+            year,
+            quarter,
+        )
+        # One first year for every period picker (programme.figures.FIRST_REPORT_YEAR).
+        first_year, _label = next(iter(form.fields["year"].choices))
+        assert first_year == FIRST_REPORT_YEAR
+
+
+def test_a_quarterly_report_is_ordered_for_any_quarter(client, secretariat, organisations):
+    client.force_login(secretariat)
+    response = client.post(
+        "/programme/reports/", {"kind": "quarter", "year": "2024", "quarter": "3"}
+    )
+    assert response.status_code == 302
+    run = ReportRun.objects.get()
+    assert (run.kind, run.quarter, str(run.period_start), str(run.period_end)) == (
+        "quarter",
+        3,
+        "2024-07-01",
+        "2024-09-30",
+    )
+    missing = client.post("/programme/reports/", {"kind": "quarter", "year": "2024"})
+    assert missing.status_code == 400
+    assert "Оберіть квартал від 1 до 4." in missing.content.decode()
+
+
+def test_the_programme_report_command_gives_any_quarter_and_the_year(organisations, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    call_command("programme_report", "--year", "2024", "--quarter", "2", "--format", "json")
+    assert json.loads(capsys.readouterr().out)["period"] == {
+        "start": "2024-04-01",
+        "end": "2024-06-30",
+        "kind": "quarter",
+    }
+    call_command("programme_report", "--year", "2023", "--annual", "--format", "json")
+    assert json.loads(capsys.readouterr().out)["period"]["end"] == "2023-12-31"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"kind": "quarter", "year": "2024", "quarter": "5"},
+        {"kind": "decade", "year": "2024"},
+        {"kind": "year", "year": "20x4"},
+    ],
+)
+def test_a_bad_period_is_answered_in_ukrainian_with_no_other_periods_figures(
+    client, secretariat, query
+):
+    client.force_login(secretariat)
+    response = client.get("/programme/statistics/", query)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert 'class="messages"' in text and 'data-testid="period-error"' in text
+    assert 'data-testid="registered"' not in text  # no figures of a period nobody asked for
+    assert "cases" not in response.context
+    xlsx = client.get("/programme/statistics/", {**query, "format": "xlsx"}, follow=True)
+    assert "spreadsheet" not in xlsx["Content-Type"]
+    assert [str(m) for m in xlsx.context["messages"]]  # the error is said on the page
+
+
+def test_a_progress_status_that_is_not_a_status_is_refused_by_the_form(client, executor, measure):
+    client.force_login(executor)
+    response = client.post(_progress_url(measure), _post(measure, status="finished!"))
+    assert response.status_code == 400
+    assert not Progress.objects.exists()
+
+
+def test_the_secretariat_writes_the_narrative_and_orders_the_final_version_on_the_run_page(
+    client, secretariat, executor, organisations
+):
+    run = services.report_run_create(actor=secretariat, kind="year", year=2024)
+    client.force_login(executor)
+    assert client.post(f"/programme/reports/{run.pk}/", {"narrative": "x"}).status_code == 404
+    client.force_login(secretariat)
+    saved = client.post(f"/programme/reports/{run.pk}/", {"narrative": "Висновки ради."})
+    assert saved.status_code == 302
+    run.refresh_from_db()
+    assert (run.narrative, run.final) == ("Висновки ради.", False)
+    ordered = client.post(
+        f"/programme/reports/{run.pk}/", {"narrative": "Висновки ради.", "final": "1"}
+    )
+    final = ReportRun.objects.get(final=True)
+    assert ordered["Location"] == f"/programme/reports/{final.pk}/"
+    assert (final.version, final.narrative) == (2, "Висновки ради.")
+    assert AuditEvent.objects.filter(
+        username="secretariat", action=AuditAction.UPDATE, object_id=str(run.pk)
+    ).exists()
+    again = client.post(f"/programme/reports/{final.pk}/", {"narrative": "Інше"})
+    assert again.status_code == 400  # the final version is not rewritten
 
 
 # --- refusal ---------------------------------------------------------------------------------

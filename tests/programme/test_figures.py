@@ -58,7 +58,7 @@ def test_change_has_no_percentage_against_zero():
         (36, "36-59"),
         (59, "36-59"),
         (60, "60+"),
-        (None, None),
+        (None, "unknown"),  # a victim without any age has a row of their own
     ],
 )
 def test_age_groups(age, group):

@@ -6,6 +6,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -322,3 +323,133 @@ def test_statistics_page_is_for_coordinators_and_secretariat_without_names(clien
     for name in ["owner", "provider", "executor"]:
         client.force_login(personas[name])
         assert client.get("/programme/statistics/").status_code == 404
+
+
+# --- the programme section, the draft and the narrative (issue 11, issue 16) ----------------
+
+
+def _json_report(capsys, *args) -> dict:
+    import json
+
+    from django.core.management import call_command
+
+    call_command("programme_report", *args, "--format", "json")
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_recorded_zero_stays_zero_in_the_json(programme, capsys):
+    # Online counselling was planned at 0 sessions for 2022: zero, not "not reported".
+    data = _json_report(capsys, "--year", "2022")
+    indicators = {
+        i["indicator"]: i for t in data["programme"] for m in t["measures"] for i in m["indicators"]
+    }
+    assert indicators["1.3.1"]["plan"] == 0.0
+    assert indicators["1.1.1"]["plan"] == 4200.0
+
+
+def test_a_share_of_the_plan_spent_carries_no_sign(programme, executor):
+    from programme.figures import period_for
+    from programme.report import programme_execution, render_html
+
+    measure = Measure.objects.filter(executors__code="city-centre").order_by("pk").first()
+    services.progress_submit(
+        actor=executor,
+        measure_id=measure.pk,
+        year=2024,
+        quarter=3,
+        status="in_progress",
+        spent=Decimal("10.5"),
+        narrative="",
+        actuals={},
+    )
+    period = period_for("months", 2024, months=9)
+    row = next(
+        r for t in programme_execution(period) for r in t["measures"] if r["measure"] == measure
+    )
+    assert row["spent_pct"] > 0
+    html = render_html(period)
+    assert row["spent_pct_text"] in html
+    assert "+" + row["spent_pct_text"] not in html
+
+
+def test_the_programme_section_shows_the_programme_covering_the_period(programme, capsys):
+    from programme.figures import period_for
+    from programme.models import Programme
+    from programme.report import programme_covering, render_html
+
+    later = Programme.objects.create(
+        code="dv-2025", title="Програма 2025–2027", year_from=2025, year_to=2027
+    )
+    assert programme_covering(period_for("months", 2024, months=9)) == programme
+    assert programme_covering(period_for("months", 2025, months=9)) == later
+    assert programme_covering(period_for("year", 2021)) is None
+    html = render_html(period_for("year", 2021))
+    assert "data-no-programme" in html and "84 200,0" not in html
+    assert _json_report(capsys, "--year", "2021", "--annual")["programme"] == []
+
+
+def test_executors_of_every_district_collapse_into_one_line(programme):
+    from portal.models import District, Organisation, OrganisationKind
+    from programme.figures import period_for
+    from programme.report import programme_execution
+
+    for district in District.objects.all():
+        organisation = Organisation.objects.get(code=f"css-{district.slug}")
+        organisation.kind = OrganisationKind.SOCIAL_SERVICES_CENTRE
+        organisation.save(update_fields=["kind"])
+        organisation.districts.set([district])
+    with translation.override("en"):
+        rows = {
+            r["measure"].code: r
+            for t in programme_execution(period_for("months", 2024, months=9))
+            for r in t["measures"]
+        }
+    css = next(
+        r for r in rows.values() if any("css-" in e.code for e in r["measure"].executors.all())
+    )
+    assert "centres of social services of all 10 districts" in css["executors"]
+    css_names = {str(o) for o in Organisation.objects.filter(code__startswith="css-")}
+    assert not css_names & set(css["executors"])  # no centre is listed on its own any more
+    assert len(css["executors"]) == css["measure"].executors.count() - 9
+
+
+def test_a_draft_is_marked_on_every_page_and_the_final_version_carries_the_narrative(
+    programme, secretariat, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from programme.reporting import report_run_render
+
+    settings.PORTAL_PRIVATE_ROOT = settings.MEDIA_ROOT = tmp_path
+    draft = services.report_run_create(actor=secretariat, kind="quarter", year=2024, quarter=2)
+    assert (draft.period_start.isoformat(), draft.period_end.isoformat()) == (
+        "2024-04-01",
+        "2024-06-30",
+    )
+    draft.locale = "en"
+    draft.save(update_fields=["locale"])
+    report_run_render(run_id=draft.pk)
+    draft.refresh_from_db()
+    with draft.file.open("rb") as handle:
+        pages = PdfReader(BytesIO(handle.read())).pages
+    assert len(pages) > 2
+    assert all("DRAFT" in page.extract_text() for page in pages)
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.report_run_finalise(actor=secretariat, run_id=draft.pk)  # no narrative yet
+    services.report_run_narrative_set(
+        actor=secretariat, run_id=draft.pk, narrative="Рада розглянула звіт про виконання."
+    )
+    final = services.report_run_finalise(actor=secretariat, run_id=draft.pk)
+    assert (final.final, final.version, final.narrative) == (
+        True,
+        2,
+        "Рада розглянула звіт про виконання.",
+    )
+    final.locale = "en"
+    final.save(update_fields=["locale"])
+    report_run_render(run_id=final.pk)
+    final.refresh_from_db()
+    text = _pdf_text(final)
+    assert "DRAFT" not in text
+    assert "Рада розглянула звіт про виконання." in text
+    assert "Reports by form of violence (a report counts once per form)" in text.replace("\n", " ")

@@ -8,11 +8,12 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
+from django.utils import translation
 
-from referrals.routing import Catalogue, FactsError, PolicyError, facts_from_dict, plan
+from referrals.routing import Catalogue, FactsError, Policy, PolicyError, facts_from_dict, plan
 from referrals.routing import policy_from_dict as load_policy
-from referrals.routing.engine import add_working_days, holds
 from referrals.routing.explain import render
+from referrals.routing.policy import add_working_days, holds
 from tests.referrals.test_routing import KYIV, NOW, POLICY, REPORTED, catalogue, facts, items
 
 
@@ -382,7 +383,8 @@ def rule(**fields):
     ],
 )
 def test_a_malformed_policy_is_refused_with_a_policy_error_naming_the_place(policy, message):
-    with pytest.raises(PolicyError, match=message):
+    # Matched by the English msgid; the Ukrainian is what the policy editor shows.
+    with translation.override("en"), pytest.raises(PolicyError, match=message):
         load_policy(policy)
 
 
@@ -453,3 +455,27 @@ def test_missing_facts_take_the_documented_safe_defaults():
         False,
     )
     assert f.reported_at == kyiv(2024, 10, 17, 10, 0)
+
+
+def test_a_crisis_room_instead_of_a_shelter_merges_with_the_policys_own_crisis_room_item():
+    """A policy may ask for a crisis room itself; when the shelter need also falls back to one,
+    the plan holds one crisis room item with both rules and the stricter deadline."""
+    own_rule = {
+        "id": "R14",
+        "service": "crisis_room",
+        "when": {"fact": "risk_level", "eq": "high"},
+        "deadline": {"default": {"hours": 4}},
+    }
+    kept = tuple(r for r in POLICY.rules if r.id in {"R1", "R6"})
+    policy = Policy(2, kept + load_policy({"rules": [own_rule]}).rules)
+    result = plan(
+        facts(needs=["shelter"], risk_level="high"),
+        catalogue(shelter_free=(0, 0)),
+        policy,
+        NOW,
+    )
+    crisis = [i for i in result.items if i.service == "crisis_room"]
+    assert len(crisis) == 1
+    assert crisis[0].rules == ("R6", "R14")
+    assert crisis[0].due_at == kyiv(2024, 10, 17, 12, 0)  # R6's 2 hours beat R14's 4
+    assert "shelter" not in items(result)

@@ -87,7 +87,7 @@ def test_mandatory_items_cannot_be_removed(owner, high_risk_case):
     assert "legal_aid" not in services_sent
 
 
-def test_accepting_a_shelter_referral_takes_a_bed_and_completing_frees_it(
+def test_accepting_a_shelter_referral_takes_a_place_per_person_and_completing_frees_them(
     owner, high_risk_case, orgs
 ):
     _record, referrals = _apply(owner, high_risk_case)
@@ -95,7 +95,8 @@ def test_accepting_a_shelter_referral_takes_a_bed_and_completing_frees_it(
     provider = staff(orgs["shelter"], "shelter-staff")
     before = ProviderProfile.objects.get(organisation=orgs["shelter"]).capacity_free
     services.referral_accept(actor=provider, referral_id=shelter.pk)
-    assert ProviderProfile.objects.get(organisation=orgs["shelter"]).capacity_free == before - 1
+    # The victim and her two accompanying children: three places.
+    assert ProviderProfile.objects.get(organisation=orgs["shelter"]).capacity_free == before - 3
     services.referral_complete(actor=provider, referral_id=shelter.pk, outcome="Виїхала")
     assert ProviderProfile.objects.get(organisation=orgs["shelter"]).capacity_free == before
 

@@ -20,6 +20,14 @@ from django.utils import timezone
 from cases import services as case_services
 from portal.models import AuditAction, AuditEvent, District, OrganisationKind
 from portal.roles import Role
+from programme.council.models import (
+    AgendaItem,
+    AgendaMaterial,
+    Assignment,
+    Decision,
+    Meeting,
+    Memorandum,
+)
 from programme.models import Measure, Programme, ProgrammeTask, Progress, ReportRun
 from referrals import services as referral_services
 from referrals.models import Referral
@@ -70,6 +78,29 @@ OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "programme:progress_reopen": {"pk": "progress"},
     "programme:report": {"pk": "run"},
     "programme:report_download": {"pk": "run"},
+    "council:meeting": {"pk": "meeting"},
+    "council:meeting_advance": {"pk": "meeting"},
+    "council:item_add": {"pk": "meeting"},
+    "council:attendance": {"pk": "meeting"},
+    "council:minutes": {"pk": "meeting"},
+    "council:meeting_confirm": {"pk": "meeting"},
+    "council:material_run": {"pk": "item"},
+    "council:material_statistics": {"pk": "item"},
+    "council:material_orders": {"pk": "item"},
+    "council:material": {"pk": "material"},
+    "council:memorandum": {"pk": "memorandum"},
+    "council:memorandum_report": {"pk": "memorandum"},
+    "council:memorandum_terminate": {"pk": "memorandum"},
+    "council:item": {"pk": "item"},
+    "council:item_record": {"pk": "item"},
+    "council:decision_add": {"pk": "item"},
+    "council:assignment_new": {"pk": "decision"},
+    "council:assignment": {"pk": "assignment"},
+    "council:assignment_start": {"pk": "assignment"},
+    "council:assignment_report": {"pk": "assignment"},
+    "council:assignment_accept": {"pk": "assignment"},
+    "council:assignment_return": {"pk": "assignment"},
+    "council:assignment_extend": {"pk": "assignment"},
 }
 
 CASE_WORLD = ("cases:", "orders:", "referrals:")
@@ -79,6 +110,9 @@ REFUSED = {
     "case": ["owner", "colleague", "provider", "police", "secretariat", "executor", "admin"],
     "programme_measure": ["owner", "colleague", "provider", "police", "admin", "executor"],
     "programme_run": ["owner", "colleague", "provider", "police", "admin", "executor"],
+    # The council's meetings are the secretariat's and coordinators'; the assignment belongs
+    # to the Obolonskyi centre, so the executor of another organisation is refused too.
+    "council": ["owner", "colleague", "provider", "police", "admin", "executor"],
 }
 
 
@@ -87,6 +121,8 @@ def _family(name: str) -> str:
         return "case"
     if name in ("programme:measure", "programme:progress"):
         return "programme_measure"
+    if name.startswith("council:"):
+        return "council"
     return "programme_run"
 
 
@@ -172,6 +208,26 @@ def world(organisations, outsider, police):
         period_end=timezone.localdate().replace(year=2024, month=9, day=30),
         status="done",
     )
+    council_meeting = Meeting.objects.create(number=1, date=timezone.localdate(), status="held")
+    council_item = AgendaItem.objects.create(meeting=council_meeting, position=1, title="Питання")
+    council_decision = Decision.objects.create(item=council_item, sequence=1, number="1.1")
+    council_assignment = Assignment.objects.create(
+        decision=council_decision,
+        assignee=organisations["css_obolonskyi"],
+        text="Доручення",
+        term="щокварталу",
+    )
+    council_material = AgendaMaterial.objects.create(
+        item=council_item, kind="orders_ytd", title="Приписи", figures={}
+    )
+    # A memorandum with the Obolonskyi centre: the executor of another organisation is refused.
+    council_memorandum = Memorandum.objects.create(
+        number="1",
+        signed_on=timezone.localdate(),
+        valid_from=timezone.localdate(),
+        partner=organisations["css_obolonskyi"],
+        areas="Співпраця",
+    )
     confidential_task = case_services.task_add(
         actor=outsider,
         case_id=confidential.pk,
@@ -191,6 +247,12 @@ def world(organisations, outsider, police):
             "measure": measure.pk,
             "progress": progress.pk,
             "run": run.pk,
+            "meeting": council_meeting.pk,
+            "item": council_item.pk,
+            "decision": council_decision.pk,
+            "assignment": council_assignment.pk,
+            "material": council_material.pk,
+            "memorandum": council_memorandum.pk,
         },
         "confidential": {"case": confidential.pk, "task": confidential_task.pk},
     }

@@ -67,5 +67,16 @@ def test_a_refusal_of_someone_elses_case_is_logged_as_denied(client, owner, outs
     client.force_login(outsider)
     assert client.get(f"/cases/{case.pk}/").status_code == 404
     event = AuditEvent.objects.get(action=AuditAction.PERMISSION_DENIED, username="outsider")
-    assert event.object_type == "cases:detail"
-    assert event.object_id == f"pk={case.pk}"
+    assert (event.object_type, event.object_id) == ("portal.page", f"/cases/{case.pk}/")
+
+
+def test_the_audit_log_names_a_refused_page_by_its_address_not_by_an_internal_code(
+    client, owner, outsider, admin_user
+):
+    case = register_case(owner)
+    client.force_login(outsider)
+    client.get(f"/cases/{case.pk}/")
+    client.force_login(admin_user)
+    html = client.get("/audit/", {"user": "outsider"}).content.decode()
+    assert f"сторінка /cases/{case.pk}/" in html
+    assert "cases:detail" not in html

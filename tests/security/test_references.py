@@ -33,8 +33,15 @@ REFERENCE_FORM_FIELDS = {
     "cases.forms.CaseEditForm.district": "public reference data (ten districts)",
     "cases.forms.IncidentForm.subtypes": "public reference data (sub-types of violence)",
     "cases.forms.CaseEditForm.version": "optimistic lock; a stale value gives a conflict",
+    "programme.forms.ProgressForm.version": "optimistic lock; a stale value gives a conflict",
     "orders.forms.UrgentOrderForm.district": "public reference data (ten districts)",
     "portal.forms.AuditLogFilterForm.organisation": "filter for auditors; organisations are public",
+    "programme.council.forms.CouncilMemberForm.organisation": "organisations are public",
+    "programme.council.forms.AgendaItemForm.organisation": "organisations are public",
+    "programme.council.forms.AssignmentForm.assignee": "organisations are public",
+    "programme.council.forms.AttendanceForm.present": "the council's members on the meeting date",
+    "programme.council.forms.MaterialRunForm.run": "finished report runs: aggregates, secretariat",
+    "programme.council.memoranda.forms.MemorandumForm.partner": "organisations are public",
 }
 
 # Parameters read straight from request.GET/POST in views: "reference" when they name an
@@ -48,6 +55,11 @@ REQUEST_PARAMETERS = {
     "case": "reference",  # test_a_prefilled_order_form_for_someone_elses_case_is_404
     "keep": "value",  # service codes of the plan, matched against the stored plan
     "manual_service": "value",
+    # "service:index" into the stored plan's candidates of that item; anything else refused
+    # (tests/referrals/test_plan_page.py::test_a_provider_outside_the_items_candidates_…)
+    "provider_choice": "reference",
+    "service": "value",  # coordinator's filter: a service code, matched as a string
+    "district": "value",  # coordinator's filter: a district slug (public reference data)
     "manual_reason": "value",
     "reason": "value",
     "outcome": "value",
@@ -77,17 +89,23 @@ REQUEST_PARAMETERS = {
 }
 
 
-def _form_classes():
+def _form_modules():
+    """Every `forms` module of the portal's apps, also in sub-packages (programme.council)."""
     import importlib
+    import pkgutil
 
     for app in APPS:
-        try:
-            module = importlib.import_module(f"{app}.forms")
-        except ImportError:
-            continue
+        package = importlib.import_module(app)
+        for info in pkgutil.walk_packages(package.__path__, f"{app}."):
+            if info.name.rsplit(".", 1)[-1] == "forms" and ".migrations" not in info.name:
+                yield importlib.import_module(info.name)
+
+
+def _form_classes():
+    for module in _form_modules():
         for name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
-                yield f"{app}.forms.{name}", cls
+                yield f"{module.__name__}.{name}", cls
 
 
 def _reference_fields():

@@ -11,56 +11,41 @@ from django.utils import translation
 from programme.figures import period_for
 
 
+def _number(value) -> float | None:
+    """A recorded value as a JSON number: 0 stays 0; only a value never recorded is null."""
+    return None if value is None else float(value)
+
+
 class Command(BaseCommand):
     help = (
-        "The report for --year over the first --months months (9: the council's autumn "
-        "report): --format json prints every figure; --format pdf --output FILE writes it."
+        "The report for --year: the first --months months (9: the council's autumn report), "
+        "--quarter N (1-4) or --annual; --format json prints every figure; "
+        "--format pdf --output FILE writes it (a draft)."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--months", type=int, default=9)
+        period = parser.add_mutually_exclusive_group()
+        period.add_argument("--months", type=int, default=9)
+        period.add_argument("--quarter", type=int, choices=[1, 2, 3, 4])
+        period.add_argument("--annual", action="store_true")
         parser.add_argument("--format", choices=["json", "pdf"], default="json")
         parser.add_argument("--output", default="")
         parser.add_argument("--language", choices=["uk", "en"], default="uk")
 
     def handle(self, *args, **options) -> None:
         try:
-            period = period_for("months", options["year"], months=options["months"])
+            if options["quarter"]:
+                period = period_for("quarter", options["year"], quarter=options["quarter"])
+            elif options["annual"]:
+                period = period_for("year", options["year"])
+            else:
+                period = period_for("months", options["year"], months=options["months"])
         except ValueError as error:
             raise CommandError(str(error)) from None
         with translation.override(options["language"]):
             if options["format"] == "json":
-                from programme.report import programme_execution, published
-                from programme.statistics import statistics
-
-                figures = published(statistics(period))
-                figures["programme"] = [
-                    {
-                        "task": t["task"].code,
-                        "plan": float(t["plan"]),
-                        "spent": float(t["spent"]),
-                        "measures": [
-                            {
-                                "measure": r["measure"].code,
-                                "status": r["progress"].status if r["progress"] else None,
-                                "plan": float(r["plan"]),
-                                "spent": float(r["spent"]),
-                                "indicators": [
-                                    {
-                                        "indicator": i["indicator"].code,
-                                        "plan": float(i["plan"]) if i["plan"] else None,
-                                        "fact": float(i["fact"]) if i["fact"] else None,
-                                    }
-                                    for i in r["indicators"]
-                                ],
-                            }
-                            for r in t["measures"]
-                        ],
-                    }
-                    for t in programme_execution(period)
-                ]
-                self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2))
+                self.stdout.write(json.dumps(self.figures(period), ensure_ascii=False, indent=2))
                 return
             if not options["output"]:
                 raise CommandError("--format pdf needs --output FILE")
@@ -68,3 +53,54 @@ class Command(BaseCommand):
 
             Path(options["output"]).write_bytes(render_pdf(period))
             self.stdout.write(f"written {options['output']}")
+
+    def figures(self, period) -> dict:
+        from programme.report import (
+            funding_by_source,
+            programme_covering,
+            programme_execution,
+            published,
+        )
+        from programme.statistics import statistics
+
+        figures = published(statistics(period))
+        programme = programme_covering(period)
+        execution = programme_execution(period, programme) if programme else []
+        figures["programme"] = [
+            {
+                "task": t["task"].code,
+                "plan": float(t["plan"]),
+                "spent": float(t["spent"]),
+                "measures": [
+                    {
+                        "measure": r["measure"].code,
+                        "status": r["progress"].status if r["progress"] else None,
+                        "plan": float(r["plan"]),
+                        "spent": float(r["spent"]),
+                        "indicators": [
+                            {
+                                "indicator": i["indicator"].code,
+                                "plan": _number(i["plan"]),
+                                "fact": _number(i["fact"]),
+                                "pct": i["pct"],
+                            }
+                            for i in r["indicators"]
+                        ],
+                        "spent_pct": r["spent_pct"],
+                        "executors": r["executors"],
+                    }
+                    for r in t["measures"]
+                ],
+            }
+            for t in execution
+        ]
+        # Added keys (the ones above keep their names for the scripts that read them).
+        figures["programme_covering"] = (
+            {"code": programme.code, "year_from": programme.year_from, "year_to": programme.year_to}
+            if programme
+            else None
+        )
+        figures["funding_by_source"] = {
+            f["source"]: float(f["plan"]) for f in funding_by_source(programme, period.end.year)
+        }
+        return figures

@@ -1,0 +1,58 @@
+"""Facts that apps above `cases` lend it, so that `cases` never imports them.
+
+The dependency direction is programme → (cases, orders, referrals) → portal. A case still needs
+two facts that live in those apps; each of them registers a callable here in its
+`AppConfig.ready()`, as they register case-page sections in `cases.sections`:
+
+    register_prior_orders_counter(fn)    # orders: fn(*, person, before, exclude_case_id) -> int
+    register_referral_condition(fn)      # referrals: fn() -> Exists over Case ("has a referral")
+
+Nothing registered means the app that owns the fact is not installed: no earlier orders to weigh,
+and no referrals to look for — said so explicitly by `referrals_known()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+from django.db.models import Exists
+
+
+class PriorOrdersCounter(Protocol):
+    def __call__(self, *, person: Any, before: datetime, exclude_case_id: int | None) -> int: ...
+
+
+_prior_orders_counter: PriorOrdersCounter | None = None
+_referral_condition: Callable[[], Exists] | None = None
+
+
+def register_prior_orders_counter(counter: PriorOrdersCounter) -> None:
+    """`counter` counts the orders against a person issued before `before`, not cancelled, on
+    cases other than `exclude_case_id` (the risk questionnaire weighs repeat offending)."""
+    global _prior_orders_counter
+    _prior_orders_counter = counter
+
+
+def register_referral_condition(condition: Callable[[], Exists]) -> None:
+    """`condition()` is an Exists over the outer Case's referrals (`OuterRef("pk")`)."""
+    global _referral_condition
+    _referral_condition = condition
+
+
+def prior_orders_count(*, person: Any, before: datetime, exclude_case_id: int) -> int:
+    if _prior_orders_counter is None:
+        return 0
+    return _prior_orders_counter(person=person, before=before, exclude_case_id=exclude_case_id)
+
+
+def referrals_known() -> bool:
+    return _referral_condition is not None
+
+
+def case_has_referral() -> Exists:
+    """The condition "this case has a referral"; only when `referrals_known()`."""
+    if _referral_condition is None:
+        raise LookupError("no app registered the referral condition")
+    return _referral_condition()

@@ -1,0 +1,191 @@
+"""Input for the council's pages. Organisations are public reference data; council members are
+offered only as the council stood on the meeting's date."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal import domains
+from portal.models import Organisation
+from programme.council.models import AttendanceReply, CouncilRole, MeetingForm
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _organisations():
+    return Organisation.objects.filter(is_active=True).order_by("name")
+
+
+class DateField(forms.DateField):
+    """A date within the register's bounds (2000–2099), typed as dd.mm.yyyy or picked."""
+
+    widget = DATE_INPUT
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(input_formats=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value is not None and not domains.EARLIEST_DATE <= value < domains.LATEST_DATE:
+            raise forms.ValidationError(_("Enter a date from 01.01.2000 to 31.12.2099."))
+
+
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget, as the other forms of the portal."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class CouncilMemberForm(StyledForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    position = forms.CharField(label=_("Position"), max_length=300)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=_organisations(), required=False
+    )
+    role = forms.ChoiceField(label=_("Role in the council"), choices=CouncilRole.choices)
+    date_from = DateField(label=_("Member from"))
+    date_to = DateField(label=_("Member until"), required=False)
+    username = forms.CharField(
+        label=_("Portal login (if the member has one)"),
+        max_length=150,
+        required=False,
+        help_text=_("The agenda is sent to this account, and the member confirms attendance."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = _organisations()
+
+
+class MeetingCreateForm(StyledForm):
+    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=100_000)
+    date = DateField(label=_("Date"))
+    form = forms.ChoiceField(label=_("Form"), choices=MeetingForm.choices)
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+
+
+class AgendaItemForm(StyledForm):
+    title = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}))
+    presenter = forms.CharField(
+        label=_("Presenter (name and position)"), max_length=300, required=False
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=_organisations(), required=False
+    )
+    notes = forms.CharField(
+        label=_("Heard: summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = _organisations()
+
+
+class ItemRecordForm(StyledForm):
+    notes = forms.CharField(
+        label=_("Heard: summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    speakers = forms.CharField(
+        label=_("Spoke"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class AttendanceForm(StyledForm):
+    present = forms.ModelMultipleChoiceField(
+        label=_("Present"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, members, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = members
+
+
+class DecisionForm(StyledForm):
+    text = forms.CharField(label=_("Decided"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignmentForm(StyledForm):
+    assignee = forms.ModelChoiceField(label=_("Assignee organisation"), queryset=_organisations())
+    responsible = forms.CharField(label=_("Responsible person"), max_length=300, required=False)
+    text = forms.CharField(label=_("Assignment"), widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = DateField(label=_("Deadline"), required=False)
+    term = forms.CharField(
+        label=_("Or a periodic term"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: quarterly, by the 10th of the following month"),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = _organisations()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("deadline") and not (data.get("term") or "").strip():
+            raise forms.ValidationError(_("Give a deadline or a periodic term."))
+        return data
+
+
+class ReportForm(StyledForm):
+    text = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000
+    )
+
+
+class ReturnForm(StyledForm):
+    reason = forms.CharField(
+        label=_("Reason for returning"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class ExtendForm(StyledForm):
+    deadline = DateField(label=_("New deadline"))
+    reason = forms.CharField(
+        label=_("Reason for extending"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class ConfirmForm(forms.Form):
+    reply = forms.ChoiceField(choices=AttendanceReply.choices)
+
+
+class MaterialRunForm(StyledForm):
+    run = forms.ModelChoiceField(label=_("Finished programme report"), queryset=None)
+
+    def __init__(self, *args, **kwargs) -> None:
+        from programme.council.materials import finished_runs
+
+        super().__init__(*args, **kwargs)
+        self.fields["run"].queryset = finished_runs()
+
+
+class MaterialStatisticsForm(StyledForm):
+    kind = forms.ChoiceField(label=_("Period"), choices=())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2099)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"),
+        choices=[("", "—"), (1, "I"), (2, "II"), (3, "III"), (4, "IV")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        from programme.council.materials import STATISTICS_KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(STATISTICS_KINDS.items())
