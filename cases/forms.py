@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django import forms as dj  # IncidentForm has a field called "forms"
-from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases import risk as risk_rules
@@ -22,86 +20,13 @@ from cases.models import (
 )
 from cases.services import normalise_phone
 from portal import domains
+from portal.forms import (
+    DateRangeForm,
+    StyledForm,
+    date_field,
+    datetime_field,
+)
 from portal.models import District
-
-DATE_PLACEHOLDER = "дд.мм.рррр"
-DATETIME_PLACEHOLDER = "дд.мм.рррр гг:хх"
-
-
-# Free text a person types is at most this long (a case summary, a note, a description):
-# longer input is refused with a message instead of making a page of half a megabyte.
-MAX_TEXT = 10_000
-# Unicode "format" characters (zero-width spaces, right-to-left overrides …) are invisible: a
-# surname made of them looks empty, and one with an override reads backwards in every list.
-INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget; invalid fields marked for screen readers too.
-    Every text field is bounded (MAX_TEXT) and loses invisible formatting characters."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.CharField) and field.max_length is None:
-                field.max_length = MAX_TEXT
-                field.validators.append(MaxLengthValidator(MAX_TEXT))
-                field.widget.attrs.setdefault("maxlength", str(MAX_TEXT))
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-            if self.is_bound and name in self.errors:
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["class"] += " is-invalid"
-
-    def _clean_fields(self) -> None:
-        unreadable = []
-        if self.is_bound:
-            data = self.data.copy()
-            for name, field in self.fields.items():
-                key = self.add_prefix(name)
-                if isinstance(field, forms.CharField) and key in data:
-                    values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
-                    cleaned = [INVISIBLE.sub("", v) if isinstance(v, str) else v for v in values]
-                    # U+FFFD is what bytes that were not UTF-8 became on the way in.
-                    if any(isinstance(v, str) and "\ufffd" in v for v in cleaned):
-                        unreadable.append(name)
-                    if hasattr(data, "setlist"):
-                        data.setlist(key, cleaned)
-                    else:
-                        data[key] = cleaned[0]
-            self.data = data
-        super()._clean_fields()
-        for name in unreadable:
-            if name in self.cleaned_data:
-                self.add_error(
-                    name, _("The text contains characters that could not be read; type it again.")
-                )
-
-
-def datetime_field(label, **kwargs) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        widget=forms.DateTimeInput(
-            attrs={"placeholder": DATETIME_PLACEHOLDER}, format="%d.%m.%Y %H:%M"
-        ),
-        **kwargs,
-    )
-
-
-def date_field(label, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        widget=forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER}, format="%d.%m.%Y"),
-        **kwargs,
-    )
 
 
 class CaseIntakeForm(StyledForm):
@@ -159,13 +84,77 @@ class PersonForm(StyledForm):
 
 
 class OffenderForm(PersonForm):
+    # A caller often does not know, or will not say, who did it: the case is recorded without an
+    # offender instead of with an invented "Невідомий Невідомий" that search and risk would count.
+    unknown = forms.BooleanField(label=_("The offender is unknown"), required=False)
     relation_to_victim = forms.ChoiceField(
         label=_("Relationship to the victim"),
         choices=[("", "—"), *Relationship.choices],
         required=False,
     )
 
-    field_order = ["last_name", "first_name", "patronymic", "sex", "relation_to_victim"]
+    field_order = ["unknown", "last_name", "first_name", "patronymic", "sex", "relation_to_victim"]
+
+    def full_clean(self) -> None:
+        # StyledForm.__init__ already asks for the errors: decide what is required before that.
+        if self.is_bound and self.fields["unknown"].widget.value_from_datadict(
+            self.data, self.files, self.add_prefix("unknown")
+        ):
+            for name in ("last_name", "first_name", "sex"):
+                self.fields[name].required = False
+        super().full_clean()
+
+    @property
+    def is_unknown(self) -> bool:
+        return bool(self.cleaned_data.get("unknown"))
+
+
+# What a child is to the victim, in the words of DOMAIN.md §1 (Relationship).
+CHILD_RELATIONS = [
+    (Relationship.CHILD.value, _("the victim's child")),
+    (Relationship.STEP.value, _("stepchild")),
+    (Relationship.GRANDPARENT.value, _("grandchild")),
+    (Relationship.SIBLING.value, _("brother or sister")),
+    (Relationship.FOSTER.value, _("foster child or ward")),
+    (Relationship.OTHER_RELATIVE.value, _("other relative")),
+    (Relationship.HOUSEHOLD.value, _("other child of the household")),
+]
+
+
+class ChildForm(StyledForm):
+    """A child in the case as a person: a row that is left empty records no one."""
+
+    first_name = forms.CharField(label=_("Child's first name"), max_length=100)
+    last_name = forms.CharField(
+        label=_("Surname"),
+        max_length=100,
+        required=False,
+        help_text=_("Empty: the victim's surname."),
+    )
+    age = forms.IntegerField(label=_("Age"), min_value=0, max_value=17)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices])
+    relation_to_victim = forms.ChoiceField(
+        label=_("Who the child is to the victim"), choices=CHILD_RELATIONS
+    )
+    witnessed = forms.BooleanField(label=_("Witnessed the violence"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("empty_permitted", True)
+        kwargs.setdefault("use_required_attribute", False)
+        kwargs.setdefault("initial", {"relation_to_victim": Relationship.CHILD.value})
+        super().__init__(*args, **kwargs)
+
+    def has_changed(self) -> bool:
+        # A row is someone once a name or an age is typed; the preset relation is not enough.
+        return any(
+            str(self[name].data or "").strip() for name in ("first_name", "last_name", "age")
+        )
+
+
+class SubtypeField(dj.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: ViolenceSubtype) -> str:
+        # Reference data keeps both names; the reader's language picks one.
+        return obj.name_en or obj.name if get_language() == "en" else obj.name
 
 
 class IncidentForm(StyledForm):
@@ -177,11 +166,11 @@ class IncidentForm(StyledForm):
         widget=dj.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one form of violence.")},
     )
-    subtypes = dj.ModelMultipleChoiceField(
+    subtypes = SubtypeField(
         label=_("Sub-types"),
         required=False,
         queryset=ViolenceSubtype.objects.filter(is_active=True),
-        widget=dj.SelectMultiple(attrs={"size": 6}),
+        widget=dj.CheckboxSelectMultiple,
     )
     children_present = dj.BooleanField(label=_("Children were present"), required=False)
     injuries = dj.BooleanField(label=_("Injuries"), required=False)
@@ -190,6 +179,29 @@ class IncidentForm(StyledForm):
     description = dj.CharField(
         label=_("Description"), required=False, widget=dj.Textarea(attrs={"rows": 3})
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        # A sub-type ticked under a form that was then unticked is not part of the incident.
+        chosen = set(cleaned.get("forms") or [])
+        if cleaned.get("subtypes") is not None:
+            cleaned["subtypes"] = [s for s in cleaned["subtypes"] if s.form in chosen]
+        return cleaned
+
+    def forms_with_subtypes(self) -> list[dict]:
+        """Each form of violence's checkbox with the sub-types' checkboxes that belong under it."""
+        subtypes = list(self["subtypes"])
+        groups = []
+        for choice in self["forms"]:
+            groups.append(
+                {
+                    "form": choice,
+                    "subtypes": [
+                        s for s in subtypes if s.data["value"].instance.form == choice.data["value"]
+                    ],
+                }
+            )
+        return groups
 
 
 class NeedsForm(StyledForm):
@@ -206,10 +218,18 @@ class NeedsForm(StyledForm):
     special_needs = forms.CharField(label=_("Special needs"), required=False, max_length=500)
 
 
+class AnswerRadios(forms.RadioSelect):
+    """Yes / no / unknown with nothing ticked until the worker answers, so that a question not
+    yet asked stays visibly open (an explicit "unknown" is the empty value)."""
+
+    def format_value(self, value):
+        return [] if value is None else super().format_value(value)
+
+
 class RiskForm(StyledForm):
     """One yes/no/unknown question per questionnaire item (configurable reference data)."""
 
-    ANSWERS = [("", _("not asked")), ("yes", _("yes")), ("no", _("no"))]
+    ANSWERS = [("", _("unknown")), ("yes", _("yes")), ("no", _("no"))]
 
     def __init__(self, *args, language: str = "uk", **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -219,7 +239,7 @@ class RiskForm(StyledForm):
                 label=item.text(language),
                 choices=self.ANSWERS,
                 required=False,
-                widget=forms.RadioSelect,
+                widget=AnswerRadios,
             )
             self.fields[item.id].red_flag = item.red_flag
 
@@ -257,7 +277,7 @@ class AttachmentForm(StyledForm):
     description = forms.CharField(label=_("Description"), required=False, max_length=255)
 
 
-class CaseFilterForm(StyledForm):
+class CaseFilterForm(DateRangeForm):
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -273,8 +293,6 @@ class CaseFilterForm(StyledForm):
     form = forms.ChoiceField(
         label=_("Form of violence"), required=False, choices=[("", _("any")), *ViolenceForm.choices]
     )
-    date_from = date_field(_("From"), required=False, validators=[domains.validate_end_date])
-    date_to = date_field(_("To"), required=False, validators=[domains.validate_end_date])
     has_children = forms.ChoiceField(
         label=_("Children"),
         required=False,
@@ -298,13 +316,3 @@ class CaseFilterForm(StyledForm):
         self.fields["district"].choices = [("", _("any"))] + [
             (d.slug, d.name) for d in District.objects.all()
         ]
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("date_from")
-            and cleaned.get("date_to")
-            and cleaned["date_from"] > cleaned["date_to"]
-        ):
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return cleaned

@@ -83,6 +83,9 @@ class ParticipantRole(models.TextChoices):
     VICTIM = "victim", _("victim")
     OFFENDER = "offender", _("offender")
     CHILD_WITNESS = "child_witness", _("child witness")
+    # Law 2229-VIII art. 1: a child who saw or heard the violence is a victim in their own right
+    # (CHILD_WITNESS); a child of the household who did not is recorded as a child in the case.
+    CHILD = "child", _("child in the family")
     OTHER = "other", _("other")
 
 

@@ -1,12 +1,129 @@
+"""The portal's form base, shared by every app: styled widgets, bounded text, dd.mm.yyyy dates
+and the "from … to" period filter; and the portal's own forms (sign-in, audit log)."""
+
 from __future__ import annotations
 
-from datetime import date
+import re
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from portal import domains
 from portal.models import AuditAction, Organisation
+
+DATE_PLACEHOLDER = "дд.мм.рррр"
+DATETIME_PLACEHOLDER = "дд.мм.рррр гг:хх"
+
+
+# Free text a person types is at most this long (a case summary, a note, a description):
+# longer input is refused with a message instead of making a page of half a megabyte.
+MAX_TEXT = 10_000
+# Unicode "format" characters (zero-width spaces, right-to-left overrides …) are invisible: a
+# surname made of them looks empty, and one with an override reads backwards in every list.
+INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+
+
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget; invalid fields marked for screen readers too.
+    Every text field is bounded (MAX_TEXT) and loses invisible formatting characters."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                field.max_length = MAX_TEXT
+                field.validators.append(MaxLengthValidator(MAX_TEXT))
+                field.widget.attrs.setdefault("maxlength", str(MAX_TEXT))
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+    def full_clean(self) -> None:
+        # Marked after validation, not in __init__: a subclass sets its choices after
+        # super().__init__(), and validating earlier would judge the input against none.
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+
+    def _clean_fields(self) -> None:
+        unreadable = []
+        if self.is_bound:
+            data = self.data.copy()
+            for name, field in self.fields.items():
+                key = self.add_prefix(name)
+                if isinstance(field, forms.CharField) and key in data:
+                    values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+                    cleaned = [INVISIBLE.sub("", v) if isinstance(v, str) else v for v in values]
+                    # U+FFFD is what bytes that were not UTF-8 became on the way in.
+                    if any(isinstance(v, str) and "\ufffd" in v for v in cleaned):
+                        unreadable.append(name)
+                    if hasattr(data, "setlist"):
+                        data.setlist(key, cleaned)
+                    else:
+                        data[key] = cleaned[0]
+            self.data = data
+        super()._clean_fields()
+        for name in unreadable:
+            if name in self.cleaned_data:
+                self.add_error(
+                    name, _("The text contains characters that could not be read; type it again.")
+                )
+
+
+def datetime_field(label, **kwargs) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        widget=forms.DateTimeInput(
+            attrs={"placeholder": DATETIME_PLACEHOLDER}, format="%d.%m.%Y %H:%M"
+        ),
+        **kwargs,
+    )
+
+
+def date_field(label, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"placeholder": DATE_PLACEHOLDER}, format="%d.%m.%Y"),
+        **kwargs,
+    )
+
+
+class DateRangeForm(StyledForm):
+    """A "from … to" filter of Kyiv days, both included. A date that is not a date, outside the
+    register (2000–2099), or an end before the start is a form error: the page then shows the
+    message and is never filtered by some other period. Subclasses name the fields with
+    ``date_from_label``/``date_to_label``."""
+
+    date_from_label = _("From")
+    date_to_label = _("To")
+
+    date_from = date_field(_("From"), required=False, validators=[domains.validate_end_date])
+    date_to = date_field(_("To"), required=False, validators=[domains.validate_end_date])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date_from"].label = self.date_from_label
+        self.fields["date_to"].label = self.date_to_label
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end of the period is before its start."))
+        return cleaned
 
 
 class LoginForm(AuthenticationForm):
@@ -57,15 +174,10 @@ class TokenForm(forms.Form):
         return token
 
 
-# Dates outside this range are typing mistakes (year 40000, year 1) and would overflow when
-# converted to UTC; the portal has no events before 2000.
-AUDIT_DATE_MIN = date(2000, 1, 1)
-AUDIT_DATE_MAX = date(2100, 12, 31)
-DATE_FORMAT = "%d.%m.%Y"
-
-
-class AuditLogFilterForm(forms.Form):
+class AuditLogFilterForm(DateRangeForm):
     """The audit log's filters. Every field is bounded, so junk is an error message, not a 500."""
+
+    field_order = ["user", "organisation", "action", "date_from", "date_to", "case", "person"]
 
     user = forms.CharField(label=_("User name"), required=False, max_length=150)
     organisation = forms.ModelChoiceField(
@@ -76,18 +188,6 @@ class AuditLogFilterForm(forms.Form):
     )
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("Any")), *AuditAction.choices]
-    )
-    date_from = forms.DateField(
-        label=_("From"),
-        required=False,
-        input_formats=[DATE_FORMAT],
-        widget=forms.DateInput(format=DATE_FORMAT, attrs={"placeholder": "дд.мм.рррр"}),
-    )
-    date_to = forms.DateField(
-        label=_("To"),
-        required=False,
-        input_formats=[DATE_FORMAT],
-        widget=forms.DateInput(format=DATE_FORMAT, attrs={"placeholder": "дд.мм.рррр"}),
     )
     case = forms.CharField(label=_("Case number"), required=False, max_length=32)
     person = forms.IntegerField(
@@ -102,33 +202,9 @@ class AuditLogFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
-
-    def _clean_date(self, name: str) -> date | None:
-        value = self.cleaned_data.get(name)
-        if value and not AUDIT_DATE_MIN <= value <= AUDIT_DATE_MAX:
-            raise forms.ValidationError(
-                _("Enter a date between %(min)s and %(max)s."),
-                params={
-                    "min": AUDIT_DATE_MIN.strftime(DATE_FORMAT),
-                    "max": AUDIT_DATE_MAX.strftime(DATE_FORMAT),
-                },
-            )
-        return value
-
-    def clean_date_from(self) -> date | None:
-        return self._clean_date("date_from")
-
-    def clean_date_to(self) -> date | None:
-        return self._clean_date("date_to")
+            attrs = field.widget.attrs
+            attrs["class"] = attrs["class"].replace(css, f"{css} {css}-sm", 1)
 
     def clean_case(self) -> str:
         # Case numbers are issued in capitals ("КИЇВ-2024-000123"); people type them any way.
         return self.cleaned_data["case"].strip().upper()
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return cleaned

@@ -10,8 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import StyledForm, date_field
 from portal import domains
+from portal.forms import StyledForm, date_field
 from referrals.models import Holiday, MartialLawPeriod, Referral, RoutingPolicy
 from referrals.routing import PolicyError, policy_from_dict
 

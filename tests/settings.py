@@ -34,3 +34,6 @@ elif _redis.startswith("redis://") and not re.search(r"/[1-9][0-9]*$", _redis):
     os.environ["REDIS_URL"] = re.sub(r"(/0)?$", "/15", _redis, count=1)
 
 from portal.settings import *  # noqa: E402, F403
+
+# WhiteNoise warns when the collected-static directory is missing (a fresh clone has none).
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -46,7 +46,9 @@ def refresh_denormalised(case: Case) -> None:
     forms = set()
     for incident_forms in case.incidents.values_list("forms", flat=True):
         forms.update(incident_forms)
-    children_roles = case.participants.filter(role=ParticipantRole.CHILD_WITNESS).exists()
+    children_roles = case.participants.filter(
+        role__in=[ParticipantRole.CHILD_WITNESS, ParticipantRole.CHILD]
+    ).exists()
     children_present = case.incidents.filter(children_present=True).exists()
     report_day = timezone.localdate(case.reported_at)
     # An infant is 0 years old, an unknown age is None: `age or 99` once made her an adult.

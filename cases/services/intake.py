@@ -193,7 +193,8 @@ def case_register(*, actor, data: IntakeData) -> Case:
         Participant.objects.create(
             case=case,
             person=person_for_case(child, actor=actor, field="children"),
-            role=ParticipantRole.CHILD_WITNESS,
+            role=ParticipantRole.CHILD_WITNESS if child.witnessed else ParticipantRole.CHILD,
+            relation_to_victim=child.relation_to_victim,
         )
     if data.incident is not None:
         incident_create(case=case, actor=actor, values=data.incident)

@@ -44,6 +44,7 @@ class PersonData:
     address: str = ""
     existing_person_id: int | None = None  # chosen from the "already known" matches
     relation_to_victim: str = ""
+    witnessed: bool = False  # a child's: saw or heard the violence (ParticipantRole.CHILD_WITNESS)
 
 
 def domain_errors(errors: dict[str, list], key: str, validator, value, **kwargs) -> None:

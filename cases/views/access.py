@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases import access
-from cases.forms import StyledForm
 from cases.selectors import case_for_user
+from portal.forms import StyledForm
 from portal.roles import Capability, can
 
 

@@ -3,6 +3,8 @@ who can see but not change it (a coordinator) gets 403."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from cases import services
 from cases.forms import (
@@ -26,6 +27,20 @@ from cases.forms import (
 from cases.models import Task
 from cases.selectors import case_for_user
 from cases.views.detail import render_case_page
+
+
+def post_or_back_to_case(view):
+    """A POST endpoint of the case page. Its address can still be opened: reloading a refused
+    form, or signing in again with it as `next`, leads back to the case (404 for an outsider),
+    never to "405 Method not allowed"."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+        if request.method != "POST":
+            return redirect(case_for_user(user=request.user, pk=pk))
+        return view(request, pk, *args, **kwargs)
+
+    return wrapped
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -51,7 +66,7 @@ def _handle(request, pk, *, form, key, tab, action, success):
 
 
 @login_required
-@require_POST
+@post_or_back_to_case
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_for_user(user=request.user, pk=pk)
     form = CaseEditForm(request.POST, prefix="edit")
@@ -87,7 +102,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back_to_case
 def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
@@ -106,7 +121,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back_to_case
 def case_consent(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_for_user(user=request.user, pk=pk)
     choice = {"1": True, "0": False}.get(request.POST.get("consent", ""))
@@ -120,7 +135,7 @@ def case_consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back_to_case
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
@@ -136,7 +151,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back_to_case
 def task_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
@@ -155,7 +170,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back_to_case
 def task_done(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     case = case_for_user(user=request.user, pk=pk)
     task = get_object_or_404(Task, pk=task_pk, case=case)
@@ -165,7 +180,7 @@ def task_done(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back_to_case
 def incident_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
@@ -183,7 +198,7 @@ def incident_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back_to_case
 def risk_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
@@ -199,7 +214,7 @@ def risk_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back_to_case
 def needs_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,
@@ -219,7 +234,7 @@ def needs_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_or_back_to_case
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request,

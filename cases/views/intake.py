@@ -5,12 +5,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from cases import risk as risk_rules
-from cases.forms import CaseIntakeForm, IncidentForm, NeedsForm, OffenderForm, PersonForm, RiskForm
+from cases.forms import (
+    CaseIntakeForm,
+    ChildForm,
+    IncidentForm,
+    NeedsForm,
+    OffenderForm,
+    PersonForm,
+    RiskForm,
+)
 from cases.selectors import people_matching
 from cases.services import IntakeData, PersonData, case_register
 from portal.audit import audit_read
@@ -29,6 +39,48 @@ ERROR_TARGETS = {
     "offender_existing_person": ("offender", None),
     "children": ("case", None),
 }
+
+# Rows for children on the intake page; more are added on the case page.
+CHILD_ROWS = 4
+
+# The sections of the page: the error summary names them, and links to them when an error
+# belongs to no one field.
+SECTIONS = {
+    "case": ("intake-report", _lazy("The report")),
+    "victim": ("intake-victim", _lazy("Victim")),
+    "offender": ("intake-offender", _lazy("Offender")),
+    "incident": ("intake-incident", _lazy("What happened")),
+    "risk": ("intake-risk", _lazy("Risk assessment")),
+    "needs": ("intake-needs", _lazy("Needs")),
+    "child": ("intake-children", _lazy("Children")),
+}
+
+
+def _child_data(form: ChildForm, victim_last_name: str) -> PersonData:
+    data = form.cleaned_data
+    return PersonData(
+        last_name=data.get("last_name") or victim_last_name,
+        first_name=data["first_name"],
+        sex=data["sex"],
+        approximate_age=data["age"],
+        relation_to_victim=data["relation_to_victim"],
+        witnessed=data.get("witnessed", False),
+    )
+
+
+def error_summary(forms: dict) -> list[dict[str, str]]:
+    """Every refusal on the page as (where, message, link), in page order, for the summary that
+    takes the focus at the top of the page."""
+    summary = []
+    for key, form in forms.items():
+        section_anchor, section = SECTIONS[key.split("-")[0]]
+        for name, errors in form.errors.items():
+            if name in form.fields:
+                label, anchor = f"{section} — {form[name].label}", form[name].auto_id
+            else:
+                label, anchor = str(section), section_anchor
+            summary.extend({"label": label, "message": m, "anchor": anchor} for m in errors)
+    return summary
 
 
 def _person_data(form: PersonForm) -> PersonData:
@@ -54,14 +106,21 @@ def _forms(request: HttpRequest) -> dict:
     data = request.POST if request.method == "POST" else None
     membership = acting_membership(request.user)
     initial_district = membership.organisation.districts.first() if membership else None
-    return {
-        "case": CaseIntakeForm(data, prefix="case", initial={"district": initial_district}),
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    forms = {
+        "case": CaseIntakeForm(
+            data, prefix="case", initial={"district": initial_district, "reported_at": now}
+        ),
         "victim": PersonForm(data, prefix="victim", initial={"sex": "F"}),
         "offender": OffenderForm(data, prefix="offender", initial={"sex": "M"}),
-        "incident": IncidentForm(data, prefix="incident"),
-        "needs": NeedsForm(data, prefix="needs"),
+        # Most reports are of what just happened: the worker corrects the time when it is not.
+        "incident": IncidentForm(data, prefix="incident", initial={"occurred_at": now}),
         "risk": RiskForm(data, prefix="risk", language=get_language()),
+        "needs": NeedsForm(data, prefix="needs"),
     }
+    for row in range(1, CHILD_ROWS + 1):
+        forms[f"child-{row}"] = ChildForm(data, prefix=f"child{row}")
+    return forms
 
 
 @login_required
@@ -85,7 +144,12 @@ def intake(request: HttpRequest) -> HttpResponse:
             consent_to_share=c["consent_to_share"],
             children_service_notified=c["children_service_notified"],
             victim=_person_data(forms["victim"]),
-            offender=_person_data(forms["offender"]),
+            offender=None if forms["offender"].is_unknown else _person_data(forms["offender"]),
+            children=[
+                _child_data(form, forms["victim"].cleaned_data["last_name"])
+                for key, form in forms.items()
+                if key.startswith("child-") and form.has_changed()
+            ],
             incident={**incident, "subtypes": list(incident.get("subtypes") or [])},
             needs=needs.get("needs") or [],
             accompanying_children=needs.get("accompanying_children") or 0,
@@ -105,7 +169,12 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/intake.html",
-        {"forms": forms, "can_lookup": can(request.user, Capability.PERSON_LOOKUP)},
+        {
+            "forms": forms,
+            "children": [f for key, f in forms.items() if key.startswith("child-")],
+            "errors": error_summary(forms) if request.method == "POST" else [],
+            "can_lookup": can(request.user, Capability.PERSON_LOOKUP),
+        },
     )
 
 

@@ -7,10 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal import domains
+from portal.forms import DATE_PLACEHOLDER, StyledForm
 from portal.models import Organisation
 from programme.council.models import AttendanceReply, CouncilRole, MeetingForm
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _organisations():
@@ -18,32 +17,22 @@ def _organisations():
 
 
 class DateField(forms.DateField):
-    """A date within the register's bounds (2000–2099), typed as dd.mm.yyyy or picked."""
-
-    widget = DATE_INPUT
+    """A date within the register's bounds (2000–2099), typed as dd.mm.yyyy in every browser
+    (a native date input shows mm/dd/yyyy in an English Chromium)."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(input_formats=["%Y-%m-%d", "%d.%m.%Y"], **kwargs)
+        kwargs.setdefault(
+            "widget",
+            forms.DateInput(
+                attrs={"placeholder": DATE_PLACEHOLDER, "inputmode": "numeric"}, format="%d.%m.%Y"
+            ),
+        )
+        super().__init__(input_formats=["%d.%m.%Y", "%Y-%m-%d"], **kwargs)
 
     def validate(self, value) -> None:
         super().validate(value)
         if value is not None and not domains.EARLIEST_DATE <= value < domains.LATEST_DATE:
             raise forms.ValidationError(_("Enter a date from 01.01.2000 to 31.12.2099."))
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, as the other forms of the portal."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
 
 
 class CouncilMemberForm(StyledForm):
@@ -105,7 +94,7 @@ class AttendanceForm(StyledForm):
         label=_("Present"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, members, **kwargs) -> None:

@@ -15,24 +15,26 @@ def test_worker_records_a_case_finds_it_misspelled_and_sees_the_timeline(
     page.click("[data-testid=main-menu] [data-menu=cases]")
     page.click("[data-testid=new-case]")
     now = timezone.localtime()
+    page.click("#intake-report summary")  # time of the report is behind "more"
     page.fill("#id_case-reported_at", (now - timedelta(hours=1)).strftime("%d.%m.%Y %H:%M"))
     page.select_option("#id_case-channel", "phone")
     page.select_option("#id_case-district", label="Дарницький")
     page.check("#id_case-consent_to_share")
     page.fill("#id_victim-last_name", "Гайдамаченко")
     page.fill("#id_victim-first_name", "Соломія")
+    page.click("#intake-victim summary")
     page.fill("#id_victim-birth_date", "03.02.1991")
     page.fill("#id_victim-phone", "0671234567")
     page.fill("#id_offender-last_name", "Гайдамаченко")
     page.fill("#id_offender-first_name", "Роман")
     page.select_option("#id_offender-relation_to_victim", "spouse")
     page.fill("#id_incident-occurred_at", (now - timedelta(hours=5)).strftime("%d.%m.%Y %H:%M"))
-    page.check("#id_incident-forms_0")  # physical
-    page.check("#id_incident-forms_2")  # psychological
-    page.check("#id_risk-threats_to_kill_1")  # yes: a red flag
+    page.check("[name=incident-forms][value=physical]")
+    page.check("[name=incident-forms][value=psychological]")
+    page.check("[name=risk-threats_to_kill][value=yes]")  # a red flag
     page.wait_for_selector("[data-testid=risk-preview]")  # htmx preview of the level
     assert "високий" in page.inner_text("[data-testid=risk-preview]")
-    page.check("#id_needs-needs_0")  # shelter
+    page.check("[name=needs-needs][value=shelter]")
     page.click("[data-testid=register-case]")
 
     number = page.inner_text("[data-testid=case-number]").split()[0]

@@ -63,7 +63,7 @@ def test_the_secretariat_records_a_meeting_and_removes_the_assignment_from_contr
     page.click("[data-testid=meeting-new]")
     form = page.locator("[data-testid=meeting-form]")
     form.locator("[name=number]").fill("21")
-    form.locator("[name=date]").fill(today.isoformat())
+    form.locator("[name=date]").fill(today.strftime("%d.%m.%Y"))
     form.locator("[name=form]").select_option("mixed")
     form.locator("[name=place]").fill("вул. Хрещатик, 36")
     with page.expect_navigation():
@@ -109,7 +109,7 @@ def test_the_secretariat_records_a_meeting_and_removes_the_assignment_from_contr
     assignment.locator("[name=assignee]").select_option(label="ЦСС Оболонського району")
     assignment.locator("[name=responsible]").fill("Директор ЦСС")
     assignment.locator("[name=text]").fill("Поінформувати про стан виконання заходів")
-    assignment.locator("[name=deadline]").fill((today + timedelta(days=20)).isoformat())
+    assignment.locator("[name=deadline]").fill((today + timedelta(days=20)).strftime("%d.%m.%Y"))
     with page.expect_navigation():
         assignment.locator("button").click()
     assert page.url == meeting_url

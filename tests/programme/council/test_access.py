@@ -117,3 +117,27 @@ def test_the_secretariat_prepares_a_meeting_in_the_browser_forms(client, secreta
     assert "Про стан виконання програми" in page
     assert 'data-testid="quorum"' in page
     assert "2 з 3" in page or "2 of 3" in page
+
+
+def test_council_dates_are_typed_as_dd_mm_yyyy_and_never_as_a_native_date_input(
+    client, secretariat, assignment
+):
+    """A native date input shows mm/dd/yyyy in an English Chromium; the council's forms use
+    the portal's dd.mm.yyyy field and accept a typed Kyiv date."""
+    client.force_login(secretariat)
+    for url in (
+        _url("meetings"),
+        _url("meeting", assignment.decision.item.meeting_id),
+        _url("members"),
+        _url("item", assignment.decision.item_id),
+        _url("assignment", assignment.pk),
+        _url("memoranda"),
+    ):
+        page = client.get(url).content.decode()
+        assert 'type="date"' not in page, url
+    answer = client.post(
+        _url("meeting_new"), {"number": 13, "date": "03.12.2026", "form": "online", "place": ""}
+    )
+    assert answer.status_code == 302
+    meeting = client.get(answer["Location"]).content.decode()
+    assert "03.12.2026" in meeting
