@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from orders.models import Breach, OrderExtension, OrderKind, RestrainingOrder
+from orders.models import (
+    Breach,
+    OffenderProgramme,
+    OrderExtension,
+    OrderKind,
+    PreventiveRecord,
+    RestrainingOrder,
+)
 from portal.audit_labels import register, register_scope, rows_for
 
 SCOPE_LIMIT = 1000
@@ -40,20 +47,46 @@ def breach_labels(ids: list[str]) -> dict[str, str]:
     }
 
 
+def preventive_labels(ids: list[str]) -> dict[str, str]:
+    rows = rows_for(PreventiveRecord.objects, ids, "case__number", "taken_on")
+    return {
+        str(pk): _("preventive record of case %(case)s from %(date)s")
+        % {"case": number, "date": taken_on.strftime("%d.%m.%Y")}
+        for pk, number, taken_on in rows
+    }
+
+
+def programme_labels(ids: list[str]) -> dict[str, str]:
+    rows = rows_for(OffenderProgramme.objects, ids, "case__number", "referred_on")
+    return {
+        str(pk): _("offender programme of case %(case)s from %(date)s")
+        % {"case": number, "date": referred_on.strftime("%d.%m.%Y")}
+        for pk, number, referred_on in rows
+    }
+
+
 def case_objects(number: str) -> dict[str, list[str]]:
     orders = list(
         RestrainingOrder.objects.filter(case__number=number).values_list("pk", flat=True)[
             :SCOPE_LIMIT
         ]
     )
+    records = PreventiveRecord.objects.filter(case__number=number).values_list("pk", flat=True)
+    programmes = OffenderProgramme.objects.filter(case__number=number).values_list("pk", flat=True)
+    measures = {
+        "orders.preventiverecord": [str(pk) for pk in records[:SCOPE_LIMIT]],
+        "orders.offenderprogramme": [str(pk) for pk in programmes[:SCOPE_LIMIT]],
+    }
+    measures = {key: ids for key, ids in measures.items() if ids}
     if not orders:
-        return {}
+        return measures
     extensions = OrderExtension.objects.filter(order_id__in=orders).values_list("pk", flat=True)
     breaches = Breach.objects.filter(order_id__in=orders).values_list("pk", flat=True)
     return {
         "orders.restrainingorder": [str(pk) for pk in orders],
         "orders.orderextension": [str(pk) for pk in extensions[:SCOPE_LIMIT]],
         "orders.breach": [str(pk) for pk in breaches[:SCOPE_LIMIT]],
+        **measures,
     }
 
 
@@ -61,4 +94,6 @@ def register_audit_labels() -> None:
     register("orders.restrainingorder", order_labels)
     register("orders.orderextension", extension_labels)
     register("orders.breach", breach_labels)
+    register("orders.preventiverecord", preventive_labels)
+    register("orders.offenderprogramme", programme_labels)
     register_scope("case", case_objects)

@@ -6,12 +6,20 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DATE_PLACEHOLDER, StyledForm, date_field, datetime_field
 from cases.models import Relationship, Sex
-from orders.models import Applicant, Consequence, Initiator, OrderKind
+from orders.models import (
+    Applicant,
+    Consequence,
+    Initiator,
+    OrderKind,
+    PreventiveBasis,
+    ProgrammeReferrer,
+    ProgrammeStatus,
+)
 from orders.rules import RESTRICTIVE_MEASURES, STATUS_LABELS, URGENT_MEASURES
 from orders.selectors import last_month_end
 from portal import domains
+from portal.forms import DATE_PLACEHOLDER, DateRangeForm, StyledForm, date_field, datetime_field
 from portal.models import District
 
 # The people's names go into cases.Person (100 characters each).
@@ -127,20 +135,11 @@ class CancelForm(StyledForm):
     reason = forms.CharField(label=_("Reason for cancelling"), max_length=300)
 
 
-class PeriodFilterForm(StyledForm):
-    """A "from … to" filter of Kyiv days, both included. A date that is not a date, outside the
-    register, or an end before the start is a form error: the page is then shown unfiltered,
-    never for some other period."""
+class PeriodFilterForm(DateRangeForm):
+    """Orders issued from … to (Kyiv days, both included)."""
 
-    date_from = date_field(_("Issued from"), required=False, validators=[domains.validate_end_date])
-    date_to = date_field(_("Issued to"), required=False, validators=[domains.validate_end_date])
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end of the period is before its start."))
-        return cleaned
+    date_from_label = _("Issued from")
+    date_to_label = _("Issued to")
 
 
 class OrderFilterForm(PeriodFilterForm):
@@ -185,7 +184,7 @@ class AsOfForm(StyledForm):
     def __init__(self, *args, default: date, month_ends_only: bool, **kwargs) -> None:
         self.default = default
         self.month_ends_only = month_ends_only
-        super().__init__(*args, **kwargs)  # StyledForm validates a bound form here
+        super().__init__(*args, **kwargs)
 
     def clean_as_of(self) -> date:
         day = self.cleaned_data.get("as_of")
@@ -203,3 +202,65 @@ class AsOfForm(StyledForm):
         if self.month_ends_only and day != last_month_end(day):
             raise forms.ValidationError(_("Choose the last day of a month."), code="month_end")
         return day
+
+
+# --- the preventive record and the offender programme ----------------------------------------
+
+
+def _offender_choices(case) -> list[tuple[int, str]]:
+    return [
+        (p.person_id, str(p.person))
+        for p in case.participants.filter(role="offender").select_related("person")
+    ]
+
+
+class PreventiveRecordForm(StyledForm):
+    basis = forms.ChoiceField(label=_("Basis"), choices=PreventiveBasis.choices)
+    order = forms.TypedChoiceField(label=_("Order"), coerce=int, required=False, empty_value=None)
+    offender = forms.TypedChoiceField(label=_("Offender"), coerce=int)
+    taken_on = date_field(_("Taken onto the record on"), initial=timezone.localdate, validators=[])
+
+    def __init__(self, *args, case, orders, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["order"].choices = [("", "—")] + [
+            (o.pk, f"{o.get_kind_display()} № {o.number}") for o in orders
+        ]
+        self.fields["offender"].choices = _offender_choices(case)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("basis") == PreventiveBasis.ORDER and not cleaned.get("order"):
+            self.add_error("order", _("Choose the order the record is based on."))
+        return cleaned
+
+
+class PreventiveRemovalForm(StyledForm):
+    removed_on = date_field(
+        _("Removed from the record on"),
+        initial=timezone.localdate,
+        validators=[domains.validate_past_date],
+    )
+    reason = forms.CharField(label=_("Reason for removal"), max_length=300)
+
+
+class ProgrammeReferForm(StyledForm):
+    referred_by = forms.ChoiceField(label=_("Referred by"), choices=ProgrammeReferrer.choices)
+    referred_on = date_field(
+        _("Referred on"), initial=timezone.localdate, validators=[domains.validate_past_date]
+    )
+    provider = forms.CharField(label=_("Provider of the programme"), max_length=200)
+    offender = forms.TypedChoiceField(label=_("Offender"), coerce=int)
+
+    def __init__(self, *args, case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["offender"].choices = _offender_choices(case)
+
+
+class ProgrammeUpdateForm(StyledForm):
+    status = forms.ChoiceField(label=_("Status"), choices=ProgrammeStatus.choices)
+    started_on = date_field(
+        _("Started on"), required=False, validators=[domains.validate_past_date]
+    )
+    ended_on = date_field(_("Ended on"), required=False, validators=[domains.validate_past_date])
+    # The version of the record the form was opened on: a later change is not overwritten.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)

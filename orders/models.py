@@ -201,3 +201,144 @@ class ExpiryNotice(models.Model):
 
     def __str__(self) -> str:
         return str(self.order)
+
+
+# The other two special measures (Law 2229-VIII art. 24 part 1 items 3 and 4): records with a
+# start, an end and a status, kept on the offender's case.
+
+
+class PreventiveBasis(models.TextChoices):
+    ORDER = "order", _("a restraining order")
+    PROTOCOL = "protocol", _("an administrative offence report (KUpAP art. 173-2)")
+    CRIMINAL = "criminal", _("criminal proceedings")
+
+
+class PreventiveRecord(models.Model):
+    """Профілактичний облік: the police unit takes the offender onto its preventive record
+    after an order, an offence report or criminal proceedings, and later removes them."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="preventive_records")
+    offender = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="preventive_records"
+    )
+    basis = models.CharField(_("basis"), max_length=16, choices=PreventiveBasis.choices)
+    order = models.ForeignKey(
+        RestrainingOrder,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="preventive_records",
+        verbose_name=_("order"),
+    )
+    unit = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("police unit")
+    )
+    taken_on = models.DateField(_("taken onto the record on"))
+    removed_on = models.DateField(_("removed from the record on"), null=True, blank=True)
+    removal_reason = models.CharField(_("reason for removal"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-taken_on", "-id"]
+        verbose_name = _("preventive record")
+        verbose_name_plural = _("preventive records")
+        indexes = [models.Index(fields=["taken_on"]), models.Index(fields=["case"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(taken_on__gte=domains.EARLIEST_DATE, taken_on__lt=domains.LATEST_DATE),
+                name="preventive_taken_on_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_on__isnull=True) | Q(removed_on__gte=models.F("taken_on")),
+                name="preventive_removed_after_taken",
+            ),
+            # One open record per offender and case: a second one is a typing mistake.
+            models.UniqueConstraint(
+                fields=["case", "offender"],
+                condition=Q(removed_on__isnull=True),
+                name="preventive_one_open_per_offender",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Preventive record')} {self.taken_on:%d.%m.%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.removed_on is None
+
+
+class ProgrammeReferrer(models.TextChoices):
+    COURT = "court", _("court")
+    POLICE = "police", _("police")
+
+
+class ProgrammeStatus(models.TextChoices):
+    REFERRED = "referred", _("referred, not started")
+    ATTENDING = "attending", _("attending")
+    COMPLETED = "completed", _("completed")
+    DROPPED_OUT = "dropped_out", _("dropped out")
+
+
+# Statuses after which the programme is over; its end date is then required.
+PROGRAMME_FINISHED = frozenset({ProgrammeStatus.COMPLETED, ProgrammeStatus.DROPPED_OUT})
+
+
+class OffenderProgramme(models.Model):
+    """Програма для кривдників: the offender is referred (by a court or the police) to a
+    provider's programme, starts it, and completes it or drops out."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="offender_programmes")
+    offender = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="offender_programmes"
+    )
+    referred_by = models.CharField(
+        _("referred by"), max_length=8, choices=ProgrammeReferrer.choices
+    )
+    referred_on = models.DateField(_("referred on"))
+    provider = models.CharField(_("provider of the programme"), max_length=200)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ProgrammeStatus.choices,
+        default=ProgrammeStatus.REFERRED,
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # Raised on every change: an edit made on an older version is refused, never overwrites.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+        verbose_name = _("offender programme")
+        verbose_name_plural = _("offender programmes")
+        indexes = [models.Index(fields=["referred_on"]), models.Index(fields=["case"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    referred_on__gte=domains.EARLIEST_DATE, referred_on__lt=domains.LATEST_DATE
+                ),
+                name="programme_referred_on_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True) | Q(started_on__gte=models.F("referred_on")),
+                name="programme_started_after_referral",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | (Q(started_on__isnull=False) & Q(ended_on__gte=models.F("started_on")))
+                | (Q(status="dropped_out") & Q(ended_on__gte=models.F("referred_on"))),
+                name="programme_ended_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Offender programme')}: {self.provider}"

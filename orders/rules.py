@@ -309,3 +309,73 @@ def in_force_at(
         now=moment, starts_at=starts_at, ends_at=ends_at, extended_until=extended_until
     )
     return status in {OrderStatus.ACTIVE, OrderStatus.EXTENDED}
+
+
+# The preventive record and the offender programme (Law 2229-VIII art. 24 part 1 items 3, 4).
+
+
+def check_preventive_removal(*, taken_on: date, removed_on: date) -> list[RuleViolation]:
+    if removed_on < taken_on:
+        return [
+            RuleViolation(
+                "removed_on",
+                "removed_before_taken",
+                _("The offender was taken onto the record on %(date)s: removal cannot be earlier.")
+                % {"date": taken_on.strftime("%d.%m.%Y")},
+            )
+        ]
+    return []
+
+
+def check_programme(
+    *, status: str, referred_on: date, started_on: date | None, ended_on: date | None
+) -> list[RuleViolation]:
+    """What each status of an offender programme needs: attending and completed need the start
+    (not before the referral); completed and dropped out need the end (not before the start,
+    or the referral if the offender never started); a programme not started has neither."""
+    violations = []
+    if status == "referred":
+        if started_on or ended_on:
+            violations.append(
+                RuleViolation(
+                    "status",
+                    "referred_with_dates",
+                    _("A programme with a start or an end date is no longer only referred."),
+                )
+            )
+        return violations
+    if status in ("attending", "completed") and started_on is None:
+        violations.append(
+            RuleViolation("started_on", "start_missing", _("Give the date the programme started."))
+        )
+    if started_on is not None and started_on < referred_on:
+        violations.append(
+            RuleViolation(
+                "started_on",
+                "start_before_referral",
+                _("The programme cannot start before the referral (%(date)s).")
+                % {"date": referred_on.strftime("%d.%m.%Y")},
+            )
+        )
+    if status == "attending" and ended_on is not None:
+        violations.append(
+            RuleViolation(
+                "ended_on",
+                "attending_with_end",
+                _("A programme still attended has no end date yet."),
+            )
+        )
+    if status in ("completed", "dropped_out"):
+        if ended_on is None:
+            violations.append(
+                RuleViolation("ended_on", "end_missing", _("Give the date the programme ended."))
+            )
+        elif ended_on < (started_on or referred_on):
+            violations.append(
+                RuleViolation(
+                    "ended_on",
+                    "end_before_start",
+                    _("The end date is before the start date."),
+                )
+            )
+    return violations

@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from cases.models import CaseStatus, Person, RiskLevel
 from cases.selectors import cases_visible_to, visible_cases_q
-from orders.models import Breach, OrderExtension, OrderKind, RestrainingOrder
+from orders.models import (
+    Breach,
+    OffenderProgramme,
+    OrderExtension,
+    OrderKind,
+    PreventiveRecord,
+    RestrainingOrder,
+)
 from orders.rules import STATUS_AFTER_ALL_BOUNDARIES, STATUS_BOUNDARIES, OrderStatus
 from portal.calendar import KYIV, change_pct, same_day_a_year_earlier
 from portal.models import District
@@ -408,6 +415,8 @@ def case_section_context(request, case) -> dict:
     orders = orders_for_case(user=request.user, case=case)
     return {
         "orders": orders,
+        **offender_measures(user=request.user, case=case),
+        "can_take_preventive": can(request.user, Capability.ORDER_ISSUE),
         "status_labels": STATUS_LABELS,
         "measure_labels": {**URGENT_MEASURES, **RESTRICTIVE_MEASURES},
         "can_issue": can(request.user, Capability.ORDER_ISSUE),
@@ -532,3 +541,50 @@ def case_by_number(*, user, text: str):
     if len(found) > 1:
         raise AmbiguousCaseNumber([case.number for case in found])
     return found[0] if found else None
+
+
+# --- the preventive record and the offender programme ----------------------------------------
+
+
+def measures_visible_to(user, model):
+    """Preventive records or offender programmes on the cases the user may see, for the roles
+    that see orders (police, social workers, coordinators); nobody else."""
+    if acting_membership(user) is None or not can(user, Capability.ORDER_VIEW):
+        return model.objects.none()
+    return model.objects.filter(case__in=cases_visible_to(user))
+
+
+def offender_measures(*, user, case=None, person=None) -> dict[str, list]:
+    """The preventive records and offender programmes of a case or of an offender."""
+    scope = {"case": case} if case is not None else {"offender": person}
+    return {
+        "preventive_records": list(
+            measures_visible_to(user, PreventiveRecord)
+            .filter(**scope)
+            .select_related("unit", "order", "offender", "case")
+        ),
+        "programmes": list(
+            measures_visible_to(user, OffenderProgramme)
+            .filter(**scope)
+            .select_related("offender", "case")
+        ),
+    }
+
+
+def programme_for_user(*, user, pk) -> OffenderProgramme:
+    return get_object_for_user(measures_visible_to(user, OffenderProgramme), pk)
+
+
+def preventive_record_for_user(*, user, pk) -> PreventiveRecord:
+    return get_object_for_user(measures_visible_to(user, PreventiveRecord), pk)
+
+
+def preventive_may_remove(*, user, record: PreventiveRecord) -> bool:
+    """Only the unit that keeps an open record removes the offender from it."""
+    membership = acting_membership(user)
+    return (
+        record.removed_on is None
+        and membership is not None
+        and can(user, Capability.ORDER_ISSUE)
+        and membership.organisation_id == record.unit_id
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders.views import pages
+from orders.views import measures, pages
 
 app_name = "orders"
 
@@ -8,6 +8,10 @@ urlpatterns = [
     path("", pages.order_list_view, name="index"),
     path("urgent/new/", pages.urgent_new, name="urgent_new"),
     path("case/<int:case_pk>/restrictive/new/", pages.restrictive_new, name="restrictive_new"),
+    path("case/<int:case_pk>/preventive/new/", measures.preventive_new, name="preventive_new"),
+    path("case/<int:case_pk>/programme/new/", measures.programme_new, name="programme_new"),
+    path("preventive/<int:pk>/", measures.preventive_detail, name="preventive"),
+    path("programme/<int:pk>/", measures.programme_detail, name="programme"),
     path("calendar/", pages.calendar, name="calendar"),
     path("statistics/", pages.statistics, name="statistics"),
     path("offender/<int:person_pk>/", pages.offender_orders, name="offender"),

@@ -208,6 +208,21 @@ def order_figures(cur, prev) -> dict:
         "FROM orders_breach b JOIN orders_restrainingorder o ON o.id = b.order_id",
         [*cur, *prev, *cur, *prev],
     )[0]
+    # The other two measures (DOMAIN §2): a preventive record by the day the offender was
+    # taken onto it; offender programmes by the day of the referral, and those completed by
+    # the day they ended.
+    measures = _rows(
+        "SELECT "
+        "(SELECT COUNT(*) FROM orders_preventiverecord WHERE taken_on BETWEEN %s AND %s), "
+        "(SELECT COUNT(*) FROM orders_preventiverecord WHERE taken_on BETWEEN %s AND %s), "
+        "(SELECT COUNT(*) FROM orders_offenderprogramme WHERE referred_on BETWEEN %s AND %s), "
+        "(SELECT COUNT(*) FROM orders_offenderprogramme WHERE referred_on BETWEEN %s AND %s), "
+        "(SELECT COUNT(*) FROM orders_offenderprogramme "
+        " WHERE status = 'completed' AND ended_on BETWEEN %s AND %s), "
+        "(SELECT COUNT(*) FROM orders_offenderprogramme "
+        " WHERE status = 'completed' AND ended_on BETWEEN %s AND %s)",
+        [*cur_days, *prev_days] * 3,
+    )[0]
     return {
         "urgent": change(row[0], row[1]),
         "urgent_police_initiative": change(row[2], row[3]),
@@ -218,6 +233,9 @@ def order_figures(cur, prev) -> dict:
         "breaches_urgent": change(breaches[0], breaches[1]),
         "breaches_restrictive": change(breaches[2], breaches[3]),
         "urgent_initiator_not_recorded": change(row[6], row[7]),
+        "preventive_records": change(measures[0], measures[1]),
+        "offender_programmes": change(measures[2], measures[3]),
+        "offender_programmes_completed": change(measures[4], measures[5]),
     }
 
 

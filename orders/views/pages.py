@@ -29,6 +29,7 @@ from orders.selectors import (
     exact_counts_for,
     last_month_end,
     offender_for_user,
+    offender_measures,
     order_actions,
     order_for_user,
     order_list,
@@ -211,6 +212,12 @@ def _order_action(request, pk, form, key, action, success):
         else:
             messages.success(request, success)
             return redirect(order)
+    if not getattr(order_actions(user=request.user, order=order), key):
+        # The page no longer offers this form (the order was cancelled or ended in another
+        # tab, or was never of this kind): the refusal is said above the page instead.
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return _detail(request, order, {key: form}, status=400)
 
 
@@ -279,6 +286,7 @@ def offender_orders(request: HttpRequest, person_pk: int) -> HttpResponse:
         {
             "person": person,
             "orders": orders_for_person(user=request.user, person=person),
+            **offender_measures(user=request.user, person=person),
             "status_labels": STATUS_LABELS,
         },
     )

@@ -40,6 +40,8 @@ HEADLINES = (
     ("orders", "restrictive_extended", gettext_lazy("Restrictive orders extended")),
     ("orders", "breaches_urgent", gettext_lazy("Breaches of urgent orders")),
     ("orders", "breaches_restrictive", gettext_lazy("Breaches of restrictive orders")),
+    ("orders", "preventive_records", gettext_lazy("Offenders taken onto the preventive record")),
+    ("orders", "offender_programmes", gettext_lazy("Offenders referred to an offender programme")),
     ("referrals", "accepted_in_time", gettext_lazy("Referrals accepted in time")),
     ("referrals", "shelter_persons", gettext_lazy("People placed in the shelter")),
     ("referrals", "crisis_room_persons", gettext_lazy("People placed in crisis rooms")),

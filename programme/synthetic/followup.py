@@ -223,6 +223,7 @@ class Followup:
                 case.victim,
             )
         )
+        self._measures(case, rows, pk, kind, starts)
         # Breaches: of a few percent of urgent orders, more of the long restrictive ones.
         if rng.random() < (0.12 if restrictive else 0.06):
             span = (ends - starts).total_seconds()
@@ -242,6 +243,62 @@ class Followup:
                 )
             )
         return pk
+
+    def _measures(self, case, rows, order: int, kind: str, starts: datetime) -> None:
+        """After an order: the police unit's preventive record (about half of the urgent
+        orders), and now and then an offender programme, referred by the court after a
+        restrictive order and by the police after an urgent one. Drawn from the order's own
+        random stream, so the rest of the city stays as it was."""
+        rng = random.Random(order * 7919)
+        today = self.now.astimezone(KYIV).date()
+        day = starts.astimezone(KYIV).date()
+        if kind == "urgent" and rng.random() < 0.45:
+            taken = day + timedelta(days=rng.randint(0, 3))
+            removed = taken + timedelta(days=rng.randint(180, 365))
+            if taken < today:
+                rows["orders_preventiverecord"].append(
+                    (
+                        self.ids["orders_preventiverecord"].take(),
+                        "order",
+                        taken,
+                        removed if removed < today else None,
+                        "Закінчився строк профілактичного обліку" if removed < today else "",
+                        datetime.combine(taken, time(12), tzinfo=KYIV),
+                        case.pk,
+                        self.actor,
+                        case.offender,
+                        order,
+                        self.ref.police[case.slug],
+                    )
+                )
+        if rng.random() < (0.3 if kind == "restrictive" else 0.04):
+            referred = day + timedelta(days=rng.randint(5, 40))
+            if referred >= today:
+                return
+            started = referred + timedelta(days=rng.randint(7, 30))
+            ended = started + timedelta(days=rng.randint(60, 120))
+            status = rng.choices(["completed", "dropped_out", "referred"], [60, 30, 10])[0]
+            if status == "referred" or started >= today:
+                status, started, ended = "referred", None, None
+            elif ended >= today:
+                status, ended = "attending", None
+            rows["orders_offenderprogramme"].append(
+                (
+                    self.ids["orders_offenderprogramme"].take(),
+                    "court" if kind == "restrictive" else "police",
+                    referred,
+                    "Київський міський центр гендерної рівності",
+                    status,
+                    started,
+                    ended,
+                    datetime.combine(referred, time(12), tzinfo=KYIV),
+                    datetime.combine(ended or started or referred, time(12), tzinfo=KYIV),
+                    1,
+                    case.pk,
+                    self.actor,
+                    case.offender,
+                )
+            )
 
     # --- referrals ------------------------------------------------------------------------
 

@@ -92,6 +92,10 @@ COLUMNS = {
     "created_at, created_by_id, order_id",
     "orders_breach": "id, occurred_at, description, consequence, recorded_at, recorded_by_id, "
     "order_id",
+    "orders_preventiverecord": "id, basis, taken_on, removed_on, removal_reason, created_at, "
+    "case_id, created_by_id, offender_id, order_id, unit_id",
+    "orders_offenderprogramme": "id, referred_by, referred_on, provider, status, started_on, "
+    "ended_on, created_at, updated_at, version, case_id, created_by_id, offender_id",
     "referrals_referral": "id, service, rules, mandatory, manual_reason, remaining_candidates, "
     "shared_data, due_at, status, sent_at, answered_at, decline_reason, started_at, "
     "completed_at, outcome, bed_taken, escalated_at, answered_by_id, case_id, previous_id, "

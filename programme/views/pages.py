@@ -229,6 +229,9 @@ def _xlsx(context) -> HttpResponse:
         ("urgent_minor_offenders", _("— against offenders under 18")),
         ("restrictive", _("Restrictive orders, new")),
         ("restrictive_extended", _("Restrictive orders, extended")),
+        ("preventive_records", _("Offenders taken onto the preventive record")),
+        ("offender_programmes", _("Offenders referred to an offender programme")),
+        ("offender_programmes_completed", _("— programmes completed")),
     ]:
         append([title, *map(spreadsheet_value, _cells(orders[key]))])
     sheet.column_dimensions["A"].width = 48

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from cases import services as case_services
+from orders import services as order_services
 from portal.models import AuditAction, AuditEvent, District, OrganisationKind
 from portal.roles import Role
 from programme.council.models import (
@@ -63,6 +64,10 @@ OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "orders:extend": {"pk": "order"},
     "orders:breach": {"pk": "order"},
     "orders:cancel": {"pk": "order"},
+    "orders:preventive_new": {"case_pk": "case"},
+    "orders:programme_new": {"case_pk": "case"},
+    "orders:preventive": {"pk": "preventive"},
+    "orders:programme": {"pk": "programme"},
     "referrals:case": {"case_pk": "case"},
     "referrals:case_plan": {"case_pk": "case"},
     "referrals:case_apply": {"case_pk": "case", "plan_pk": "plan"},
@@ -185,6 +190,20 @@ def world(organisations, outsider, police):
         upload=SimpleUploadedFile("scan.png", PNG, content_type="image/png"),
     )
     order = urgent(police_obolon, case)
+    preventive = order_services.preventive_record_take(
+        actor=police_obolon,
+        case_id=case.pk,
+        basis="order",
+        order_id=order.pk,
+        taken_on=timezone.localdate(),
+    )
+    offender_programme = order_services.offender_programme_refer(
+        actor=outsider,
+        case_id=case.pk,
+        referred_by="court",
+        referred_on=timezone.localdate(),
+        provider="Міський центр",
+    )
     record = referral_services.referral_plan_for_case(actor=outsider, case_id=case.pk)
     referral_services.referral_apply_plan(actor=outsider, plan_id=record.pk)
     referral = Referral.objects.filter(case=case).exclude(provider=organisations["shelter"]).first()
@@ -242,6 +261,8 @@ def world(organisations, outsider, police):
             "grantee": grantee.pk,
             "offender": case.participants.get(role="offender").person_id,
             "order": order.pk,
+            "preventive": preventive.pk,
+            "programme": offender_programme.pk,
             "plan": record.pk,
             "referral": referral.pk,
             "measure": measure.pk,

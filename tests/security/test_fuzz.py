@@ -69,6 +69,8 @@ WATCHED_TABLES = [
     "orders_restrainingorder",
     "orders_breach",
     "orders_orderextension",
+    "orders_preventiverecord",
+    "orders_offenderprogramme",
     "referrals_referral",
     "referrals_holiday",
     "referrals_routingpolicy",
