@@ -119,6 +119,8 @@ class Funding(models.Model):
     )
 
     class Meta:
+        verbose_name = _("funding line")
+        verbose_name_plural = _("funding lines")
         constraints = [
             models.UniqueConstraint(fields=["measure", "year", "source"], name="funding_once"),
             models.CheckConstraint(
@@ -158,6 +160,8 @@ class IndicatorPlan(models.Model):
     )
 
     class Meta:
+        verbose_name = _("indicator plan")
+        verbose_name_plural = _("indicator plans")
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="plan_once"),
             models.CheckConstraint(
@@ -180,6 +184,8 @@ class ReportingWindow(models.Model):
     )
 
     class Meta:
+        verbose_name = _("reporting window")
+        verbose_name_plural = _("reporting windows")
         ordering = ["-year", "-quarter"]
         constraints = [
             models.UniqueConstraint(fields=["year", "quarter"], name="window_once"),
@@ -226,6 +232,8 @@ class Progress(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name = _("quarterly progress")
+        verbose_name_plural = _("quarterly progress reports")
         ordering = ["measure__code", "-year", "-quarter"]
         constraints = [
             models.UniqueConstraint(fields=["measure", "year", "quarter"], name="progress_once"),
@@ -253,6 +261,8 @@ class IndicatorActual(models.Model):
     )
 
     class Meta:
+        verbose_name = _("indicator fact")
+        verbose_name_plural = _("indicator facts")
         constraints = [
             models.UniqueConstraint(fields=["progress", "indicator"], name="actual_once"),
             models.CheckConstraint(
@@ -306,6 +316,8 @@ class ReportRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(

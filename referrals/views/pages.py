@@ -386,7 +386,11 @@ def holidays(request: HttpRequest) -> HttpResponse:
             if not form.is_valid():
                 raise ValidationError(form.errors)
             if form.cleaned_data["delete"]:
-                services.holiday_remove(actor=request.user, day=form.cleaned_data["date"])
+                if not services.holiday_remove(actor=request.user, day=form.cleaned_data["date"]):
+                    raise ValidationError(
+                        _("%(day)s is not in the list of holidays: nothing was removed.")
+                        % {"day": form.cleaned_data["date"].strftime("%d.%m.%Y")}
+                    )
             else:
                 services.holiday_add(
                     actor=request.user,

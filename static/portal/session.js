@@ -11,7 +11,8 @@
 //    and put back when the page is shown again, e.g. after signing in once more. Submitting
 //    marks the draft as sent; the next page deletes sent drafts if still signed in (the POST
 //    went through: saved, or shown again with the input by the server) and keeps them if it is
-//    the sign-in page (the session had ended, the POST was lost). Signing out deletes them all.
+//    the sign-in page (the session had ended, the POST was lost). Signing out deletes them all,
+//    and the drafts pages keep on their own ("draft:…", the intake's).
 // Background polling (hx-trigger="every …") is marked with X-Portal-Background so that it does
 // not count as activity on the server.
 (function () {
@@ -22,6 +23,7 @@
   var BACKGROUND_HEADER = "X-Portal-Background";
   var DEADLINE_KEY = "portal.session.deadline";
   var DRAFT_PREFIX = "portal.draft:";
+  var PAGE_DRAFT_PREFIX = "draft:";
   var TEXT_TYPES = ["text", "search", "email", "tel", "url", "number", "date", "time", "datetime-local"];
   var SECRET_AUTOCOMPLETE = ["current-password", "new-password", "one-time-code"];
   var SECRET_NAMES = ["password", "token", "otp_token"];
@@ -145,6 +147,12 @@
     if (!store || event.defaultPrevented) { return; }  // htmx forms: see htmx:afterRequest
     if (form.hasAttribute("data-session-sign-out")) {
       eachDraft(store, function (key) { store.removeItem(key); });
+      // Pages that keep their own draft (the intake: "draft:intake:<user>") lose it too.
+      var own = [];
+      for (var i = 0; i < store.length; i++) {
+        if (store.key(i).indexOf(PAGE_DRAFT_PREFIX) === 0) { own.push(store.key(i)); }
+      }
+      own.forEach(function (key) { store.removeItem(key); });
       return;
     }
     if (!isKeptForm(form)) { return; }

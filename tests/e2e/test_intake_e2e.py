@@ -125,6 +125,19 @@ def test_the_draft_survives_a_reload_in_session_storage_only_and_goes_with_the_s
     assert page.evaluate(f"window.sessionStorage.getItem('draft:intake:{owner.pk}')") is None
 
 
+def test_signing_out_deletes_the_intake_draft_from_the_tab(page, live_server, login_as, owner):
+    login_as(page, owner)
+    page.goto(f"{live_server.url}/cases/new/")
+    page.fill("#id_victim-last_name", "Гайдамаченко")
+    page.reload()
+    assert page.evaluate(f"window.sessionStorage.getItem('draft:intake:{owner.pk}')")
+    with page.expect_navigation():
+        page.locator("form[data-session-sign-out]").evaluate(
+            "form => form.dispatchEvent(new Event('submit', {bubbles: true})) && form.submit()"
+        )
+    assert page.evaluate(f"window.sessionStorage.getItem('draft:intake:{owner.pk}')") is None
+
+
 def test_an_unknown_offender_is_not_invented(page, live_server, login_as, owner):
     login_as(page, owner)
     page.goto(f"{live_server.url}/cases/new/")

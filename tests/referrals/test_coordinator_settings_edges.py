@@ -158,12 +158,17 @@ def test_the_service_refuses_a_holiday_in_year_one(coordinator, orgs):
     assert _settings() == before
 
 
-def test_removing_a_day_that_is_not_listed_writes_no_audit_entry(client, coordinator, orgs):
+def test_removing_a_day_that_is_not_listed_says_so_and_writes_no_audit_entry(
+    client, coordinator, orgs
+):
     assert services.holiday_remove(actor=coordinator, day=CHRISTMAS) is False
     client.force_login(coordinator)
     before = _settings()
     response = client.post("/referrals/holidays/", {"date": "25.12.2031", "delete": "1"})
-    assert response.status_code == 302
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "25.12.2031 немає у списку святкових днів: нічого не вилучено." in page
+    assert "Святкові дні оновлено" not in page
     assert _settings() == before
 
 
