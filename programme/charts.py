@@ -3,6 +3,7 @@ no script needed."""
 
 from __future__ import annotations
 
+import hashlib
 from html import escape
 
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ BLUE, LIGHT = "#0b4f8a", "#9db6cf"
 # as a small bar: its length carries no information (portal.disclosure).
 STUB = 6
 HATCH = (
-    '<defs><pattern id="suppressed" width="3" height="3" patternUnits="userSpaceOnUse" '
+    '<defs><pattern id="{id}" width="3" height="3" patternUnits="userSpaceOnUse" '
     'patternTransform="rotate(45)"><rect width="1.5" height="3" fill="#777"/></pattern></defs>'
 )
 
@@ -36,6 +37,14 @@ def paired_bars(
     The picture is an image with a text alternative (its <title> and aria-label) that says
     every bar in words, so a screen reader hears what a sighted reader sees."""
     label_width, gap = 170, 8
+    # One page or PDF holds several charts: each names its hatch pattern after its own content,
+    # so that no id is defined twice (the same content gives the same id: reproducible output).
+    pattern = (
+        "suppressed-"
+        + hashlib.sha1(
+            repr((title, current_label, rows)).encode(), usedforsecurity=False
+        ).hexdigest()[:10]
+    )
     peak = scale_peak([v for _, c, p in rows for v in (c, p)])
     scale = (width - label_width - 60) / peak
 
@@ -43,7 +52,7 @@ def paired_bars(
         if is_hidden(value):
             return (
                 f'<rect x="{x}" y="{y}" width="{STUB}" height="{bar}" '
-                f'fill="url(#suppressed)" stroke="#777" stroke-width="0.5" '
+                f'fill="url(#{pattern})" stroke="#777" stroke-width="0.5" '
                 f'data-suppressed="true"/>',
                 STUB,
             )
@@ -68,7 +77,7 @@ def paired_bars(
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{alternative}" '
         f'font-family="DejaVu Sans" font-size="10">',
         f"<title>{alternative}</title>",
-        HATCH,
+        HATCH.format(id=pattern),
     ]
     y = 4
     for label, current, previous in rows:

@@ -277,9 +277,12 @@ def report_run_narrative_set(*, actor, run_id: int, narrative: str) -> ReportRun
 
 
 @transaction.atomic
-def report_run_finalise(*, actor, run_id: int) -> ReportRun:
+def report_run_finalise(*, actor, run_id: int, narrative: str | None = None) -> ReportRun:
     """Order the final version of a draft: a new run of the same period, with the draft's
-    narrative and without the draft mark."""
+    narrative and without the draft mark. A `narrative` given with the order is saved in the
+    same transaction: a refused order leaves the saved narrative as it was."""
+    if narrative is not None:
+        report_run_narrative_set(actor=actor, run_id=run_id, narrative=narrative)
     draft = _draft_for(actor, run_id)
     if not draft.narrative:
         raise ValidationError(

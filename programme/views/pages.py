@@ -303,13 +303,16 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if not form.is_valid():
                 raise ValidationError(form.error_messages())
-            run = services.report_run_narrative_set(
-                actor=request.user, run_id=run.pk, narrative=form.cleaned_data["narrative"]
-            )
+            narrative = form.cleaned_data["narrative"]
             if form.cleaned_data["final"]:
-                final = services.report_run_finalise(actor=request.user, run_id=run.pk)
+                final = services.report_run_finalise(
+                    actor=request.user, run_id=run.pk, narrative=narrative
+                )
                 messages.success(request, _("The final version is ordered."))
                 return redirect("programme:report", pk=final.pk)
+            run = services.report_run_narrative_set(
+                actor=request.user, run_id=run.pk, narrative=narrative
+            )
         except ValidationError as error:
             errors.extend(error.messages)
         except PermissionDenied:

@@ -1,0 +1,56 @@
+"""`make demo` seeds the hand-made demo: every demo account signs in with the printed password
+and acts in its role, the demo cases come with orders, referrals and the programme, and a second
+run adds nothing (the demo starts twice without duplicates)."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import Case
+from orders.models import RestrainingOrder
+from portal.demo import DEMO_PASSWORD, DEMO_USERS
+from portal.models import AuditEvent, Membership
+from programme.models import Measure, Programme
+from referrals.models import Referral
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "cases": Case.objects.count(),
+        "orders": RestrainingOrder.objects.count(),
+        "referrals": Referral.objects.count(),
+        "programmes": Programme.objects.count(),
+        "measures": Measure.objects.count(),
+        "memberships": Membership.objects.count(),
+    }
+
+
+def test_the_demo_seeds_each_role_and_a_second_run_adds_nothing(client, monkeypatch):
+    monkeypatch.setenv("PORTAL_DEMO_CITY", "0")
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    printed = out.getvalue()
+    first = _counts()
+    assert all(first.values()), first
+    for user in DEMO_USERS:
+        assert f"{user.username:<14} {DEMO_PASSWORD}" in printed
+    # Every demo account signs in with the printed password and lands on its dashboard.
+    for user in DEMO_USERS:
+        signed_in = client.post(
+            "/account/login/", {"username": user.username, "password": DEMO_PASSWORD}
+        )
+        assert signed_in.status_code == 302, user.username
+        # The dashboard, or first the authenticator's enrolment for a role that needs one.
+        landing = client.get("/", follow=True)
+        assert landing.status_code == 200, user.username
+        assert landing.redirect_chain in ([], [("/account/two-factor/?next=/", 302)])
+        client.logout()
+    audit_before = AuditEvent.objects.count()
+    call_command("seed_demo", stdout=StringIO(), quiet_credentials=True)
+    assert _counts() == first
+    assert AuditEvent.objects.count() == audit_before
