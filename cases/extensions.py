@@ -6,6 +6,7 @@ two facts that live in those apps; each of them registers a callable here in its
 
     register_prior_orders_counter(fn)    # orders: fn(*, person, before, exclude_case_id) -> int
     register_referral_condition(fn)      # referrals: fn() -> Exists over Case ("has a referral")
+    register_next_step(fn)               # orders, referrals: fn(*, user, case) -> NextStep | None
 
 Nothing registered means the app that owns the fact is not installed: no earlier orders to weigh,
 and no referrals to look for — said so explicitly by `referrals_known()`.
@@ -14,6 +15,7 @@ and no referrals to look for — said so explicitly by `referrals_known()`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -56,3 +58,25 @@ def case_has_referral() -> Exists:
     if _referral_condition is None:
         raise LookupError("no app registered the referral condition")
     return _referral_condition()
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the case needs next, said in words, with where to do it (empty: nowhere for you)."""
+
+    text: str
+    url: str = ""
+
+
+NextStepRule = Callable[..., "NextStep | None"]
+_next_steps: list[NextStepRule] = []
+
+
+def register_next_step(rule: NextStepRule) -> None:
+    """`rule(*, user, case)` returns the step the case needs, or None when it needs none."""
+    if rule not in _next_steps:
+        _next_steps.append(rule)
+
+
+def next_steps(*, user: Any, case: Any) -> list[NextStep]:
+    return [step for rule in _next_steps if (step := rule(user=user, case=case)) is not None]

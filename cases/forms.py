@@ -83,6 +83,18 @@ class PersonForm(StyledForm):
         return normalise_phone(self.cleaned_data.get("phone", ""))
 
 
+class PersonEditForm(PersonForm):
+    """A person's details corrected after intake; `seen` is the version the form was opened on."""
+
+    seen = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["existing_person"]
+
+
 class OffenderForm(PersonForm):
     # A caller often does not know, or will not say, who did it: the case is recorded without an
     # offender instead of with an invented "Невідомий Невідомий" that search and risk would count.

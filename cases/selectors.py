@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from itertools import pairwise
 
 from django.db.models import Case as Case_
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Concat
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases import extensions
 from cases.models import (
@@ -20,6 +23,7 @@ from cases.models import (
     Participant,
     ParticipantRole,
     Person,
+    Sex,
     Task,
 )
 from portal.roles import Capability, acting_membership, can, get_object_for_user, parse_id
@@ -358,3 +362,88 @@ def coordinator_panel(request) -> dict[str, object]:
         "high_open": cached["value"]["high_open"],
         "computed_at": cached["computed_at"],
     }
+
+
+# --- a person of a case, and what changed on her ---------------------------------------------
+
+# What a person's page may change after intake (name, contacts, birth date, status flags).
+PERSON_FIELDS = (
+    "last_name",
+    "first_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "approximate_age",
+    "phone",
+    "address",
+    "disability",
+    "displaced",
+    "veteran",
+)
+HISTORY_ROWS = 50
+
+
+def participant_of_case(*, case: Case, person_pk) -> Participant:
+    """The participation of a person in a case the user already sees (case_for_user), or 404:
+    a person of another case is answered like one that does not exist."""
+    pk = parse_id(person_pk)
+    participant = (
+        case.participants.select_related("person").filter(person_id=pk).first() if pk else None
+    )
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def person_version(person: Person) -> int | None:
+    """The person's latest history row: the version an edit form was opened on."""
+    return person.history.order_by("-history_id").values_list("history_id", flat=True).first()
+
+
+def _shown(field: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if field == "sex":
+        return str(Sex(value).label) if value in Sex.values else str(value)
+    return str(value)
+
+
+def person_history(*, person: Person) -> list[dict]:
+    """The person's changes, newest first: when, by whom, and each field from → to. The first
+    row is the person as recorded at intake."""
+    records = list(
+        person.history.select_related("history_user").order_by("-history_id")[: HISTORY_ROWS + 1]
+    )
+    entries = []
+    for newer, older in pairwise(records):
+        delta = newer.diff_against(older, included_fields=list(PERSON_FIELDS))
+        if not delta.changes:
+            continue
+        entries.append(
+            {
+                "when": newer.history_date,
+                "who": newer.history_user,
+                "changes": [
+                    (
+                        Person._meta.get_field(change.field).verbose_name,
+                        _shown(change.field, change.old),
+                        _shown(change.field, change.new),
+                    )
+                    for change in delta.changes
+                ],
+            }
+        )
+    if len(records) <= HISTORY_ROWS and records:
+        first = records[-1]
+        entries.append({"when": first.history_date, "who": first.history_user, "changes": []})
+    return entries
+
+
+def case_next_steps(*, user, case: Case) -> list[extensions.NextStep]:
+    """What the case needs next (a high-risk case without an order or a referral), from the
+    rules the apps above `cases` register."""
+    return extensions.next_steps(user=user, case=case)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import access, attachments, detail, edit, export, intake, listing
+from cases.views import access, attachments, detail, edit, export, intake, listing, people
 
 app_name = "cases"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("export.<str:fmt>", export.export, name="export"),
     path("<int:pk>/", detail.case_detail, name="detail"),
     path("<int:pk>/edit/", edit.case_edit, name="edit"),
+    path("<int:pk>/people/<int:person_pk>/", people.person_edit, name="person"),
     path("<int:pk>/status/", edit.case_status, name="status"),
     path("<int:pk>/consent/", edit.case_consent, name="consent"),
     path("<int:pk>/notes/", edit.note_add, name="note_add"),

@@ -43,6 +43,10 @@ class OrdersConfig(AppConfig):
         from orders.selectors import orders_count_for_person
 
         register_prior_orders_counter(orders_count_for_person)
+        from cases.extensions import register_next_step
+        from orders.selectors import next_step_urgent_order
+
+        register_next_step(next_step_urgent_order)
         register_case_section(
             CaseSection(
                 key="orders",

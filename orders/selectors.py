@@ -588,3 +588,25 @@ def preventive_may_remove(*, user, record: PreventiveRecord) -> bool:
         and can(user, Capability.ORDER_ISSUE)
         and membership.organisation_id == record.unit_id
     )
+
+
+def next_step_urgent_order(*, user, case):
+    """DOMAIN §2: at high risk an urgent order is mandatory; an open high-risk case without one
+    in force or issued says so on its header, with the form for those who issue orders."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from cases.extensions import NextStep
+
+    if case.risk_level != RiskLevel.HIGH or case.status == CaseStatus.CLOSED:
+        return None
+    if case.orders.filter(kind=OrderKind.URGENT, cancelled_at__isnull=True).exists():
+        return None
+    url = (
+        reverse("orders:urgent_new") + f"?case={case.pk}"
+        if can(user, Capability.ORDER_ISSUE)
+        else ""
+    )
+    return NextStep(
+        gettext("No urgent restraining order: at high risk issuing one is mandatory."), url
+    )

@@ -62,6 +62,10 @@ class ReferralsConfig(AppConfig):
         from referrals.models import Referral
 
         register_referral_condition(lambda: Exists(Referral.objects.filter(case=OuterRef("pk"))))
+        from cases.extensions import register_next_step
+        from referrals.selectors import next_step_routing_plan
+
+        register_next_step(next_step_routing_plan)
         register_case_section(
             CaseSection(
                 "referrals",

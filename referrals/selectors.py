@@ -456,3 +456,18 @@ def provider_for_service(*, service: str, pk) -> Organisation | None:
     return Organisation.objects.filter(
         pk=pk, is_active=True, provider_profile__services__contains=[service]
     ).first()
+
+
+def next_step_routing_plan(*, user, case):
+    """A high-risk case without a referral needs its routing plan (DOMAIN §4)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from cases.extensions import NextStep
+
+    if case.risk_level != "high" or case.status == "closed":
+        return None
+    if Referral.objects.filter(case=case).exists():
+        return None
+    url = reverse("referrals:case", args=[case.pk]) if can(user, Capability.REFERRAL_SEND) else ""
+    return NextStep(gettext("No referral yet: make the routing plan."), url)

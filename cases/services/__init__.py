@@ -33,7 +33,7 @@ from cases.services.intake import (
     case_register,
     next_case_number,
 )
-from cases.services.people import PersonData, normalise_phone
+from cases.services.people import PersonData, normalise_phone, person_update
 from cases.services.status import STATUS_FLOW, case_change_status, case_record_consent
 from cases.services.work import note_add, task_add, task_complete
 
@@ -58,6 +58,7 @@ __all__ = [
     "normalise_phone",
     "note_add",
     "participant_add",
+    "person_update",
     "risk_assess",
     "sniff_upload",
     "task_add",

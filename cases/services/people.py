@@ -7,12 +7,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.models import Person
-from cases.selectors import person_for_linking
+from cases.models import Case, Person
+from cases.selectors import PERSON_FIELDS, person_for_linking, person_version
+from cases.services.common import editable_case, refresh_denormalised, timeline_record
 from portal import domains
+from portal.audit import audit_record
+from portal.models import AuditAction
 
 PHONE_RE = re.compile(r"^(?:\+?380|0)\d{9}$")
 
@@ -103,3 +107,74 @@ def person_for_case(data: PersonData, *, actor, field: str = "existing_person") 
         phone=normalise_phone(data.phone),
         address=data.address.strip(),
     )
+
+
+@transaction.atomic
+def person_update(*, actor, case_id: int, person_id: int, data: PersonData, seen: int | None):
+    """Correct a person of a case the actor may change. `seen` is the person's version (the
+    latest history row) the form was opened on: a change saved meanwhile is never overwritten.
+    Every case the person is in is re-derived (a new birth date can make a victim a child), and
+    the case the change was made from gets a timeline entry naming the changed fields."""
+    case = editable_case(actor, case_id)
+    participant = (
+        case.participants.filter(person_id=person_id).select_related("person").first()
+        if isinstance(person_id, int)
+        else None
+    )
+    if participant is None:
+        raise PermissionDenied
+    person = Person.objects.select_for_update().get(pk=participant.person_id)
+    if seen is not None and person_version(person) != seen:
+        raise ValidationError(
+            _(
+                "Someone changed this person's details after you opened the form. Look at the "
+                "current details and make your change again."
+            ),
+            code="conflict",
+        )
+    errors: dict[str, list] = {}
+    if not data.last_name.strip():
+        errors["last_name"] = [_("Enter the surname.")]
+    if not data.first_name.strip():
+        errors["first_name"] = [_("Enter the first name.")]
+    person_domain_errors(data, errors, "existing_person")
+    try:
+        phone = normalise_phone(data.phone)
+    except ValidationError as error:
+        errors.setdefault("phone", []).extend(error.messages)
+        phone = ""
+    if errors:
+        raise ValidationError(errors)
+    new = {
+        "last_name": data.last_name.strip(),
+        "first_name": data.first_name.strip(),
+        "patronymic": data.patronymic.strip(),
+        "sex": data.sex,
+        "birth_date": data.birth_date,
+        "approximate_age": data.approximate_age,
+        "phone": phone,
+        "address": data.address.strip(),
+        "disability": data.disability,
+        "displaced": data.displaced,
+        "veteran": data.veteran,
+    }
+    changed = [name for name in PERSON_FIELDS if getattr(person, name) != new[name]]
+    if not changed:
+        return person
+    for name in changed:
+        setattr(person, name, new[name])
+    person._history_user = actor
+    person.save()
+    for other in Case.objects.filter(participants__person=person).distinct():
+        refresh_denormalised(other)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, detail=",".join(changed))
+    labels = ", ".join(str(Person._meta.get_field(name).verbose_name) for name in changed)
+    timeline_record(
+        case=case,
+        actor=actor,
+        kind="person.updated",
+        summary=_("Details of a person (%(role)s) changed: %(fields)s")
+        % {"role": participant.get_role_display(), "fields": labels},
+        obj=person,
+    )
+    return person

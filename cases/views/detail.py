@@ -19,7 +19,13 @@ from cases.forms import (
 )
 from cases.models import Case
 from cases.sections import sections_for
-from cases.selectors import case_for_user, case_is_editable, case_page, case_timeline
+from cases.selectors import (
+    case_for_user,
+    case_is_editable,
+    case_next_steps,
+    case_page,
+    case_timeline,
+)
 from cases.services import STATUS_FLOW
 from portal.audit import audit_record
 from portal.models import AuditAction
@@ -60,6 +66,7 @@ def render_case_page(
         "grants": case_grants(user=request.user, case=case),
         "timeline": case_timeline(case=case),
         "sections": sections_for(request, case),
+        "next_steps": case_next_steps(user=request.user, case=case),
         "conflict": conflict,
         "edit_form": forms.get("edit") or CaseEditForm(prefix="edit", initial=edit_initial(case)),
         "status_form": status_form,

@@ -46,6 +46,7 @@ MISSING = 987654321
 OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "cases:detail": {"pk": "case"},
     "cases:edit": {"pk": "case"},
+    "cases:person": {"pk": "case", "person_pk": "offender"},
     "cases:status": {"pk": "case"},
     "cases:consent": {"pk": "case"},
     "cases:note_add": {"pk": "case"},
