@@ -217,6 +217,7 @@ def case_page(*, case: Case) -> dict[str, object]:
     repeat = _repeat_counts(case, participants)
     return {
         "participants": participants,
+        "victims": [str(p.person) for p in participants if p.role == ParticipantRole.VICTIM],
         "incidents": incidents,
         "risks": risks,
         "needs": needs,

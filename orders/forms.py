@@ -225,6 +225,8 @@ class PreventiveRecordForm(StyledForm):
         self.fields["order"].choices = [("", "—")] + [
             (o.pk, f"{o.get_kind_display()} № {o.number}") for o in orders
         ]
+        if orders:  # most often the record follows the case's latest order
+            self.fields["order"].initial = orders[0].pk
         self.fields["offender"].choices = _offender_choices(case)
 
     def clean(self):

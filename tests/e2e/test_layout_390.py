@@ -12,7 +12,9 @@ import os
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
+from orders import services as order_services
 from programme.models import Indicator, Measure, Programme, ProgrammeTask
 from referrals import services as referral_services
 from referrals.models import Referral
@@ -31,11 +33,22 @@ PAGES = {
         "/cases/",
         "/cases/new/",
         "/cases/{case}/",
+        "/cases/{case}/people/{victim}/",
+        "/orders/case/{case}/programme/new/",
+        "/orders/programme/{programme}/",
         "/referrals/",
         "/referrals/case/{case}/",
         "/notifications/",
     ],
-    "police": ["/", "/orders/", "/orders/urgent/new/", "/orders/{order}/", "/orders/calendar/"],
+    "police": [
+        "/",
+        "/orders/",
+        "/orders/urgent/new/",
+        "/orders/{order}/",
+        "/orders/calendar/",
+        "/orders/case/{case}/preventive/new/",
+        "/orders/preventive/{preventive}/",
+    ],
     "provider": ["/", "/referrals/", "/referrals/{referral}/", "/referrals/capacity/"],
     "coordinator": [
         "/",
@@ -73,6 +86,20 @@ def demo_rows(owner, police, provider, executor, organisations):
     plan = referral_services.referral_plan_for_case(actor=owner, case_id=case.pk)
     referral_services.referral_apply_plan(actor=owner, plan_id=plan.pk)
     order = urgent(police, case, number="ТЗП-2026-000123")
+    preventive = order_services.preventive_record_take(
+        actor=police,
+        case_id=case.pk,
+        basis="order",
+        order_id=order.pk,
+        taken_on=timezone.localdate(),
+    )
+    offender_programme = order_services.offender_programme_refer(
+        actor=owner,
+        case_id=case.pk,
+        referred_by="court",
+        referred_on=timezone.localdate(),
+        provider="Київський міський центр гендерної рівності",
+    )
     programme = Programme.objects.create(
         code="p", title="Міська цільова програма", year_from=2022, year_to=2026
     )
@@ -85,6 +112,9 @@ def demo_rows(owner, police, provider, executor, organisations):
     return {
         "case": case.pk,
         "order": order.pk,
+        "victim": case.participants.get(role="victim").person_id,
+        "preventive": preventive.pk,
+        "programme": offender_programme.pk,
         "referral": Referral.objects.get(provider=organisations["shelter"]).pk,
         "measure": measure.pk,
         "progress_form": (f"/programme/measures/{measure.pk}/progress/2025/1/"),
