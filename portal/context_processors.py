@@ -4,6 +4,7 @@ from django.conf import settings
 
 from portal.navigation import menu_for
 from portal.notifications import unread_count
+from portal.roles import Capability, can
 
 
 def portal(request) -> dict[str, object]:
@@ -19,4 +20,6 @@ def portal(request) -> dict[str, object]:
         .select_related("organisation"),
         "unread_notifications": unread_count(user),
         "session_idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        # The header's search box (case number, surname, phone) for roles that find cases.
+        "can_search_cases": can(user, Capability.CASE_VIEW) or can(user, Capability.CASE_VIEW_ALL),
     }

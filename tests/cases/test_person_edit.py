@@ -156,3 +156,16 @@ def test_the_header_names_the_victim_and_what_a_high_risk_case_needs_next(
     assert reverse("referrals:case", args=[high.pk]) in steps
     # The worker does not issue orders: the step is said, without a link to a form she can't use.
     assert reverse("orders:urgent_new") not in steps
+
+
+def test_the_header_search_finds_a_case_by_a_phone_for_those_who_find_cases(
+    client, owner, provider, secretariat, case
+):
+    client.force_login(owner)
+    dashboard = client.get("/").content.decode()
+    assert 'data-testid="global-search"' in dashboard and 'action="/cases/"' in dashboard
+    found = client.get("/cases/", {"q": "0671112233"}).content.decode()
+    assert case.number in found
+    for who in (provider, secretariat):  # they never see a case, so they get no search box
+        client.force_login(who)
+        assert 'data-testid="global-search"' not in client.get("/").content.decode()
