@@ -12,6 +12,7 @@ from cases.models import (
     Channel,
     IntakeScenario,
     Need,
+    ParticipantRole,
     Relationship,
     RiskLevel,
     Sex,
@@ -89,10 +90,20 @@ class PersonEditForm(PersonForm):
     seen = forms.IntegerField(
         required=False, widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1
     )
+    existing_person = None  # the person is the one being edited, never another
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        del self.fields["existing_person"]
+
+class ParticipantAddForm(PersonForm):
+    """A person who comes to light after intake: a child of the household, a second offender."""
+
+    role = forms.ChoiceField(label=_("Role in the case"), choices=ParticipantRole.choices)
+    relation_to_victim = forms.ChoiceField(
+        label=_("Relationship to the victim"),
+        choices=[("", "—"), *Relationship.choices],
+        required=False,
+    )
+
+    field_order = ["role", "relation_to_victim", "last_name", "first_name", "patronymic", "sex"]
 
 
 class OffenderForm(PersonForm):

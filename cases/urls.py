@@ -12,6 +12,7 @@ urlpatterns = [
     path("export.<str:fmt>", export.export, name="export"),
     path("<int:pk>/", detail.case_detail, name="detail"),
     path("<int:pk>/edit/", edit.case_edit, name="edit"),
+    path("<int:pk>/people/", edit.participant_add, name="participant_add"),
     path("<int:pk>/people/<int:person_pk>/", people.person_edit, name="person"),
     path("<int:pk>/status/", edit.case_status, name="status"),
     path("<int:pk>/consent/", edit.case_consent, name="consent"),

@@ -87,7 +87,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     # Providers never see a case: only the referrals sent to their organisation.
     Role.PROVIDER_STAFF: frozenset({C.REFERRAL_INBOX}),
-    Role.POLICE_OFFICER: frozenset({C.CASE_VIEW, C.CASE_REGISTER, C.ORDER_VIEW, C.ORDER_ISSUE}),
+    # The police unit is also the receiver of the procedure's police notices (DOMAIN §4): they
+    # reach it in the referral inbox, where the unit acknowledges them.
+    Role.POLICE_OFFICER: frozenset(
+        {C.CASE_VIEW, C.CASE_REGISTER, C.ORDER_VIEW, C.ORDER_ISSUE, C.REFERRAL_INBOX}
+    ),
     Role.COORDINATOR: frozenset(
         {
             C.AUDIT_VIEW,

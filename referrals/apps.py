@@ -37,7 +37,7 @@ class ReferralsConfig(AppConfig):
             Panel(
                 "referrals.provider",
                 _("Referrals to us"),
-                frozenset({Role.PROVIDER_STAFF}),
+                frozenset({Role.PROVIDER_STAFF, Role.POLICE_OFFICER}),
                 "referrals/panels/provider.html",
                 provider_panel,
                 10,

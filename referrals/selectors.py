@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case
 from cases.selectors import cases_visible_to, visible_cases_q
 from portal.models import Organisation
-from portal.roles import Capability, acting_membership, can, get_object_for_user, parse_id
+from portal.roles import Capability, Role, acting_membership, can, get_object_for_user, parse_id
 from referrals.models import (
     OPEN_STATUSES,
     Holiday,
@@ -143,7 +143,15 @@ def district_choices():
 
 
 def shelter_capacity_board(user) -> list[ProviderProfile]:
-    if not (can(user, Capability.REFERRAL_COORDINATE) or can(user, Capability.REFERRAL_INBOX)):
+    """The places board, for coordinators and providers' staff; a police unit receives notices
+    through the inbox but has no business with the shelters' places."""
+    membership = acting_membership(user)
+    provider_staff = (
+        membership is not None
+        and membership.role == Role.PROVIDER_STAFF
+        and can(user, Capability.REFERRAL_INBOX)
+    )
+    if not (can(user, Capability.REFERRAL_COORDINATE) or provider_staff):
         return []
     return list(
         ProviderProfile.objects.filter(capacity_total__isnull=False)

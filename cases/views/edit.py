@@ -20,6 +20,7 @@ from cases.forms import (
     IncidentForm,
     NeedsForm,
     NoteForm,
+    ParticipantAddForm,
     RiskForm,
     StatusForm,
     TaskForm,
@@ -147,6 +148,43 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, case_id=case.pk, text=f.cleaned_data["text"]
         ),
         success=_("Note added."),
+    )
+
+
+@login_required
+@post_or_back_to_case
+def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def add(case, form):
+        d = form.cleaned_data
+        return services.participant_add(
+            actor=request.user,
+            case_id=case.pk,
+            role=d["role"],
+            person=services.PersonData(
+                last_name=d["last_name"],
+                first_name=d["first_name"],
+                patronymic=d["patronymic"],
+                sex=d["sex"],
+                birth_date=d["birth_date"],
+                approximate_age=d["approximate_age"],
+                disability=d["disability"],
+                displaced=d["displaced"],
+                veteran=d["veteran"],
+                phone=d["phone"],
+                address=d["address"],
+                existing_person_id=d["existing_person"],
+                relation_to_victim=d["relation_to_victim"],
+            ),
+        )
+
+    return _handle(
+        request,
+        pk,
+        form=ParticipantAddForm(request.POST, prefix="participant"),
+        key="participant",
+        tab="people",
+        action=add,
+        success=_("Person added."),
     )
 
 

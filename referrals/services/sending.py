@@ -77,8 +77,11 @@ def _coordinators():
 
 
 def _notify_provider(referral: Referral) -> None:
+    # A police unit receives the procedure's police notices as a provider does its referrals.
     members = Membership.objects.filter(
-        organisation=referral.provider, is_active=True, role=Role.PROVIDER_STAFF
+        organisation=referral.provider,
+        is_active=True,
+        role__in=[Role.PROVIDER_STAFF, Role.POLICE_OFFICER],
     ).select_related("user")
     for membership in members:
         notification_send(

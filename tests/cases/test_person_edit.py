@@ -169,3 +169,53 @@ def test_the_header_search_finds_a_case_by_a_phone_for_those_who_find_cases(
     for who in (provider, secretariat):  # they never see a case, so they get no search box
         client.force_login(who)
         assert 'data-testid="global-search"' not in client.get("/").content.decode()
+
+
+def _child(**extra) -> dict:
+    data = {
+        "participant-role": "child",
+        "participant-relation_to_victim": "child",
+        "participant-last_name": "Бондар",
+        "participant-first_name": "Соня",
+        "participant-sex": "F",
+        "participant-birth_date": "05.06.2019",
+    }
+    return {**data, **extra}
+
+
+def test_a_child_who_comes_to_light_later_is_added_as_a_person(client, owner, case):
+    client.force_login(owner)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'data-testid="participant-add"' in page
+    answer = client.post(reverse("cases:participant_add", args=[case.pk]), _child())
+    assert answer.status_code == 302 and answer["Location"].endswith("#people")
+    child = case.participants.get(role="child")
+    assert child.person.first_name == "Соня" and child.relation_to_victim == "child"
+    case.refresh_from_db()
+    assert case.has_children
+    assert CaseEvent.objects.filter(case=case, kind="person.added").exists()
+
+
+def test_a_person_without_a_name_or_with_a_wrong_role_is_refused_and_nobody_is_added(
+    client, owner, case
+):
+    client.force_login(owner)
+    before = case.participants.count()
+    for junk in (
+        {"participant-first_name": ""},
+        {"participant-role": "judge"},
+        {"participant-birth_date": "31.12.2999"},
+    ):
+        answer = client.post(reverse("cases:participant_add", args=[case.pk]), _child(**junk))
+        assert answer.status_code == 400, junk
+        assert "participant-add" in answer.content.decode()
+    assert case.participants.count() == before
+
+
+def test_who_only_sees_the_case_cannot_add_a_person(client, coordinator, case):
+    client.force_login(coordinator)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'data-testid="participant-add"' not in page
+    answer = client.post(reverse("cases:participant_add", args=[case.pk]), _child())
+    assert answer.status_code in (403, 404)
+    assert not case.participants.filter(role="child").exists()

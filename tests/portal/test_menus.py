@@ -9,7 +9,8 @@ MENU = re.compile(r'data-menu="([a-z_]+)"')
 EXPECTED_MENUS = {
     "owner": {"dashboard", "cases", "orders", "referrals"},
     "provider": {"dashboard", "referrals"},
-    "police": {"dashboard", "cases", "orders"},
+    # The police unit receives the procedure's police notices in the referral inbox.
+    "police": {"dashboard", "cases", "orders", "referrals"},
     "coordinator": {"dashboard", "cases", "orders", "referrals", "programme", "council", "audit"},
     "secretariat": {"dashboard", "orders", "programme", "council"},
     "executor": {"dashboard", "programme", "council_assignments"},

@@ -47,6 +47,7 @@ OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "cases:detail": {"pk": "case"},
     "cases:edit": {"pk": "case"},
     "cases:person": {"pk": "case", "person_pk": "offender"},
+    "cases:participant_add": {"pk": "case"},
     "cases:status": {"pk": "case"},
     "cases:consent": {"pk": "case"},
     "cases:note_add": {"pk": "case"},
