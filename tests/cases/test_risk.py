@@ -80,3 +80,58 @@ def test_a_malformed_questionnaire_is_refused():
         questionnaire_from_dict(
             {"version": "x", "thresholds": {"medium": 5, "high": 3}, "items": []}
         )
+
+
+def _questionnaire(**changes) -> dict:
+    data = {
+        "version": "t",
+        "thresholds": {"medium": 3, "high": 6},
+        "items": [
+            {"id": "a", "text_uk": "А", "text_en": "A", "weight": 2},
+            {"id": "b", "text_uk": "Б", "text_en": "B", "weight": 4, "red_flag": True},
+        ],
+    }
+    return {**data, **changes}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"items": [{"id": "a", "weight": 1}]}, "malformed"),  # no texts
+        ({"thresholds": {"medium": "many", "high": 6}}, "malformed"),
+        (
+            {
+                "items": [
+                    {"id": "a", "text_uk": "А", "text_en": "A", "weight": 1},
+                    {"id": "a", "text_uk": "А", "text_en": "A", "weight": 2},
+                ]
+            },
+            "unique",
+        ),
+        ({"thresholds": {"medium": 0, "high": 6}}, "0 < medium < high"),
+        ({"items": [{"id": "a", "text_uk": "А", "text_en": "A", "weight": -1}]}, "negative"),
+    ],
+)
+def test_each_kind_of_broken_questionnaire_is_refused_with_its_reason(changes, message):
+    with pytest.raises(QuestionnaireError, match=message):
+        questionnaire_from_dict(_questionnaire(**changes))
+
+
+def test_an_item_that_is_not_in_the_questionnaire_is_refused_by_name():
+    questionnaire = questionnaire_from_dict(_questionnaire())
+    assert questionnaire.item("b").red_flag
+    with pytest.raises(QuestionnaireError, match="'z'"):
+        questionnaire.item("z")
+
+
+def test_the_rule_is_explained_in_english_too_with_the_earlier_orders():
+    questionnaire = questionnaire_from_dict(_questionnaire(prior_orders_weight=1))
+    red = assess(questionnaire, {"b": True})
+    assert explain(red, questionnaire, "en") == "High: red-flag item answered yes — «B»."
+    # Two earlier orders count, a third adds nothing: 2 + min(5, 2) = 4, medium from 3.
+    medium = assess(questionnaire, {"a": True}, prior_orders=5)
+    assert (medium.level, medium.score) == ("medium", 4)
+    assert explain(medium, questionnaire, "en") == (
+        "Medium: score 4 (including earlier orders against the offender: 5); "
+        "medium from 3, high from 6."
+    )
