@@ -124,7 +124,7 @@ def person_update(*, actor, case_id: int, person_id: int, data: PersonData, seen
     if participant is None:
         raise PermissionDenied
     person = Person.objects.select_for_update().get(pk=participant.person_id)
-    if seen is not None and person_version(person) != seen:
+    if person_version(person) != seen:
         raise ValidationError(
             _(
                 "Someone changed this person's details after you opened the form. Look at the "

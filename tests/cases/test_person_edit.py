@@ -219,3 +219,12 @@ def test_who_only_sees_the_case_cannot_add_a_person(client, coordinator, case):
     answer = client.post(reverse("cases:participant_add", args=[case.pk]), _child())
     assert answer.status_code in (403, 404)
     assert not case.participants.filter(role="child").exists()
+
+
+def test_a_form_without_the_version_it_was_opened_on_is_refused(client, owner, case, victim):
+    client.force_login(owner)
+    data = _form(victim, first_name="Марина")
+    del data["seen"]
+    assert client.post(_url(case, victim), data).status_code == 400
+    victim.refresh_from_db()
+    assert victim.first_name == "Марія"
