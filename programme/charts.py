@@ -36,7 +36,10 @@ def paired_bars(
 
     The picture is an image with a text alternative (its <title> and aria-label) that says
     every bar in words, so a screen reader hears what a sighted reader sees."""
-    label_width, gap = 170, 8
+    # Room for the longest label (DejaVu Sans at 10 px is about 6 px a character), within
+    # half of the picture: a long Ukrainian label is not cut at the left edge.
+    longest = max((len(str(label)) for label, _c, _p in rows), default=0)
+    label_width, gap = int(min(max(170, longest * 6 + 12), width * 0.5)), 8
     # One page or PDF holds several charts: each names its hatch pattern after its own content,
     # so that no id is defined twice (the same content gives the same id: reproducible output).
     pattern = (
