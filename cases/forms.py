@@ -119,7 +119,7 @@ class OffenderForm(PersonForm):
     field_order = ["unknown", "last_name", "first_name", "patronymic", "sex", "relation_to_victim"]
 
     def full_clean(self) -> None:
-        # StyledForm.__init__ already asks for the errors: decide what is required before that.
+        # Decide what is required before the fields are cleaned.
         if self.is_bound and self.fields["unknown"].widget.value_from_datadict(
             self.data, self.files, self.add_prefix("unknown")
         ):
