@@ -19,7 +19,7 @@ from cases.models import (
     ViolenceForm,
     ViolenceSubtype,
 )
-from cases.services import normalise_phone
+from cases.services import PersonData, normalise_phone
 from portal import domains
 from portal.forms import (
     DateRangeForm,
@@ -82,6 +82,25 @@ class PersonForm(StyledForm):
 
     def clean_phone(self) -> str:
         return normalise_phone(self.cleaned_data.get("phone", ""))
+
+    def person_data(self) -> PersonData:
+        """The cleaned person as the services take it (intake, a person added later)."""
+        data = self.cleaned_data
+        return PersonData(
+            last_name=data["last_name"],
+            first_name=data["first_name"],
+            patronymic=data.get("patronymic", ""),
+            sex=data["sex"],
+            birth_date=data.get("birth_date"),
+            approximate_age=data.get("approximate_age"),
+            disability=data.get("disability", False),
+            displaced=data.get("displaced", False),
+            veteran=data.get("veteran", False),
+            phone=data.get("phone", ""),
+            address=data.get("address", ""),
+            existing_person_id=data.get("existing_person"),
+            relation_to_victim=data.get("relation_to_victim", ""),
+        )
 
 
 class PersonEditForm(PersonForm):

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Relationship, Sex
+from cases.models import ParticipantRole, Relationship, Sex
 from orders.models import (
     Applicant,
     Consequence,
@@ -210,7 +210,7 @@ class AsOfForm(StyledForm):
 def _offender_choices(case) -> list[tuple[int, str]]:
     return [
         (p.person_id, str(p.person))
-        for p in case.participants.filter(role="offender").select_related("person")
+        for p in case.participants.filter(role=ParticipantRole.OFFENDER).select_related("person")
     ]
 
 

@@ -9,7 +9,7 @@ from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Q, 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case
+from cases.models import Case, CaseStatus, RiskLevel
 from cases.selectors import cases_visible_to, visible_cases_q
 from portal.models import Organisation
 from portal.roles import Capability, Role, acting_membership, can, get_object_for_user, parse_id
@@ -473,7 +473,7 @@ def next_step_routing_plan(*, user, case):
 
     from cases.extensions import NextStep
 
-    if case.risk_level != "high" or case.status == "closed":
+    if case.risk_level != RiskLevel.HIGH or case.status == CaseStatus.CLOSED:
         return None
     if Referral.objects.filter(case=case).exists():
         return None

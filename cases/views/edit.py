@@ -155,26 +155,11 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 @post_or_back_to_case
 def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     def add(case, form):
-        d = form.cleaned_data
         return services.participant_add(
             actor=request.user,
             case_id=case.pk,
-            role=d["role"],
-            person=services.PersonData(
-                last_name=d["last_name"],
-                first_name=d["first_name"],
-                patronymic=d["patronymic"],
-                sex=d["sex"],
-                birth_date=d["birth_date"],
-                approximate_age=d["approximate_age"],
-                disability=d["disability"],
-                displaced=d["displaced"],
-                veteran=d["veteran"],
-                phone=d["phone"],
-                address=d["address"],
-                existing_person_id=d["existing_person"],
-                relation_to_victim=d["relation_to_victim"],
-            ),
+            role=form.cleaned_data["role"],
+            person=form.person_data(),
         )
 
     return _handle(

@@ -83,25 +83,6 @@ def error_summary(forms: dict) -> list[dict[str, str]]:
     return summary
 
 
-def _person_data(form: PersonForm) -> PersonData:
-    data = form.cleaned_data
-    return PersonData(
-        last_name=data["last_name"],
-        first_name=data["first_name"],
-        patronymic=data.get("patronymic", ""),
-        sex=data["sex"],
-        birth_date=data.get("birth_date"),
-        approximate_age=data.get("approximate_age"),
-        disability=data.get("disability", False),
-        displaced=data.get("displaced", False),
-        veteran=data.get("veteran", False),
-        phone=data.get("phone", ""),
-        address=data.get("address", ""),
-        existing_person_id=data.get("existing_person"),
-        relation_to_victim=data.get("relation_to_victim", ""),
-    )
-
-
 def _forms(request: HttpRequest) -> dict:
     data = request.POST if request.method == "POST" else None
     membership = acting_membership(request.user)
@@ -143,8 +124,8 @@ def intake(request: HttpRequest) -> HttpResponse:
             confidential=c["confidential"],
             consent_to_share=c["consent_to_share"],
             children_service_notified=c["children_service_notified"],
-            victim=_person_data(forms["victim"]),
-            offender=None if forms["offender"].is_unknown else _person_data(forms["offender"]),
+            victim=forms["victim"].person_data(),
+            offender=None if forms["offender"].is_unknown else forms["offender"].person_data(),
             children=[
                 _child_data(form, forms["victim"].cleaned_data["last_name"])
                 for key, form in forms.items()

@@ -35,6 +35,21 @@ def _case_url(case_id: int) -> str:
     return reverse("cases:detail", args=[case_id]) + "#section-orders"
 
 
+def _saved(request, form, write, *, success: str) -> bool:
+    """Call the service; its refusal is shown on the form (a case the user sees but may not
+    change is said in words), success as a message. True when the write went through."""
+    try:
+        write(form.cleaned_data)
+    except ValidationError as error:
+        _apply(form, error)
+    except PermissionDenied:
+        form.add_error(None, _("You may see this case but not change it."))
+    else:
+        messages.success(request, success)
+        return True
+    return False
+
+
 def _may_record_programme(user) -> bool:
     return can(user, Capability.ORDER_ISSUE) or can(user, Capability.CASE_EDIT)
 
@@ -48,9 +63,9 @@ def preventive_new(request: HttpRequest, case_pk: int) -> HttpResponse:
     orders = orders_for_case(user=request.user, case=case)
     form = PreventiveRecordForm(request.POST or None, case=case, orders=orders)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.preventive_record_take(
+
+        def write(d):
+            return services.preventive_record_take(
                 actor=request.user,
                 case_id=case.pk,
                 basis=d["basis"],
@@ -58,10 +73,8 @@ def preventive_new(request: HttpRequest, case_pk: int) -> HttpResponse:
                 offender_id=d["offender"],
                 order_id=d["order"],
             )
-        except ValidationError as error:
-            _apply(form, error)
-        else:
-            messages.success(request, _("The offender is on the preventive record."))
+
+        if _saved(request, form, write, success=_("The offender is on the preventive record.")):
             return redirect(_case_url(case.pk))
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail="preventive form")
     return render(
@@ -81,19 +94,18 @@ def preventive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not may_remove:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.preventive_record_remove(
-                    actor=request.user,
-                    record_id=record.pk,
-                    removed_on=form.cleaned_data["removed_on"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ValidationError as error:
-                _apply(form, error)
-            else:
-                messages.success(request, _("The offender is removed from the preventive record."))
-                return redirect(_case_url(record.case_id))
+
+        def write(d):
+            return services.preventive_record_remove(
+                actor=request.user,
+                record_id=record.pk,
+                removed_on=d["removed_on"],
+                reason=d["reason"],
+            )
+
+        removed = _("The offender is removed from the preventive record.")
+        if form.is_valid() and _saved(request, form, write, success=removed):
+            return redirect(_case_url(record.case_id))
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=record)
     return render(
         request,
@@ -111,9 +123,9 @@ def programme_new(request: HttpRequest, case_pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ProgrammeReferForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.offender_programme_refer(
+
+        def write(d):
+            return services.offender_programme_refer(
                 actor=request.user,
                 case_id=case.pk,
                 referred_by=d["referred_by"],
@@ -121,14 +133,9 @@ def programme_new(request: HttpRequest, case_pk: int) -> HttpResponse:
                 provider=d["provider"],
                 offender_id=d["offender"],
             )
-        except ValidationError as error:
-            _apply(form, error)
-        except PermissionDenied:
-            # A case the user sees but may not change (a coordinator, a colleague's
-            # confidential case): said in words, nothing recorded.
-            form.add_error(None, _("You may see this case but not change it."))
-        else:
-            messages.success(request, _("The referral to an offender programme is recorded."))
+
+        recorded = _("The referral to an offender programme is recorded.")
+        if _saved(request, form, write, success=recorded):
             return redirect(_case_url(case.pk))
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=case, detail="programme form")
     return render(
@@ -153,24 +160,20 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not _may_record_programme(request.user):
             raise PermissionDenied
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.offender_programme_update(
-                    actor=request.user,
-                    programme_id=programme.pk,
-                    status=d["status"],
-                    started_on=d["started_on"],
-                    ended_on=d["ended_on"],
-                    version=d["version"],
-                )
-            except ValidationError as error:
-                _apply(form, error)
-            except PermissionDenied:
-                form.add_error(None, _("You may see this case but not change it."))
-            else:
-                messages.success(request, _("The offender programme is updated."))
-                return redirect(_case_url(programme.case_id))
+
+        def write(d):
+            return services.offender_programme_update(
+                actor=request.user,
+                programme_id=programme.pk,
+                status=d["status"],
+                started_on=d["started_on"],
+                ended_on=d["ended_on"],
+                version=d["version"],
+            )
+
+        updated = _("The offender programme is updated.")
+        if form.is_valid() and _saved(request, form, write, success=updated):
+            return redirect(_case_url(programme.case_id))
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=programme)
     return render(
         request,
