@@ -30,7 +30,7 @@ from portal.roles import Capability, Role, can, grant_object_perm, revoke_object
 
 GRANTABLE = {"view_case", "edit_case"}
 # Roles that work on cases and so may be given one more: never providers or the council.
-GRANTEE_ROLES = (Role.SOCIAL_WORKER, Role.POLICE_OFFICER)
+GRANTEE_ROLES = (Role.SOCIAL_WORKER, Role.HEAD, Role.POLICE_OFFICER)
 MIN_REASON = 20
 
 

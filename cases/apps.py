@@ -30,7 +30,7 @@ class CasesConfig(AppConfig):
             Panel(
                 key="cases.worker",
                 title=_("My cases"),
-                roles=frozenset({Role.SOCIAL_WORKER, Role.POLICE_OFFICER}),
+                roles=frozenset({Role.SOCIAL_WORKER, Role.HEAD, Role.POLICE_OFFICER}),
                 template="cases/panels/worker.html",
                 context=worker_panel,
                 position=10,

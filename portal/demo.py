@@ -200,6 +200,14 @@ DEMO_USERS = [
         "second social worker of the same centre (for concurrent edits)",
     ),
     DemoUser(
+        "head",
+        "Валентина",
+        "Руденко",
+        Role.HEAD,
+        "css-darnytskyi",
+        "head of the Darnytskyi centre of social services (approves closures, reassigns)",
+    ),
+    DemoUser(
         "worker-obolon",
         "Марина",
         "Савчук",

@@ -24,6 +24,9 @@ M = TypeVar("M", bound=models.Model)
 
 class Role(models.TextChoices):
     SOCIAL_WORKER = "social_worker", _("Social worker")
+    # The head of an organisation (a centre's director, a unit's chief): approves closures,
+    # reassigns workers, sees the organisation's workload (issue: case management in depth).
+    HEAD = "head", _("Head of organisation")
     PROVIDER_STAFF = "provider_staff", _("Service provider staff")
     POLICE_OFFICER = "police_officer", _("Police officer")
     COORDINATOR = "coordinator", _("Coordinator")
@@ -48,6 +51,11 @@ class Capability(StrEnum):
     # The "possibly already known" lookup at intake (see cases.selectors.people_matching):
     # social workers only; police, providers and the council's roles never get it.
     PERSON_LOOKUP = "case.person_lookup"
+    # The head of organisation's part: approve a worker's closure (never one's own), give a case
+    # to another worker, see the organisation's caseload per worker.
+    CASE_CLOSE_APPROVE = "case.close_approve"
+    CASE_REASSIGN = "case.reassign"
+    ORGANISATION_WORKLOAD = "organisation.workload"
     # orders
     ORDER_VIEW = "order.view"
     ORDER_ISSUE = "order.issue"
@@ -83,6 +91,21 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.PERSON_LOOKUP,
             C.ORDER_VIEW,
             C.REFERRAL_SEND,
+        }
+    ),
+    # The head works with the organisation's cases as its workers do and supervises them.
+    Role.HEAD: frozenset(
+        {
+            C.CASE_VIEW,
+            C.CASE_REGISTER,
+            C.CASE_EDIT,
+            C.CASE_EXPORT,
+            C.PERSON_LOOKUP,
+            C.ORDER_VIEW,
+            C.REFERRAL_SEND,
+            C.CASE_CLOSE_APPROVE,
+            C.CASE_REASSIGN,
+            C.ORGANISATION_WORKLOAD,
         }
     ),
     # Providers never see a case: only the referrals sent to their organisation.

@@ -3,6 +3,7 @@
 Personas (as in healthchecks' alice/bob/charlie):
   owner       social worker of the Darnytskyi centre of social services (owns cases)
   colleague   another social worker of the same centre
+  head        head of the same centre (approves closures, reassigns workers)
   outsider    social worker of the Obolonskyi centre
   provider    staff of a shelter
   police      officer of the Darnytskyi police unit
@@ -139,6 +140,11 @@ def owner(organisations):
 @pytest.fixture
 def colleague(organisations):
     return member(Role.SOCIAL_WORKER, organisations["css_darnytskyi"], "colleague")
+
+
+@pytest.fixture
+def head(organisations):
+    return member(Role.HEAD, organisations["css_darnytskyi"], "head")
 
 
 @pytest.fixture
