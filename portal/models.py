@@ -259,3 +259,30 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to be sent, written in the same transaction as the change that asks for it
+    (a transactional outbox). When Redis is down the row waits and `portal.outbox` sends it once
+    the broker is back; a request never hangs on the broker and nothing asked for is lost. Tasks
+    sent this way are idempotent, so the rare second delivery (the broker took a message but the
+    database went away before the row was marked sent) does nothing twice."""
+
+    task = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="portal_outbox_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"

@@ -110,9 +110,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Fails open: with Redis down pages work without the cache (portal/caching.py).
+        "BACKEND": "portal.caching.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("PORTAL_CACHE_PREFIX", "portal"),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
     }
 }
 
@@ -257,6 +259,32 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is down must answer at once, not hold a request: publishing goes through the
+# outbox (portal.outbox), which keeps what could not be sent. An unacknowledged task (its worker
+# was killed) comes back after the visibility timeout; reports also have their own watchdog.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+    "visibility_timeout": 30 * 60,
+    # Publishing tries a lost connection once more, at once, then gives up (kombu would
+    # otherwise sleep through its default retries while a request waits).
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 10
+# Queues by urgency: escalations, expiry notices and the outbox relay never wait behind a PDF.
+# docs/deployment.md: one worker for `notices,default`, another for `reports`.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "referrals.tasks.*": {"queue": "notices"},
+    "orders.tasks.*": {"queue": "notices"},
+    "portal.tasks.relay_outbox": {"queue": "notices"},
+    "programme.tasks.render_report": {"queue": "reports"},
+}
+PORTAL_CELERY_QUEUES = ["notices", "default", "reports"]
 # Every periodic task of the portal, in one place.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "portal-heartbeat": {"task": "portal.tasks.heartbeat", "schedule": timedelta(minutes=5)},
@@ -266,6 +294,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "referrals-escalate-overdue": {
         "task": "referrals.tasks.escalate_overdue_referrals",
+        "schedule": timedelta(minutes=5),
+    },
+    "outbox-relay": {"task": "portal.tasks.relay_outbox", "schedule": timedelta(minutes=1)},
+    "programme-resume-stalled-reports": {
+        "task": "programme.tasks.resume_stalled_reports",
         "schedule": timedelta(minutes=5),
     },
     "programme-quarterly-report": {
@@ -279,6 +312,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(minute=30, hour=7),
     },
 }
+
+# A report run that has been rendering (or queued with nothing waiting in the outbox) for this
+# long is taken as stalled, its worker dead, and started again — at most this many times.
+PROGRAMME_REPORT_STALL_MINUTES = env_int("PROGRAMME_REPORT_STALL_MINUTES", 10)
+PROGRAMME_REPORT_MAX_ATTEMPTS = env_int("PROGRAMME_REPORT_MAX_ATTEMPTS", 4)
 
 # --- Guardian ---------------------------------------------------------------------------------
 ANONYMOUS_USER_NAME = None

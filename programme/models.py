@@ -287,6 +287,15 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+class RunNotice(models.TextChoices):
+    """What the run's page tells the reader about a run that did not go smoothly; the technical
+    cause stays in `error` and the log, never on the page."""
+
+    NONE = "", ""
+    RETRYING = "retrying", _("retrying after an error")
+    INTERRUPTED = "interrupted", _("interrupted and started again")
+
+
 class ReportRun(models.Model):
     """A generated report: the task fills it, the page polls it. Runs are kept as versions."""
 
@@ -301,7 +310,13 @@ class ReportRun(models.Model):
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(default=0)
+    # The technical cause of the last failure, for the log and the administrator; the page shows
+    # `notice` and the status in words instead.
     error = models.TextField(_("error"), blank=True)
+    notice = models.CharField(max_length=12, choices=RunNotice.choices, blank=True, default="")
+    # How many times rendering started: a run whose worker died is started again
+    # (programme.reporting.report_runs_resume), a bounded number of times.
+    attempts = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to="reports/", blank=True)
     figures = models.JSONField(default=dict, blank=True)
     # A run is a draft (marked as such on every page of its PDF) until the secretariat, having

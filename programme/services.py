@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from portal import domains
 from portal.audit import audit_record
 from portal.models import AuditAction, Organisation
+from portal.outbox import outbox_enqueue
 from portal.roles import Capability, acting_membership, can
 from programme.figures import Period
 from programme.models import (
@@ -249,9 +250,8 @@ def report_run_create(
     )
     if actor is not None:
         audit_record(actor=actor, action=AuditAction.CREATE, obj=run, detail=str(run))
-    from programme.tasks import render_report
-
-    transaction.on_commit(lambda: render_report.delay(run.pk))
+    # Through the outbox: with Redis down the run waits, queued, and starts when it is back.
+    outbox_enqueue(task="programme.tasks.render_report", kwargs={"run_id": run.pk})
     return run
 
 

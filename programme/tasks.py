@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 def render_report(self, run_id: int) -> str:
     """Render one report run to PDF. A failure is retried with backoff; after the last try the
     run is marked failed with the error, and no half-written file is ever left."""
-    from programme.models import ReportRun, RunStatus
+    from programme.models import ReportRun, RunNotice, RunStatus
     from programme.reporting import report_run_render
 
     try:
@@ -20,6 +20,7 @@ def render_report(self, run_id: int) -> str:
         if self.request.retries < self.max_retries:
             ReportRun.objects.filter(pk=run_id).update(
                 status=RunStatus.QUEUED,
+                notice=RunNotice.RETRYING,
                 error=f"{type(error).__name__}: {error} (retry {self.request.retries + 1})",
             )
             delay = getattr(settings, "PROGRAMME_REPORT_RETRY_SECONDS", 10)
@@ -46,3 +47,11 @@ def order_quarterly_report() -> int | None:
         if quarter == 3:
             report_run_create(actor=None, kind=ReportKind.NINE_MONTHS, year=year)
     return run.pk
+
+
+@shared_task
+def resume_stalled_reports() -> dict[str, int]:
+    """Beat, every few minutes: runs whose worker died in the middle are started again."""
+    from programme.reporting import report_runs_resume
+
+    return report_runs_resume()

@@ -80,6 +80,8 @@ def main() -> int:
             "120",
             # No access log: search terms (names) can appear in URLs.
         ],
+        # Two workers, as in production (docs/deployment.md): notices and everyday tasks never
+        # wait behind a PDF that the reports worker is rendering.
         "worker": [
             str(BIN / "celery"),
             "-A",
@@ -87,10 +89,26 @@ def main() -> int:
             "worker",
             "-l",
             "info",
+            "-Q",
+            "notices,default",
             "--concurrency",
-            "2",
+            "1",
             "-n",
             "demo@%h",
+        ],
+        "worker-reports": [
+            str(BIN / "celery"),
+            "-A",
+            "portal",
+            "worker",
+            "-l",
+            "info",
+            "-Q",
+            "reports",
+            "--concurrency",
+            "1",
+            "-n",
+            "demo-reports@%h",
         ],
         "beat": [
             str(BIN / "celery"),

@@ -5,7 +5,7 @@
 #                application's role (PORTAL_DB_APP_ROLE, password PORTAL_DB_APP_PASSWORD) if
 #                missing and grant it its privileges; run before web, worker and beat
 #   web          serve HTTP with gunicorn on port 8000, as the application's role (DATABASE_URL)
-#   worker       run the Celery worker (PDF and Excel reports, notifications)
+#   worker       run a Celery worker; `-Q notices,default` or `-Q reports` (docker-compose.yml)
 #   beat         run the Celery beat scheduler (CELERY_BEAT_SCHEDULE in portal/settings.py)
 #   healthcheck  exit 0 when GET /healthz on this container answers 200
 #   anything else is run as given: `docker compose run --rm web python manage.py shell`

@@ -206,12 +206,14 @@ def personas(
 def celery_worker_session():
     """A real Celery worker (solo pool, in a thread) consuming from the real Redis broker."""
     from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
 
     from portal.celery import app
 
     app.conf.task_always_eager = False
     with start_worker(
         app,
+        queues=settings.PORTAL_CELERY_QUEUES,
         pool="solo",
         concurrency=1,
         perform_ping_check=False,

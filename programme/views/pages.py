@@ -22,8 +22,9 @@ from programme.forms import (
     StatisticsPeriodForm,
     report_years,
 )
-from programme.models import Measure, Progress, ReportRun
+from programme.models import Measure, Progress, ReportRun, RunStatus
 from programme.report import report_context
+from programme.reporting import waiting_for_queue
 from programme.selectors import (
     programme_for,
     progress_plan,
@@ -324,7 +325,12 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         template,
-        {"run": run, "can_order": can_order, "errors": errors},
+        {
+            "run": run,
+            "can_order": can_order,
+            "errors": errors,
+            "waiting_for_queue": run.status == RunStatus.QUEUED and waiting_for_queue(run),
+        },
         status=400 if errors else 200,
     )
 
