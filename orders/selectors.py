@@ -23,6 +23,7 @@ from orders.models import (
 )
 from orders.rules import STATUS_AFTER_ALL_BOUNDARIES, STATUS_BOUNDARIES, OrderStatus
 from portal.calendar import KYIV, change_pct, same_day_a_year_earlier
+from portal.dbrouting import for_reporting
 from portal.models import District
 from portal.roles import Capability, acting_membership, can, get_object_for_user
 
@@ -224,6 +225,7 @@ def _year_to_date(as_of: date) -> tuple[datetime, datetime]:
     return _midnight(date(as_of.year, 1, 1)), _midnight(as_of + timedelta(days=1))
 
 
+@for_reporting
 def order_year_on_year(*, as_of: date) -> dict:
     """Orders and breaches from 1 January to `as_of` against the same period a year earlier,
     by district and in total: one aggregation per table, FILTER clauses, no Python loops over

@@ -101,6 +101,23 @@ DATABASES["default"]["OPTIONS"].setdefault(
     "options", "-c pg_trgm.word_similarity_threshold=0.45 -c pg_trgm.similarity_threshold=0.3"
 )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Statistics, reports and exports read from a streaming replica when one is given
+# (portal/dbrouting.py); one that lags more than this many seconds is skipped for the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **database_from_url(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # The test suite never creates a second test database for it.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASES["replica"]["OPTIONS"].setdefault(
+        "options", DATABASES["default"]["OPTIONS"]["options"]
+    )
+DATABASE_ROUTERS = ["portal.dbrouting.ReplicaRouter"]
+PORTAL_REPLICA_MAX_LAG_SECONDS = env_int("PORTAL_REPLICA_MAX_LAG_SECONDS", 30)
+PORTAL_REPLICA_CHECK_SECONDS = env_int("PORTAL_REPLICA_CHECK_SECONDS", 5)
 # The role the application connects as: no superuser, no owner, only SELECT and INSERT on the
 # audit log (portal/dbroles.py). Migration 0003 grants it its privileges when it exists.
 PORTAL_DB_APP_ROLE = env_str("PORTAL_DB_APP_ROLE", "portal_app")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import Channel, ViolenceForm
 from portal import disclosure
+from portal.dbrouting import for_reporting
 from portal.models import District, Organisation, OrganisationKind
 from programme.charts import paired_bars
 from programme.figures import (
@@ -374,6 +375,7 @@ def _served(referrals: dict, labels: dict) -> list[dict]:
     ]
 
 
+@for_reporting
 def report_context(period: Period, *, cached: bool = False, run=None) -> dict:
     """Everything the statistics page and the report print. `run` (a ReportRun) says whether
     this is a draft and carries the secretariat's narrative."""

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from django.db import connection
-
 from portal.calendar import KYIV
+from portal.dbrouting import for_reporting, reporting_connection
 from programme.figures import AGE_UNKNOWN, Period, change, change_of_share, previous_year
 
 
@@ -31,8 +30,8 @@ def _days(bounds: tuple[datetime, datetime]) -> tuple[date, date]:
 
 def _rows(sql: str, params: list) -> list[tuple]:
     # Every SQL text here is assembled from this module's constant fragments; all values are
-    # bound parameters.
-    with connection.cursor() as cursor:
+    # bound parameters. On the replica when one serves reports (portal.dbrouting).
+    with reporting_connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -342,6 +341,7 @@ def referral_figures(cur, prev, *, today: date) -> dict:
     }
 
 
+@for_reporting
 def statistics(period: Period, *, today: date | None = None) -> dict:
     """Every figure of the statistics page and the report, for `period` and a year earlier.
     `today` ends the stays that are still open (default: today in Kyiv)."""
@@ -368,6 +368,7 @@ def orders_year_to_date(as_of: date) -> dict:
     return statistics(Period(date(as_of.year, 1, 1), as_of, "months"))["orders"]
 
 
+@for_reporting
 def has_reports(period: Period) -> bool:
     """Whether any report was registered in the period (one index probe)."""
     return bool(

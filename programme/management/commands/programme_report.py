@@ -61,11 +61,13 @@ class Command(BaseCommand):
             programme_execution,
             published,
         )
+        from portal.dbrouting import reporting_reads
         from programme.statistics import statistics
 
-        figures = published(statistics(period))
-        programme = programme_covering(period)
-        execution = programme_execution(period, programme) if programme else []
+        with reporting_reads():
+            figures = published(statistics(period))
+            programme = programme_covering(period)
+            execution = programme_execution(period, programme) if programme else []
         figures["programme"] = [
             {
                 "task": t["task"].code,
