@@ -55,13 +55,13 @@ class Command(BaseCommand):
             self.stdout.write(f"written {options['output']}")
 
     def figures(self, period) -> dict:
+        from portal.dbrouting import reporting_reads
         from programme.report import (
             funding_by_source,
             programme_covering,
             programme_execution,
             published,
         )
-        from portal.dbrouting import reporting_reads
         from programme.statistics import statistics
 
         with reporting_reads():
