@@ -9,6 +9,8 @@ can see probing in the audit log. Anonymous
 
 from __future__ import annotations
 
+import sys
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
@@ -42,3 +44,18 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
                 detail=f"404 {request.method} {request.path}"[:500],
             )
     return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page, or 503 when the database is away (a restart, a failover): both are static
+    pages in Ukrainian and English that need neither the database nor a signed-in user, and never
+    show a trace. Django calls this while handling the exception, so it can tell which."""
+    from django.db import InterfaceError, OperationalError
+    from django.template import loader
+
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
