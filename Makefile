@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 # WeasyPrint needs pango; translations need gettext's msgfmt; browser tests need Chromium;
-# looking at PDFs needs pdftoppm. Installed with apt-get when we are root, otherwise we say how.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext chromium poppler-utils
+# looking at PDFs needs pdftoppm; encrypted backups (scripts/backup.py) need gpg. Installed with apt-get when we are root, otherwise we say how.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext chromium poppler-utils gnupg
 system-deps:
 	@missing=""; \
 	ldconfig -p | grep -q libpango-1.0.so || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
@@ -30,6 +30,7 @@ system-deps:
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v gpg >/dev/null || missing="$$missing gnupg"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing system packages:$$missing"; \
