@@ -5,7 +5,12 @@
 # Also: make bench (benchmarks at city scale), make lint, make messages, make stop.
 
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The newest supported Python (3.11 to 3.13) that actually runs here: a name on PATH may be a
+# shim that fails (pyenv), so each candidate is asked for its version. `make test PYTHON=…`
+# chooses one. An existing .venv keeps the interpreter it was made with.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	  $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' \
+	  >/dev/null 2>&1 && command -v $$p && break; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -13,7 +18,11 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test coverage bench lint format messages compilemessages stop system-deps install clean-db
 
 $(STAMP): pyproject.toml constraints.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@if ! test -x $(BIN)/python; then \
+	  test -n "$(PYTHON)" || { echo "No Python 3.11–3.13 found: install python3 (3.11, 3.12 or 3.13)."; exit 1; }; \
+	  echo "Making .venv with $(PYTHON) ($$($(PYTHON) --version))"; \
+	  $(PYTHON) -m venv $(VENV); \
+	fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[embedded,test]"
 	@touch $(STAMP)
