@@ -559,3 +559,53 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+# The case plan and the safety plan live in their own sub-package; imported here so that they
+# belong to this app (migrations, admin, `apps.get_model("cases", …)`).
+from cases.plans.models import (  # noqa: E402
+    ActionStatus,
+    CasePlan,
+    CasePlanAction,
+    CasePlanGoal,
+    CasePlanRevision,
+    CasePlanRevisionKind,
+    CasePlanStatus,
+    SafetyPlan,
+    SafetyPlanRevision,
+)
+
+__all__ = [
+    "ActionStatus",
+    "Attachment",
+    "Case",
+    "CaseEvent",
+    "CaseGroupObjectPermission",
+    "CaseNumberCounter",
+    "CasePlan",
+    "CasePlanAction",
+    "CasePlanGoal",
+    "CasePlanRevision",
+    "CasePlanRevisionKind",
+    "CasePlanStatus",
+    "CaseStatus",
+    "CaseUserObjectPermission",
+    "Channel",
+    "Incident",
+    "IntakeScenario",
+    "NeedsAssessment",
+    "Need",
+    "Note",
+    "Participant",
+    "ParticipantRole",
+    "Person",
+    "Relationship",
+    "RiskAssessment",
+    "RiskLevel",
+    "SafetyPlan",
+    "SafetyPlanRevision",
+    "Sex",
+    "Task",
+    "ViolenceForm",
+    "ViolenceSubtype",
+]
