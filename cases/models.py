@@ -563,7 +563,7 @@ class CaseEvent(models.Model):
 
 # The case plan and the safety plan live in their own sub-package; imported here so that they
 # belong to this app (migrations, admin, `apps.get_model("cases", …)`).
-from cases.plans.models import (  # noqa: E402
+from cases.plans.models import (  # noqa: E402, F401
     ActionStatus,
     CasePlan,
     CasePlanAction,
@@ -574,38 +574,3 @@ from cases.plans.models import (  # noqa: E402
     SafetyPlan,
     SafetyPlanRevision,
 )
-
-__all__ = [
-    "ActionStatus",
-    "Attachment",
-    "Case",
-    "CaseEvent",
-    "CaseGroupObjectPermission",
-    "CaseNumberCounter",
-    "CasePlan",
-    "CasePlanAction",
-    "CasePlanGoal",
-    "CasePlanRevision",
-    "CasePlanRevisionKind",
-    "CasePlanStatus",
-    "CaseStatus",
-    "CaseUserObjectPermission",
-    "Channel",
-    "Incident",
-    "IntakeScenario",
-    "NeedsAssessment",
-    "Need",
-    "Note",
-    "Participant",
-    "ParticipantRole",
-    "Person",
-    "Relationship",
-    "RiskAssessment",
-    "RiskLevel",
-    "SafetyPlan",
-    "SafetyPlanRevision",
-    "Sex",
-    "Task",
-    "ViolenceForm",
-    "ViolenceSubtype",
-]
