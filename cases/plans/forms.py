@@ -90,7 +90,7 @@ class SafetyPlanForm(VersionForm):
 
 
 class ContactForm(StyledForm):
-    name = forms.CharField(label=_("Name"), required=False, max_length=100)
+    name = forms.CharField(label=_("Contact name"), required=False, max_length=100)
     phone = forms.CharField(
         label=_("Phone"),
         required=False,
@@ -308,7 +308,7 @@ class ActionForm(StyledForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=ActionStatus.choices, initial=ActionStatus.PLANNED
     )
-    remove = forms.BooleanField(label=_("Remove"), required=False)
+    remove = forms.BooleanField(label=_("Remove the action"), required=False)
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -66,7 +66,7 @@ class CasePlanStatus(models.TextChoices):
 
 
 class ActionStatus(models.TextChoices):
-    PLANNED = "planned", _("planned")
+    PLANNED = "planned", _("scheduled")
     IN_PROGRESS = "in_progress", _("in progress")
     DONE = "done", _("done")
     CANCELLED = "cancelled", _("cancelled")
