@@ -231,6 +231,10 @@ def describe(change: Change, values: Mapping[str, Mapping[str, Any]] | None = No
         return _("%(section)s added: %(subject)s") % {"section": section, "subject": subject}
     if change.kind == "removed":
         return _("%(section)s removed: %(subject)s") % {"section": section, "subject": subject}
+    if len(change.fields) == 1 and change.fields[0][0] == change.section:
+        _name, old, new = change.fields[0]
+        details = f"{_value(_name, old, values)} → {_value(_name, new, values)}"
+        return _("%(section)s changed: %(details)s") % {"section": section, "details": details}
     details = "; ".join(
         f"{_label(name) if name != 'other' else _('other')}: "
         f"{_value(name, old, values)} → {_value(name, new, values)}"

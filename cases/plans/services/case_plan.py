@@ -289,7 +289,7 @@ def case_plan_action_set_status(
     """Progress on one action (its task follows); keeps the plan's approval."""
     case, plan = _locked_plan(actor, case_id)
     action = (
-        CasePlanAction.objects.select_for_update()
+        CasePlanAction.objects.select_for_update(of=("self",))
         .select_related("task")
         .filter(goal__plan=plan, pk=action_id)
         .first()
