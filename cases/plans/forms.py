@@ -42,7 +42,10 @@ def _in_portal_language(text) -> str:
 
 class SafetyPlanForm(VersionForm):
     steps = forms.MultipleChoiceField(
-        label=_("Safety steps"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Safety steps"),
+        required=False,
+        # Floated by Bootstrap, so that a long step wraps beside its box, not under it.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     own_steps = forms.CharField(
         label=_("Other steps agreed with the victim"),
@@ -115,7 +118,12 @@ class ContactForm(StyledForm):
 
 class SituationForm(StyledForm):
     situation = forms.CharField(label=_("When"), required=False, max_length=200)
-    action = forms.CharField(label=_("What I do"), required=False, max_length=500)
+    action = forms.CharField(
+        label=_("What I do"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -126,7 +134,12 @@ class SituationForm(StyledForm):
 
 class PlaceForm(StyledForm):
     # A name and a phone number: a shelter's address is confidential and has no field here.
-    name = forms.CharField(label=_("Where or whom"), required=False, max_length=200)
+    name = forms.CharField(
+        label=_("Where or whom"),
+        required=False,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     phone = forms.CharField(
         label=_("Phone"),
         required=False,

@@ -106,6 +106,7 @@ class Revision:
     kind: str
     note: str
     changes: list[str]
+    decision: bool = False  # sent, approved or returned: not a review of the content
 
 
 def _words(changes: list[dict], values: dict[str, dict[str, str]] | None = None) -> list[str]:
@@ -201,6 +202,7 @@ def case_plan_page(*, user, case: Case) -> dict[str, Any]:
                 r.get_kind_display(),
                 r.note,
                 _words(r.changes, {"status": STATUS_LABELS}),
+                decision=r.kind not in (CasePlanRevisionKind.EDITED, CasePlanRevisionKind.PROGRESS),
             )
             for r in plan.revisions.select_related("saved_by").order_by("-number", "-pk")[
                 :HISTORY_ROWS
