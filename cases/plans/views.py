@@ -202,6 +202,8 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int | None = None) -> Http
         if goal
         else []
     )
+    if plan is not None:
+        audit_record(actor=request.user, action=AuditAction.VIEW, obj=plan, detail=case.number)
     data = request.POST if request.method == "POST" else None
     form = GoalForm(data, initial={"version": version, "text": goal.text if goal else ""})
     if goal is None:

@@ -365,3 +365,21 @@ def test_a_junk_status_changes_nothing(client, owner, case, status):
     client.post(f"/cases/{case.pk}/plans/case/actions/{item.pk}/status/", {"status": status})
     item.refresh_from_db()
     assert item.status == "planned"
+
+
+def test_an_administrator_behind_the_glass_sees_the_case_but_not_its_plans(
+    client, admin_user, owner, case
+):
+    from cases.access import case_break_glass
+
+    safety_plan(owner, case)
+    case_break_glass(
+        actor=admin_user,
+        case_number=case.number,
+        reason="Перевірка скарги постраждалої особи на роботу центру",
+    )
+    client.force_login(admin_user)
+    page = client.get(f"/cases/{case.pk}/")
+    assert page.status_code == 200
+    assert 'id="section-plans"' not in page.content.decode()
+    assert client.get(_url(case)).status_code == 404
