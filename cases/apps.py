@@ -37,6 +37,19 @@ class CasesConfig(AppConfig):
                 width=12,
             )
         )
+        # The "План" tab: the safety plan and the case plan (cases.plans).
+        from cases.plans.selectors import plans_section
+        from cases.sections import CaseSection, register_case_section
+
+        register_case_section(
+            CaseSection(
+                key="plans",
+                title=_("Plan"),
+                template="cases/plans/_section.html",
+                context=plans_section,
+                position=5,
+            )
+        )
         register_panel(
             Panel(
                 key="cases.coordinator",

@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 from cases.models import (
     Attachment,
     Case,
+    CasePlan,
     Incident,
     NeedsAssessment,
     Note,
     Participant,
     Person,
     RiskAssessment,
+    SafetyPlan,
     Task,
 )
 from portal.audit_labels import (
@@ -40,6 +42,8 @@ CASE_CHILDREN: list[type[models.Model]] = [
     Note,
     Task,
     Attachment,
+    SafetyPlan,
+    CasePlan,
 ]
 
 

@@ -86,6 +86,14 @@ def _person(fake: Faker, rng: random.Random, sex: str, age: int, today) -> servi
 
 
 def seed(*, stdout) -> None:
+    _seed_cases(stdout=stdout)
+    # One of the worker's cases gets a safety plan and a case plan awaiting the head.
+    from cases.plans.demo import seed as seed_plans
+
+    seed_plans(stdout=stdout)
+
+
+def _seed_cases(*, stdout) -> None:
     if Case.objects.filter(summary__startswith="[демо]").exists():
         stdout.write("  demo cases already present")
         return

@@ -559,3 +559,18 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+# The case plan and the safety plan live in their own sub-package; imported here so that they
+# belong to this app (migrations, admin, `apps.get_model("cases", …)`).
+from cases.plans.models import (  # noqa: E402, F401
+    ActionStatus,
+    CasePlan,
+    CasePlanAction,
+    CasePlanGoal,
+    CasePlanRevision,
+    CasePlanRevisionKind,
+    CasePlanStatus,
+    SafetyPlan,
+    SafetyPlanRevision,
+)

@@ -2,7 +2,8 @@
 
     register_case_section(CaseSection(key, title, template, context=fn(request, case), position))
 
-The template receives `case` and `section` (the dict the context function returns).
+The template receives `case` and `section` (the dict the context function returns). A context
+function that returns None hides its section (tab and all) from that user.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ class CaseSection:
     key: str
     title: str | Promise
     template: str
-    context: Callable[[Any, Any], dict[str, Any]]
+    context: Callable[[Any, Any], dict[str, Any] | None]
     position: int = 100
 
 
@@ -31,7 +32,9 @@ def register_case_section(section: CaseSection) -> None:
 
 
 def sections_for(request, case) -> list[dict[str, Any]]:
-    return [
-        {"section": s, "context": s.context(request, case)}
-        for s in sorted(_SECTIONS.values(), key=lambda s: (s.position, s.key))
-    ]
+    shown = []
+    for section in sorted(_SECTIONS.values(), key=lambda s: (s.position, s.key)):
+        context = section.context(request, case)
+        if context is not None:
+            shown.append({"section": section, "context": context})
+    return shown

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from cases.plans.urls import urlpatterns as plan_urlpatterns
 from cases.views import access, attachments, detail, edit, export, intake, listing, people
 
 app_name = "cases"
@@ -31,4 +32,5 @@ urlpatterns = [
     path("<int:pk>/access/", access.grant_access, name="grant_access"),
     path("<int:pk>/access/<int:user_pk>/revoke/", access.revoke_access, name="revoke_access"),
     path("break-glass/", access.break_glass, name="break_glass"),
+    *plan_urlpatterns,
 ]

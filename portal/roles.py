@@ -56,6 +56,8 @@ class Capability(StrEnum):
     CASE_CLOSE_APPROVE = "case.close_approve"
     CASE_REASSIGN = "case.reassign"
     ORGANISATION_WORKLOAD = "organisation.workload"
+    # Approve a worker's case plan (peers such as Primero require it); never one's own.
+    CASE_PLAN_APPROVE = "case.plan_approve"
     # orders
     ORDER_VIEW = "order.view"
     ORDER_ISSUE = "order.issue"
@@ -106,6 +108,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.CASE_CLOSE_APPROVE,
             C.CASE_REASSIGN,
             C.ORGANISATION_WORKLOAD,
+            C.CASE_PLAN_APPROVE,
         }
     ),
     # Providers never see a case: only the referrals sent to their organisation.

@@ -71,4 +71,8 @@ def task_complete(*, actor, task_id: int) -> Task:
             summary=_("Task done: %(title)s") % {"title": task.title},
             obj=task,
         )
+        # A task of a case plan's action: the action is done too (one rule, in cases.plans).
+        from cases.plans.services.actions import action_done_from_task
+
+        action_done_from_task(actor=actor, task=task)
     return task

@@ -19,6 +19,7 @@ from programme.models import Indicator, Measure, Programme, ProgrammeTask
 from referrals import services as referral_services
 from referrals.models import Referral
 from tests.cases.factories import register_case
+from tests.cases.plans.factories import case_plan, safety_plan
 from tests.orders.factories import urgent
 from tests.referrals.factories import catalogue_for_darnytskyi
 
@@ -34,6 +35,9 @@ PAGES = {
         "/cases/new/",
         "/cases/{case}/",
         "/cases/{case}/people/{victim}/",
+        "/cases/{case}/plans/safety/",
+        "/cases/{case}/plans/case/",
+        "/cases/{case}/plans/case/goals/{goal}/",
         "/orders/case/{case}/programme/new/",
         "/orders/programme/{programme}/",
         "/referrals/",
@@ -53,6 +57,8 @@ PAGES = {
     "coordinator": [
         "/",
         "/cases/",
+        "/cases/{case}/plans/safety/",
+        "/cases/{case}/plans/case/",
         "/referrals/",
         "/referrals/policy/",
         "/referrals/holidays/",
@@ -100,6 +106,8 @@ def demo_rows(owner, police, provider, executor, organisations):
         referred_on=timezone.localdate(),
         provider="Київський міський центр гендерної рівності",
     )
+    safety_plan(owner, case)
+    case_plan(owner, case)
     programme = Programme.objects.create(
         code="p", title="Міська цільова програма", year_from=2022, year_to=2026
     )
@@ -113,6 +121,7 @@ def demo_rows(owner, police, provider, executor, organisations):
         "case": case.pk,
         "order": order.pk,
         "victim": case.participants.get(role="victim").person_id,
+        "goal": case.case_plan.goals.get().pk,
         "preventive": preventive.pk,
         "programme": offender_programme.pk,
         "referral": Referral.objects.get(provider=organisations["shelter"]).pk,

@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from cases.models import Case
+from cases.models import Case, CasePlan, SafetyPlan
 from orders.models import RestrainingOrder
 from portal.demo import DEMO_PASSWORD, DEMO_USERS
 from portal.models import AuditEvent, Membership
@@ -27,6 +27,8 @@ def _counts() -> dict[str, int]:
         "programmes": Programme.objects.count(),
         "measures": Measure.objects.count(),
         "memberships": Membership.objects.count(),
+        "safety_plans": SafetyPlan.objects.count(),
+        "case_plans": CasePlan.objects.filter(status="awaiting_approval").count(),
     }
 
 

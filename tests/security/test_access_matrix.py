@@ -33,6 +33,7 @@ from programme.models import Measure, Programme, ProgrammeTask, Progress, Report
 from referrals import services as referral_services
 from referrals.models import Referral
 from tests.cases.factories import person, register_case
+from tests.cases.plans.factories import case_plan, safety_plan
 from tests.cases.test_views import PNG
 from tests.factories import OrganisationFactory, member
 from tests.orders.factories import urgent
@@ -60,6 +61,15 @@ OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "cases:attachment_download": {"pk": "case", "attachment_pk": "attachment"},
     "cases:grant_access": {"pk": "case"},
     "cases:revoke_access": {"pk": "case", "user_pk": "grantee"},
+    "cases:safety_plan": {"pk": "case"},
+    "cases:safety_plan_print": {"pk": "case"},
+    "cases:case_plan": {"pk": "case"},
+    "cases:goal_new": {"pk": "case"},
+    "cases:goal_edit": {"pk": "case", "goal_pk": "goal"},
+    "cases:action_status": {"pk": "case", "action_pk": "plan_action"},
+    "cases:case_plan_submit": {"pk": "case"},
+    "cases:case_plan_approve": {"pk": "case"},
+    "cases:case_plan_return": {"pk": "case"},
     "orders:restrictive_new": {"case_pk": "case"},
     "orders:offender": {"person_pk": "offender"},
     "orders:detail": {"pk": "order"},
@@ -249,6 +259,10 @@ def world(organisations, outsider, police):
         partner=organisations["css_obolonskyi"],
         areas="Співпраця",
     )
+    # The plans of the case: the safety plan and a case plan whose action is a task.
+    safety_plan(outsider, case)
+    case_plan(outsider, case)
+    plan_action = case.case_plan.goals.get().actions.get()
     confidential_task = case_services.task_add(
         actor=outsider,
         case_id=confidential.pk,
@@ -276,6 +290,8 @@ def world(organisations, outsider, police):
             "assignment": council_assignment.pk,
             "material": council_material.pk,
             "memorandum": council_memorandum.pk,
+            "goal": plan_action.goal_id,
+            "plan_action": plan_action.pk,
         },
         "confidential": {"case": confidential.pk, "task": confidential_task.pk},
     }

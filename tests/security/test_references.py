@@ -45,6 +45,16 @@ REFERENCE_FORM_FIELDS = {
     "programme.council.forms.AttendanceForm.present": "the council's members on the meeting date",
     "programme.council.forms.MaterialRunForm.run": "finished report runs: aggregates, secretariat",
     "programme.council.memoranda.forms.MemorandumForm.partner": "organisations are public",
+    # The plans (cases.plans): versions are optimistic locks; an action's person is scoped to
+    # the people who work on the case, its id to the goal's own actions (tests below).
+    "cases.plans.forms.VersionForm.version": "optimistic lock; a stale value is refused",
+    "cases.plans.forms.SafetyPlanForm.version": "optimistic lock; a stale value is refused",
+    "cases.plans.forms.GoalForm.version": "optimistic lock; a stale value is refused",
+    "cases.plans.forms.DecisionForm.version": "optimistic lock; a stale value is refused",
+    "cases.plans.forms.ReturnForm.version": "optimistic lock; a stale value is refused",
+    "cases.plans.forms.ActionForm.responsible_organisation": "organisations are public",
+    "cases.plans.forms.ActionForm.responsible_person": "plan_people(case); test below",
+    "cases.plans.forms.ActionForm.id": "the goal's own actions only; test below",
 }
 
 # Parameters read straight from request.GET/POST in views: "reference" when they name an
@@ -216,3 +226,64 @@ def test_assigning_to_a_junk_provider_is_refused(client, owner, coordinator, org
         Referral.objects.filter(case=case).count()
         == Referral.objects.filter(case=case, previous__isnull=True).count()
     )
+
+
+# --- the case plan's action: its person and its id --------------------------------------------
+
+
+def _goal_post(case, **extra) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    data = {
+        "version": "0",
+        "text": "Ціль",
+        "actions-TOTAL_FORMS": "1",
+        "actions-INITIAL_FORMS": "0",
+        "actions-0-text": "Дія",
+        "actions-0-responsible_organisation": str(case.owner_id),
+        "actions-0-due_date": (timezone.localdate() + timedelta(days=3)).strftime("%d.%m.%Y"),
+        "actions-0-status": "planned",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.mark.parametrize("value", ["OTHER", "abc", "-1", "99999999999999999999"])
+def test_an_action_cannot_name_a_person_who_does_not_work_on_the_case(
+    client, owner, outsider, value
+):
+    from cases.models import CasePlanAction, Task
+
+    case = register_case(owner)
+    client.force_login(owner)
+    person = str(outsider.pk) if value == "OTHER" else value
+    response = client.post(
+        f"/cases/{case.pk}/plans/case/goals/new/",
+        _goal_post(case, **{"actions-0-responsible_person": person}),
+    )
+    assert response.status_code == 400
+    assert not CasePlanAction.objects.exists()
+    assert not Task.objects.filter(assignee=outsider).exists()
+
+
+@pytest.mark.parametrize("value", ["OTHER", "abc", "0", "99999999999999999999"])
+def test_an_action_of_another_case_cannot_be_changed_through_a_goal_form(client, owner, value):
+    from cases.models import CasePlanAction
+    from tests.cases.plans.factories import case_plan
+
+    case, other = register_case(owner), register_case(owner)
+    case_plan(owner, case)
+    case_plan(owner, other)
+    goal = CasePlanAction.objects.get(goal__plan__case=case).goal
+    foreign = CasePlanAction.objects.get(goal__plan__case=other)
+    client.force_login(owner)
+    action_id = str(foreign.pk) if value == "OTHER" else value
+    response = client.post(
+        f"/cases/{case.pk}/plans/case/goals/{goal.pk}/",
+        _goal_post(case, version="1", **{"actions-0-id": action_id, "actions-0-text": "Чуже"}),
+    )
+    assert response.status_code == 400
+    foreign.refresh_from_db()
+    assert foreign.text == "Супровід до юриста"
