@@ -139,21 +139,18 @@ def programme_execution(period: Period, programme: Programme | None = None) -> l
     if programme is None:
         return []
     measures = Measure.objects.filter(task__programme=programme)
-    latest = {
-        p.measure_id: p
-        for p in Progress.objects.filter(
-            measure__in=measures, year=year, quarter__lte=quarter
-        ).order_by("quarter")
-    }
+    # Submitted reports only: an executor's draft is not reported progress.
+    submitted = Progress.objects.filter(
+        measure__in=measures, year=year, quarter__lte=quarter, submitted_at__isnull=False
+    )
+    latest = {p.measure_id: p for p in submitted.order_by("quarter")}
     plans = {
         p.indicator_id: p.value
         for p in IndicatorPlan.objects.filter(indicator__measure__in=measures, year=year)
     }
     actuals = {
         (a.progress_id, a.indicator_id): a.value
-        for a in IndicatorActual.objects.filter(
-            progress__measure__in=measures, progress__year=year, progress__quarter__lte=quarter
-        )
+        for a in IndicatorActual.objects.filter(progress__in=submitted)
     }
     funding = {
         row["measure_id"]: row["total"]
