@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import domains
+from portal.bilingual import in_reader_language
 from portal.models import Organisation
 
 
@@ -56,7 +57,12 @@ class Programme(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (portal.bilingual)."""
+        return in_reader_language(self.title, self.title_en)
 
 
 class ProgrammeTask(models.Model):
@@ -72,7 +78,12 @@ class ProgrammeTask(models.Model):
         verbose_name_plural = _("tasks")
 
     def __str__(self) -> str:
-        return f"{self.code}. {self.title}"
+        return f"{self.code}. {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        """The task in the reader's language (portal.bilingual)."""
+        return in_reader_language(self.title, self.title_en)
 
 
 class Measure(models.Model):
@@ -99,7 +110,12 @@ class Measure(models.Model):
         verbose_name_plural = _("measures")
 
     def __str__(self) -> str:
-        return f"{self.code}. {self.title}"
+        return f"{self.code}. {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        """The measure in the reader's language (portal.bilingual)."""
+        return in_reader_language(self.title, self.title_en)
 
 
 class FundingSource(models.TextChoices):
@@ -139,6 +155,7 @@ class Indicator(models.Model):
     title = models.TextField(_("indicator"))
     title_en = models.TextField(_("indicator in English"), blank=True)
     unit = models.CharField(_("unit"), max_length=40)
+    unit_en = models.CharField(_("unit in English"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -146,7 +163,16 @@ class Indicator(models.Model):
         verbose_name_plural = _("indicators")
 
     def __str__(self) -> str:
-        return f"{self.code}. {self.title}"
+        return f"{self.code}. {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        """The indicator in the reader's language (portal.bilingual)."""
+        return in_reader_language(self.title, self.title_en)
+
+    @property
+    def display_unit(self) -> str:
+        return in_reader_language(self.unit, self.unit_en)
 
 
 class IndicatorPlan(models.Model):

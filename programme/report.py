@@ -378,7 +378,7 @@ def report_context(period: Period, *, cached: bool = False, run=None) -> dict:
 
     figures = published(statistics(period) if not cached else cached_statistics(period))
     cases, orders, referrals = figures["cases"], figures["orders"], figures["referrals"]
-    districts = dict(District.objects.order_by("position").values_list("slug", "name"))
+    districts = District.objects.display_names()
     earlier = previous_year(period)
     cur_label = f"{period.start:%d.%m}–{period.end:%d.%m.%Y}"
     prev_label = f"{earlier.start:%d.%m}–{earlier.end:%d.%m.%Y}"

@@ -94,6 +94,7 @@ def programme_import(*, path: Path = DATA_FILE) -> Programme:
                         "title": " ".join(raw_indicator["title_uk"].split()),
                         "title_en": " ".join(raw_indicator.get("title_en", "").split()),
                         "unit": raw_indicator.get("unit_uk", ""),
+                        "unit_en": raw_indicator.get("unit_en", ""),
                     },
                 )
                 for year, value in (raw_indicator.get("planned") or {}).items():
