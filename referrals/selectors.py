@@ -117,7 +117,10 @@ def coordinator_overview(user, *, service: str = "", district: str = "") -> dict
         .order_by("service")
     )
     counts = list(
-        open_qs.exclude(provider=None).values("provider").annotate(n=Count("pk")).order_by("-n")[:15]
+        open_qs.exclude(provider=None)
+        .values("provider")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:15]
     )
     providers = Organisation.objects.in_bulk([row["provider"] for row in counts])
     # Named in the reader's language (the organisation's short name, else its name).

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0006_head_of_organisation_role'),
+        ("portal", "0006_head_of_organisation_role"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='name_en',
-            field=models.CharField(blank=True, max_length=255, verbose_name='name in English'),
+            model_name="organisation",
+            name="name_en",
+            field=models.CharField(blank=True, max_length=255, verbose_name="name in English"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='short_name_en',
-            field=models.CharField(blank=True, max_length=80, verbose_name='short name in English'),
+            model_name="organisation",
+            name="short_name_en",
+            field=models.CharField(blank=True, max_length=80, verbose_name="short name in English"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programme', '0007_progress_drafts'),
+        ("programme", "0007_progress_drafts"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='indicator',
-            name='unit_en',
-            field=models.CharField(blank=True, max_length=40, verbose_name='unit in English'),
+            model_name="indicator",
+            name="unit_en",
+            field=models.CharField(blank=True, max_length=40, verbose_name="unit in English"),
         ),
     ]
