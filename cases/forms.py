@@ -3,7 +3,6 @@ from __future__ import annotations
 from django import forms
 from django import forms as dj  # IncidentForm has a field called "forms"
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cases import risk as risk_rules
@@ -196,7 +195,7 @@ class ChildForm(StyledForm):
 class SubtypeField(dj.ModelMultipleChoiceField):
     def label_from_instance(self, obj: ViolenceSubtype) -> str:
         # Reference data keeps both names; the reader's language picks one.
-        return obj.name_en or obj.name if get_language() == "en" else obj.name
+        return obj.display_name
 
 
 class IncidentForm(StyledForm):
@@ -356,5 +355,5 @@ class CaseFilterForm(DateRangeForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["district"].choices = [("", _("any"))] + [
-            (d.slug, d.name) for d in District.objects.all()
+            (d.slug, d.display_name) for d in District.objects.all()
         ]

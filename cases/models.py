@@ -14,6 +14,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from portal import domains
+from portal.bilingual import in_reader_language
 from portal.calendar import person_age
 from portal.models import District, Organisation
 
@@ -354,7 +355,12 @@ class ViolenceSubtype(models.Model):
         verbose_name_plural = _("sub-types of violence")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (portal.bilingual)."""
+        return in_reader_language(self.name, self.name_en)
 
 
 class Incident(models.Model):

@@ -156,7 +156,7 @@ class OrderFilterForm(PeriodFilterForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["district"].choices = [("", _("any"))] + [
-            (d.slug, d.name) for d in District.objects.all()
+            (d.slug, d.display_name) for d in District.objects.all()
         ]
 
 

@@ -381,7 +381,7 @@ def statistics_context(*, as_of: date, exact: bool = False) -> dict:
     figures = order_year_on_year(as_of=as_of)
     if not exact:
         figures = published_year_on_year(figures)
-    names = dict(District.objects.values_list("slug", "name"))
+    names = District.objects.display_names()
     rows = []
     for slug in figures["current"]["by_district"]:
         current = figures["current"]["by_district"][slug]

@@ -140,9 +140,9 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "is_active", "under_memorandum"]
+    list_display = ["name", "name_en", "code", "kind", "is_active", "under_memorandum"]
     list_filter = ["kind", "is_active", "districts", "under_memorandum"]
-    search_fields = ["name", "short_name", "code"]
+    search_fields = ["name", "short_name", "name_en", "short_name_en", "code"]
     filter_horizontal = ["districts"]
 
 

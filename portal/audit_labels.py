@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable
 from django.apps import apps
 from django.utils.translation import gettext as _
 
+from portal.bilingual import in_reader_language
+
 LabelMany = Callable[[list[str]], dict[str, str]]
 # A scope resolver answers "which audited objects belong to X?" as {object_type: [object ids]}.
 ScopeResolver = Callable[[str], dict[str, list[str]]]
@@ -120,8 +122,8 @@ def _user_labels(ids: list[str]) -> dict[str, str]:
 def _organisation_labels(ids: list[str]) -> dict[str, str]:
     from portal.models import Organisation
 
-    rows = rows_for(Organisation.objects, ids, "name")
-    return {str(pk): str(name) for pk, name in rows}
+    rows = rows_for(Organisation.objects, ids, "name", "name_en")
+    return {str(pk): in_reader_language(name, name_en) for pk, name, name_en in rows}
 
 
 # A refused address (portal.errors): the object is the page the user asked for.

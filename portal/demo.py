@@ -23,6 +23,14 @@ DISTRICT_ORGANISATIONS = [
     ("police", K.POLICE_UNIT, "{name_police} управління поліції ГУНП у м. Києві"),
 ]
 
+# The same names for readers of the English pages: (name pattern, short name pattern).
+DISTRICT_ORGANISATIONS_EN = {
+    "rda": ("{name} District State Administration in Kyiv", "{name} DSA"),
+    "css": ("Centre of Social Services of the {name} District", "{name} social services"),
+    "ssd": ("Service for Children and Family of the {name} DSA", "{name} children's service"),
+    "police": ("{name} Police Department of the National Police in Kyiv", "{name} police"),
+}
+
 # Genitive forms for "… району" and the police unit names.
 GENITIVE = {
     "holosiivskyi": ("Голосіївського", "Голосіївське"),
@@ -172,6 +180,51 @@ CITY_ORGANISATIONS = [
 ]
 
 
+# The city-wide organisations' names in English: code → (name, short name).
+CITY_ORGANISATIONS_EN = {
+    "department": (
+        "Department of Social and Veteran Policy of the Kyiv City State Administration",
+        "Social Policy Department",
+    ),
+    "city-centre": (
+        "Kyiv City Centre for Gender Equality, Prevention and Counteraction of Violence",
+        "City Centre for Gender Equality",
+    ),
+    "shelter-1": ("Shelter No. 1 for people affected by domestic violence", "Shelter No. 1"),
+    "shelter-2": ("Shelter No. 2 for people affected by domestic violence", "Shelter No. 2"),
+    "crisis-room-1": ("Crisis room of the City Centre", "Crisis room"),
+    "mobile-team-1": (
+        "Mobile team of social and psychological help No. 1 (left bank)",
+        "Mobile team No. 1",
+    ),
+    "mobile-team-2": (
+        "Mobile team of social and psychological help No. 2 (right bank)",
+        "Mobile team No. 2",
+    ),
+    "day-centre-1": (
+        "Day centre of social and psychological help of the City Centre",
+        "Day centre",
+    ),
+    "legal-aid-city": ("Kyiv local centre of free legal aid", "Legal aid centre (city)"),
+    "legal-aid-left": (
+        "Left-bank office of the free legal aid centre",
+        "Legal aid centre (left bank)",
+    ),
+    "hospital-1": ("Kyiv City Clinical Emergency Hospital", "Emergency hospital"),
+    "hospital-left": ("Kyiv City Clinical Hospital No. 1", "Hospital No. 1 (left bank)"),
+    "probation-city": ("Kyiv City Probation Sector", "Probation (city)"),
+    "ngo-hotline": (
+        "National hotline on preventing domestic violence (NGO La Strada-Ukraine)",
+        "National hotline",
+    ),
+    "ngo-partner": (
+        "Charitable foundation, partner of the Department under a memorandum of cooperation",
+        "Partner foundation (memorandum)",
+    ),
+    "kyiv-court": ("District courts of Kyiv", "Courts"),
+}
+
+
 @dataclass(frozen=True)
 class DemoUser:
     username: str
@@ -306,6 +359,7 @@ def seed(*, stdout) -> None:
                 "ssd": f"ССД {district.name} РДА",
                 "police": f"{police_name} УП",
             }[prefix]
+            name_en, short_en = DISTRICT_ORGANISATIONS_EN[prefix]
             _organisation(
                 f"{prefix}-{district.slug}",
                 kind,
@@ -313,9 +367,21 @@ def seed(*, stdout) -> None:
                 short,
                 [district.slug],
                 email=f"{prefix}.{district.slug}@demo.kyiv.ua",
+                name_en=name_en.format(name=district.name_en),
+                short_name_en=short_en.format(name=district.name_en),
             )
     for code, kind, name, short, district_slugs, extra in CITY_ORGANISATIONS:
-        _organisation(code, kind, name, short, district_slugs, **extra)
+        name_en, short_en = CITY_ORGANISATIONS_EN[code]
+        _organisation(
+            code,
+            kind,
+            name,
+            short,
+            district_slugs,
+            name_en=name_en,
+            short_name_en=short_en,
+            **extra,
+        )
 
     for demo in DEMO_USERS:
         user, _created = User.objects.get_or_create(username=demo.username)

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from portal import domains
 from portal.models import AuditAction, Organisation
 
-DATE_PLACEHOLDER = "дд.мм.рррр"
-DATETIME_PLACEHOLDER = "дд.мм.рррр гг:хх"
+# In the reader's language (the English pages say dd.mm.yyyy), evaluated when rendered.
+DATE_PLACEHOLDER = _("dd.mm.yyyy")
+DATETIME_PLACEHOLDER = _("dd.mm.yyyy hh:mm")
 
 
 # Free text a person types is at most this long (a case summary, a note, a description):

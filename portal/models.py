@@ -5,7 +5,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.bilingual import in_reader_language, reads_english
 from portal.roles import Role
+
+
+class DistrictQuerySet(models.QuerySet):
+    def display_names(self) -> dict[str, str]:
+        """Slug → name in the reader's language, in the districts' order."""
+        return {d.slug: d.display_name for d in self.order_by("position", "name")}
 
 
 class District(models.Model):
@@ -17,13 +24,20 @@ class District(models.Model):
     left_bank = models.BooleanField(_("left bank"), default=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    objects = DistrictQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "name"]
         verbose_name = _("district")
         verbose_name_plural = _("districts")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (portal.bilingual)."""
+        return in_reader_language(self.name, self.name_en)
 
 
 class OrganisationKind(models.TextChoices):
@@ -60,6 +74,8 @@ class Organisation(models.Model):
     )
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=255, blank=True)
+    short_name_en = models.CharField(_("short name in English"), max_length=80, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
     districts = models.ManyToManyField(
         District,
@@ -91,12 +107,25 @@ class Organisation(models.Model):
         indexes = [models.Index(fields=["kind", "is_active"])]
 
     def __str__(self) -> str:
-        return self.short_name or self.name
+        return self.display_short_name
 
     def save(self, *args, **kwargs) -> None:
         if self.group_id is None:
             self.group, _created = Group.objects.get_or_create(name=f"org:{self.code}")
         super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        """The full name in the reader's language (portal.bilingual)."""
+        return in_reader_language(self.name, self.name_en)
+
+    @property
+    def display_short_name(self) -> str:
+        """The short name in the reader's language; a reader of English gets the English full
+        name before a Ukrainian short one."""
+        if reads_english() and (self.short_name_en or self.name_en):
+            return self.short_name_en or self.name_en
+        return self.short_name or self.name
 
     @property
     def city_wide(self) -> bool:

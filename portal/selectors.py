@@ -148,7 +148,7 @@ def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
             username=_("system")
             if event.user_id is None and event.username == SYSTEM_USERNAME
             else event.username,
-            organisation=event.organisation.name if event.organisation else "",
+            organisation=event.organisation.display_name if event.organisation else "",
             role=str(Role(event.role).label) if event.role in Role.values else event.role,
             action=event.get_action_display(),
             object=labels.get((event.object_type, event.object_id), ""),

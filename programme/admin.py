@@ -55,7 +55,16 @@ class ReportingWindowAdmin(admin.ModelAdmin):
 
 @admin.register(Progress)
 class ProgressAdmin(admin.ModelAdmin):
-    list_display = ["measure", "year", "quarter", "status", "spent", "late", "submitted_at"]
+    list_display = [
+        "measure",
+        "year",
+        "quarter",
+        "status",
+        "spent",
+        "late",
+        "submitted_at",
+        "draft_saved_at",
+    ]
     list_filter = ["year", "quarter", "status", "late"]
 
 

@@ -46,23 +46,29 @@ class FundingForm(forms.Form):
 
 class ProgressForm(forms.Form):
     """An executor's quarterly report on one measure: status, spending, one field per
-    indicator, what was done, and the version the form was loaded at (optimistic locking)."""
+    indicator, what was done, and the version the form was loaded at (optimistic locking).
+
+    Two buttons send it: "Save the draft" (only the bounds of each value hold) and "Submit"
+    (the status and the spending are required as well). Each error stands at its field."""
+
+    DRAFT, SUBMIT = "draft", "submit"
 
     # No status is chosen for the executor: "—" until they choose one, and a report without
     # one is not submitted.
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", "—"), *ProgressStatus.choices],
-        error_messages={
-            "required": _("Choose the status of the measure."),
-            "invalid_choice": _("Choose the status of the measure."),
-        },
+        required=False,
+        error_messages={"invalid_choice": _("Choose the status of the measure.")},
     )
     spent = money_field(_("Spent since 1 January, thousand UAH"), required=False)
     narrative = forms.CharField(label=_("What was done"), required=False, max_length=10_000)
-    version = forms.IntegerField(
-        required=False, min_value=1, max_value=999_999_999, widget=forms.HiddenInput
-    )
+    # The version the page was opened at: 0 before the first entry. Not a number of ours (or
+    # none at all) means a page we did not serve: it is refused like a stale one.
+    version = forms.CharField(required=False, max_length=12, widget=forms.HiddenInput)
+    # Which button sent the form: "draft", or anything else (Enter in a field sends no
+    # button, and that is the first one) for "submit".
+    intent = forms.CharField(required=False, max_length=10)
 
     def __init__(self, *args, indicators=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -76,9 +82,9 @@ class ProgressForm(forms.Form):
 
     @staticmethod
     def initial_from(progress) -> dict:
-        """What the form shows for a report already saved (nothing for a new one)."""
+        """What the form shows: the saved report or draft, or nothing but version 0."""
         if progress is None:
-            return {}
+            return {"version": 0}
         return {
             "status": progress.status,
             "spent": progress.spent,
@@ -87,9 +93,32 @@ class ProgressForm(forms.Form):
             **{f"ind-{a.indicator_id}": a.value for a in progress.actuals.all()},
         }
 
-    def non_field_messages(self) -> list[str]:
-        """The errors that belong to no field, for the alert above the form."""
-        return [str(error) for error in self.non_field_errors()]
+    def clean_version(self) -> int | None:
+        raw = (self.cleaned_data.get("version") or "").strip()
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+    def clean_intent(self) -> str:
+        return self.DRAFT if self.cleaned_data.get("intent") == self.DRAFT else self.SUBMIT
+
+    def clean(self):
+        data = super().clean()
+        if data.get("version") is None:
+            self.add_error(
+                None, _("This form is out of date. Reload the page and enter the report again.")
+            )
+        if data.get("intent") == self.SUBMIT:
+            if not data.get("status") and "status" not in self.errors:
+                self.add_error("status", _("Choose the status of the measure."))
+            if data.get("spent") is None and "spent" not in self.errors:
+                self.add_error(
+                    "spent", _("Enter the spending since 1 January (0 when nothing was spent).")
+                )
+        return data
+
+    @property
+    def is_draft(self) -> bool:
+        """Whether the draft button sent the form (also before it is cleaned)."""
+        return self.data.get("intent") == self.DRAFT
 
     def actuals(self) -> dict[int, Decimal]:
         return {
@@ -99,20 +128,23 @@ class ProgressForm(forms.Form):
         }
 
     def submission(self) -> dict:
-        """The keyword arguments of services.progress_submit that come from the form."""
+        """The keyword arguments of services.progress_submit and progress_save_draft that come
+        from the form."""
         data = self.cleaned_data
         return {
             "status": data["status"],
-            "spent": data["spent"] or Decimal(0),
+            "spent": data["spent"],
             "narrative": data["narrative"],
             "actuals": self.actuals(),
             "expected_version": data["version"],
         }
 
     def error_messages(self) -> list[str]:
-        """Every error with the label of its field, for the alert above the form."""
+        """Every error with the label of its field."""
         return [
-            f"{self.fields[name].label}: {error}" if name in self.fields else str(error)
+            f"{self.fields[name].label}: {error}"
+            if name in self.fields and self.fields[name].label
+            else str(error)
             for name, errors in self.errors.items()
             for error in errors
         ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import domains
+from portal.bilingual import in_reader_language
 from portal.models import Organisation
 
 
@@ -56,7 +57,12 @@ class Programme(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (portal.bilingual)."""
+        return in_reader_language(self.title, self.title_en)
 
 
 class ProgrammeTask(models.Model):
@@ -72,7 +78,12 @@ class ProgrammeTask(models.Model):
         verbose_name_plural = _("tasks")
 
     def __str__(self) -> str:
-        return f"{self.code}. {self.title}"
+        return f"{self.code}. {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        """The task in the reader's language (portal.bilingual)."""
+        return in_reader_language(self.title, self.title_en)
 
 
 class Measure(models.Model):
@@ -99,7 +110,12 @@ class Measure(models.Model):
         verbose_name_plural = _("measures")
 
     def __str__(self) -> str:
-        return f"{self.code}. {self.title}"
+        return f"{self.code}. {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        """The measure in the reader's language (portal.bilingual)."""
+        return in_reader_language(self.title, self.title_en)
 
 
 class FundingSource(models.TextChoices):
@@ -139,6 +155,7 @@ class Indicator(models.Model):
     title = models.TextField(_("indicator"))
     title_en = models.TextField(_("indicator in English"), blank=True)
     unit = models.CharField(_("unit"), max_length=40)
+    unit_en = models.CharField(_("unit in English"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -146,7 +163,16 @@ class Indicator(models.Model):
         verbose_name_plural = _("indicators")
 
     def __str__(self) -> str:
-        return f"{self.code}. {self.title}"
+        return f"{self.code}. {self.display_title}"
+
+    @property
+    def display_title(self) -> str:
+        """The indicator in the reader's language (portal.bilingual)."""
+        return in_reader_language(self.title, self.title_en)
+
+    @property
+    def display_unit(self) -> str:
+        return in_reader_language(self.unit, self.unit_en)
 
 
 class IndicatorPlan(models.Model):
@@ -209,17 +235,23 @@ class ProgressStatus(models.TextChoices):
 
 
 class Progress(models.Model):
-    """One executor's report on one measure for one quarter (cumulative from 1 January)."""
+    """One executor's report on one measure for one quarter (cumulative from 1 January).
+
+    Until it is submitted (`submitted_at` empty) it is the executor's draft: it may lack the
+    status and the spending, and no report, statistic or secretariat page counts it."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="progress")
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
-    status = models.CharField(_("status"), max_length=16, choices=ProgressStatus.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProgressStatus.choices, blank=True
+    )
     spent = models.DecimalField(
         _("spent since 1 January, thousand UAH"),
         max_digits=12,
         decimal_places=1,
-        default=0,
+        null=True,
+        blank=True,
         validators=[domains.validate_money],
     )
     narrative = models.TextField(_("what was done"), blank=True)
@@ -229,6 +261,10 @@ class Progress(models.Model):
     )
     late = models.BooleanField(_("entered after the deadline"), default=False)
     reopened_at = models.DateTimeField(null=True, blank=True)
+    draft_saved_at = models.DateTimeField(_("draft saved"), null=True, blank=True)
+    draft_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -244,10 +280,19 @@ class Progress(models.Model):
                 condition=_sane_year() & _sane_amount("spent", domains.MONEY_MAX),
                 name="progress_sane",
             ),
+            # A submitted report has its status and its spending; only a draft may lack them.
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True) | (~Q(status="") & Q(spent__isnull=False)),
+                name="progress_submitted_complete",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.measure.code} {self.year} Q{self.quarter}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.submitted_at is None
 
 
 class IndicatorActual(models.Model):

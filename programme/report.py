@@ -140,21 +140,18 @@ def programme_execution(period: Period, programme: Programme | None = None) -> l
     if programme is None:
         return []
     measures = Measure.objects.filter(task__programme=programme)
-    latest = {
-        p.measure_id: p
-        for p in Progress.objects.filter(
-            measure__in=measures, year=year, quarter__lte=quarter
-        ).order_by("quarter")
-    }
+    # Submitted reports only: an executor's draft is not reported progress.
+    submitted = Progress.objects.filter(
+        measure__in=measures, year=year, quarter__lte=quarter, submitted_at__isnull=False
+    )
+    latest = {p.measure_id: p for p in submitted.order_by("quarter")}
     plans = {
         p.indicator_id: p.value
         for p in IndicatorPlan.objects.filter(indicator__measure__in=measures, year=year)
     }
     actuals = {
         (a.progress_id, a.indicator_id): a.value
-        for a in IndicatorActual.objects.filter(
-            progress__measure__in=measures, progress__year=year, progress__quarter__lte=quarter
-        )
+        for a in IndicatorActual.objects.filter(progress__in=submitted)
     }
     funding = {
         row["measure_id"]: row["total"]
@@ -383,7 +380,7 @@ def report_context(period: Period, *, cached: bool = False, run=None) -> dict:
 
     figures = published(statistics(period) if not cached else cached_statistics(period))
     cases, orders, referrals = figures["cases"], figures["orders"], figures["referrals"]
-    districts = dict(District.objects.order_by("position").values_list("slug", "name"))
+    districts = District.objects.display_names()
     earlier = previous_year(period)
     cur_label = f"{period.start:%d.%m}–{period.end:%d.%m.%Y}"
     prev_label = f"{earlier.start:%d.%m}–{earlier.end:%d.%m.%Y}"

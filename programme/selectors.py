@@ -26,6 +26,15 @@ def programme_for(user) -> Programme | None:
     return Programme.objects.select_related("responsible").order_by("pk").first()
 
 
+def _progress_seen_by(user) -> QuerySet[Progress]:
+    """Quarterly reports as this user sees them. A draft is the executor's own work: only the
+    executors (who see only their organisation's measures) see it; for everyone else, and for
+    every figure, a report exists once it is submitted."""
+    if can(user, Capability.PROGRAMME_PROGRESS):
+        return Progress.objects.all()
+    return Progress.objects.filter(submitted_at__isnull=False)
+
+
 def tasks_for(user, *, year: int) -> list[ProgrammeTask]:
     """Tasks with their measures; an executor sees only the measures their organisation runs."""
     measures = Measure.objects.prefetch_related(
@@ -33,7 +42,7 @@ def tasks_for(user, *, year: int) -> list[ProgrammeTask]:
         "indicators",
         Prefetch(
             "progress",
-            queryset=Progress.objects.filter(year=year).order_by("quarter"),
+            queryset=_progress_seen_by(user).filter(year=year).order_by("quarter"),
             to_attr="year_progress",
         ),
     )
@@ -42,6 +51,17 @@ def tasks_for(user, *, year: int) -> list[ProgrammeTask]:
         measures = measures.filter(executors=membership.organisation_id if membership else None)
     tasks = ProgrammeTask.objects.prefetch_related(Prefetch("measures", queryset=measures))
     return [t for t in tasks if t.measures.all()]
+
+
+def progress_of_measure(user, *, measure: Measure) -> QuerySet[Progress]:
+    """A measure's quarterly reports, newest first, for its page (the view checks the measure
+    is the user's to see)."""
+    return (
+        _progress_seen_by(user)
+        .filter(measure=measure)
+        .select_related("submitted_by", "draft_saved_by")
+        .order_by("-year", "-quarter")
+    )
 
 
 def report_runs_for(user) -> QuerySet[ReportRun]:

@@ -95,6 +95,7 @@ def programme_import(*, path: Path = DATA_FILE) -> Programme:
                         "title": " ".join(raw_indicator["title_uk"].split()),
                         "title_en": " ".join(raw_indicator.get("title_en", "").split()),
                         "unit": raw_indicator.get("unit_uk", ""),
+                        "unit_en": raw_indicator.get("unit_en", ""),
                     },
                 )
                 for year, value in (raw_indicator.get("planned") or {}).items():
@@ -112,30 +113,28 @@ def measures_of(user):
     return Measure.objects.filter(executors=membership.organisation_id)
 
 
-@transaction.atomic
-def progress_submit(
+def _progress_to_write(
     *,
     actor,
     measure_id: int,
     year: int,
     quarter: int,
     status: str,
-    spent: Decimal,
-    narrative: str,
-    actuals: dict[int, Decimal],
-    expected_version: int | None = None,
-) -> Progress:
-    """An executor reports one measure for one quarter. After submission the entry is locked
-    until the secretariat reopens it; an entry after the deadline is marked late."""
+    spent: Decimal | None,
+    expected_version: int | None,
+) -> tuple[Measure, Progress | None]:
+    """The measure and its locked report row (None for a first entry), once everything that
+    bounds a draft and a submission alike is checked: the measure is the actor's, the period
+    and the figures are sane, the report is not locked and the form is not stale."""
     measure = measures_of(actor).filter(pk=measure_id).first()
     if measure is None:
         raise PermissionDenied
     domains.validate_year(year)
-    if status not in ProgressStatus.values:
+    if status and status not in ProgressStatus.values:
         raise ValidationError({"status": [_("Choose the status of the measure.")]})
     if quarter not in (1, 2, 3, 4):
         raise ValidationError(_("Choose a quarter from 1 to 4."))
-    if spent < 0:
+    if spent is not None and spent < 0:
         raise ValidationError({"spent": [_("Spending cannot be negative.")]})
     progress = (
         Progress.objects.select_for_update()
@@ -144,28 +143,124 @@ def progress_submit(
     )
     if progress is not None and progress.submitted_at and not progress.reopened_at:
         raise ValidationError(_("This report was submitted. Ask the secretariat to reopen it."))
-    if (
-        progress is not None
-        and expected_version is not None
-        and progress.version != expected_version
-    ):
+    # A form opened before the first entry carries version 0; None is a caller without a form.
+    current = progress.version if progress is not None else 0
+    if expected_version is not None and expected_version != current:
         raise ValidationError(_("Someone else changed this report meanwhile. Reload the page."))
+    return measure, progress
+
+
+def _progress_write(
+    progress: Progress, *, measure: Measure, actuals: dict[int, Decimal], fields: dict
+) -> None:
+    """Save the row and make its indicator facts what the form says: a value cleared in the
+    form is cleared here too; a value for another measure's indicator is dropped."""
+    for name, value in fields.items():
+        setattr(progress, name, value)
+    if progress.pk is not None:
+        progress.version += 1
+    progress.save()
+    own = {i.pk for i in measure.indicators.all()}
+    kept = {pk: value for pk, value in actuals.items() if pk in own and value is not None}
+    progress.actuals.exclude(indicator_id__in=kept).delete()
+    for indicator_id, value in kept.items():
+        IndicatorActual.objects.update_or_create(
+            progress=progress, indicator_id=indicator_id, defaults={"value": value}
+        )
+
+
+@transaction.atomic
+def progress_save_draft(
+    *,
+    actor,
+    measure_id: int,
+    year: int,
+    quarter: int,
+    status: str,
+    spent: Decimal | None,
+    narrative: str,
+    actuals: dict[int, Decimal],
+    expected_version: int | None = None,
+) -> Progress:
+    """The executor keeps what they have typed so far. Nothing is required (only the bounds
+    hold), the report stays unsubmitted, and nothing counts it until it is submitted. A report
+    that was submitted and reopened is corrected and submitted again, never turned back into
+    a draft: its submitted figures stay in the reports meanwhile."""
+    measure, progress = _progress_to_write(
+        actor=actor,
+        measure_id=measure_id,
+        year=year,
+        quarter=quarter,
+        status=status,
+        spent=spent,
+        expected_version=expected_version,
+    )
+    if progress is not None and progress.submitted_at:
+        raise ValidationError(
+            _("A reopened report cannot go back to a draft: correct it and submit it again.")
+        )
+    progress = progress or Progress(measure=measure, year=year, quarter=quarter)
+    fields = {
+        "status": status or "",
+        "spent": spent,
+        "narrative": narrative,
+        "draft_saved_at": timezone.now(),
+        "draft_saved_by": actor,
+    }
+    _progress_write(progress, measure=measure, actuals=actuals, fields=fields)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=progress,
+        detail=f"{measure.code} {year} Q{quarter} draft",
+    )
+    return progress
+
+
+@transaction.atomic
+def progress_submit(
+    *,
+    actor,
+    measure_id: int,
+    year: int,
+    quarter: int,
+    status: str,
+    spent: Decimal | None,
+    narrative: str,
+    actuals: dict[int, Decimal],
+    expected_version: int | None = None,
+) -> Progress:
+    """An executor reports one measure for one quarter. After submission the entry is locked
+    until the secretariat reopens it; an entry after the deadline is marked late."""
+    measure, progress = _progress_to_write(
+        actor=actor,
+        measure_id=measure_id,
+        year=year,
+        quarter=quarter,
+        status=status,
+        spent=spent,
+        expected_version=expected_version,
+    )
+    missing = {}
+    if not status:
+        missing["status"] = [_("Choose the status of the measure.")]
+    if spent is None:
+        missing["spent"] = [_("Enter the spending since 1 January (0 when nothing was spent).")]
+    if missing:
+        raise ValidationError(missing)
     window = ReportingWindow.objects.filter(year=year, quarter=quarter).first()
     late = bool(window and timezone.now() > window.deadline)
-    if progress is None:
-        progress = Progress(measure=measure, year=year, quarter=quarter)
-    else:
-        progress.version += 1
-    progress.status, progress.spent, progress.narrative = status, spent, narrative
-    progress.submitted_at, progress.submitted_by = timezone.now(), actor
-    progress.late, progress.reopened_at = late, None
-    progress.save()
-    indicators = {i.pk for i in measure.indicators.all()}
-    for indicator_id, value in actuals.items():
-        if indicator_id in indicators and value is not None:
-            IndicatorActual.objects.update_or_create(
-                progress=progress, indicator_id=indicator_id, defaults={"value": value}
-            )
+    progress = progress or Progress(measure=measure, year=year, quarter=quarter)
+    fields = {
+        "status": status,
+        "spent": spent,
+        "narrative": narrative,
+        "submitted_at": timezone.now(),
+        "submitted_by": actor,
+        "late": late,
+        "reopened_at": None,
+    }
+    _progress_write(progress, measure=measure, actuals=actuals, fields=fields)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -177,11 +272,17 @@ def progress_submit(
 
 @transaction.atomic
 def progress_reopen(*, actor, progress_id: int) -> Progress:
+    """The secretariat gives a submitted report back to its executor for a correction."""
     if not can(actor, Capability.PROGRAMME_MANAGE):
         raise PermissionDenied
-    progress = Progress.objects.select_for_update().filter(pk=progress_id).first()
+    progress = (
+        Progress.objects.select_for_update()
+        .filter(pk=progress_id, submitted_at__isnull=False)
+        .first()
+    )
     if progress is None:
-        raise PermissionDenied  # the view answers 404, as for any report one may not reopen
+        # A draft is the executor's own: to the secretariat it does not exist (the view: 404).
+        raise PermissionDenied
     progress.reopened_at = timezone.now()
     progress.save(update_fields=["reopened_at"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=progress, detail="reopened")

@@ -75,7 +75,7 @@ def _names(codes: set[str]) -> dict[str, ProviderName]:
     """One query for the organisations and one for their districts."""
     names = {}
     for organisation in Organisation.objects.filter(code__in=codes).prefetch_related("districts"):
-        districts = sorted(str(d.name) for d in organisation.districts.all())
+        districts = sorted(d.display_name for d in organisation.districts.all())
         names[organisation.code] = ProviderName(
             str(organisation), ", ".join(districts) if districts else _("the whole city")
         )

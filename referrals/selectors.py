@@ -116,12 +116,15 @@ def coordinator_overview(user, *, service: str = "", district: str = "") -> dict
         .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_q(now)))
         .order_by("service")
     )
-    by_provider = list(
+    counts = list(
         open_qs.exclude(provider=None)
-        .values("provider__short_name", "provider__name")
+        .values("provider")
         .annotate(n=Count("pk"))
         .order_by("-n")[:15]
     )
+    providers = Organisation.objects.in_bulk([row["provider"] for row in counts])
+    # Named in the reader's language (the organisation's short name, else its name).
+    by_provider = [{"label": str(providers[row["provider"]]), "n": row["n"]} for row in counts]
     response = Referral.objects.filter(answered_at__isnull=False).aggregate(
         avg=Avg(F("answered_at") - F("sent_at")),
         in_time=Count("pk", filter=Q(answered_at__lte=F("due_at"))),
@@ -139,7 +142,7 @@ def coordinator_overview(user, *, service: str = "", district: str = "") -> dict
 def district_choices():
     from portal.models import District
 
-    return list(District.objects.order_by("name").values_list("slug", "name"))
+    return sorted(District.objects.display_names().items(), key=lambda pair: pair[1])
 
 
 def shelter_capacity_board(user) -> list[ProviderProfile]:
@@ -357,7 +360,15 @@ class SharedView:
     notice: str
 
 
-def _human(key: str, value) -> str:
+def _district_names() -> dict[str, str]:
+    """A district's Ukrainian name, as a referral's shared data keeps it, → its name in the
+    reader's language."""
+    from portal.models import District
+
+    return {d.name: d.display_name for d in District.objects.all()}
+
+
+def _human(key: str, value, *, districts: dict[str, str]) -> str:
     from cases.models import Need, RiskLevel, ViolenceForm
 
     if value is True:
@@ -368,6 +379,8 @@ def _human(key: str, value) -> str:
         return "—"
     if key == "risk_level":
         return str(dict(RiskLevel.choices).get(value, "—"))
+    if key == "district":
+        return districts.get(value, str(value))
     if key == "forms":
         labels = dict(ViolenceForm.choices)
         return ", ".join(str(labels.get(v, "—")) for v in value)
@@ -396,7 +409,11 @@ def referral_shared_view(*, user, referral: Referral) -> SharedView:
         and membership.organisation_id == referral.provider_id
     )
     data, notice = _visible_data(referral, is_provider=is_provider)
-    rows = [(str(SHARED_LABELS.get(k, _("Other"))), _human(k, v)) for k, v in data.items()]
+    districts = _district_names()
+    rows = [
+        (str(SHARED_LABELS.get(k, _("Other"))), _human(k, v, districts=districts))
+        for k, v in data.items()
+    ]
     return SharedView(rows=rows, notice=notice)
 
 
@@ -434,6 +451,7 @@ def inbox_rows(user, referrals) -> list[InboxRow]:
     from cases.models import RiskLevel
 
     risks = dict(RiskLevel.choices)
+    districts = _district_names()
     rows = []
     for referral in referrals:
         data, _notice = _visible_data(referral, is_provider=True)
@@ -445,7 +463,7 @@ def inbox_rows(user, referrals) -> list[InboxRow]:
                 risk=str(risks.get(data.get("risk_level"), "—")),
                 adults=1 if has_victim else None,
                 children=children if isinstance(children, int) else None,
-                district=str(data.get("district") or "—"),
+                district=_human("district", data.get("district"), districts=districts),
             )
         )
     return rows

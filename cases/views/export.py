@@ -45,7 +45,7 @@ def _rows(request):
         [
             case.number,
             timezone.localtime(case.reported_at).strftime("%d.%m.%Y %H:%M"),
-            case.district.name,
+            case.district.display_name,
             case.get_status_display(),
             case.get_risk_level_display() if case.risk_level else "",
             ", ".join(str(labels.get(f, f)) for f in case.forms),

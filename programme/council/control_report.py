@@ -75,7 +75,7 @@ def control_table(*, user, today: date) -> tuple[list[str], list[list[object]]]:
             a.decision.item.meeting.number,
             a.decision.item.meeting.date,
             a.decision.number,
-            a.assignee.name,
+            a.assignee.display_name,
             a.responsible,
             a.text,
             a.deadline,

@@ -194,7 +194,7 @@ def material_lines(material: AgendaMaterial) -> dict[str, list[Line]]:
     district) for the orders comparison. Labels come from the reference data; values are the
     stored published ones, "<5" and "x" included."""
     figures = material.figures or {}
-    districts = dict(District.objects.order_by("position").values_list("slug", "name"))
+    districts = District.objects.display_names()
     if material.kind == MaterialKind.ORDERS_YTD:
         if not figures:
             return {}

@@ -27,6 +27,7 @@ from programme.report import report_context
 from programme.reporting import waiting_for_queue
 from programme.selectors import (
     programme_for,
+    progress_of_measure,
     progress_plan,
     report_runs_for,
     statistics_default_year,
@@ -90,8 +91,10 @@ def progress_form(request: HttpRequest, measure_pk: int, year: int, quarter: int
         # Everything typed is parsed and bounded by the progress form; the service writes.
         form = ProgressForm(request.POST, indicators=indicators)
         if form.is_valid():
+            draft = form.cleaned_data["intent"] == ProgressForm.DRAFT
+            write = services.progress_save_draft if draft else services.progress_submit
             try:
-                services.progress_submit(
+                write(
                     actor=request.user,
                     measure_id=measure.pk,
                     year=year,
@@ -102,6 +105,15 @@ def progress_form(request: HttpRequest, measure_pk: int, year: int, quarter: int
                 # A refusal about one field is shown at that field, the others above the form.
                 form.add_error(None, error)
             else:
+                if draft:
+                    messages.success(
+                        request,
+                        _(
+                            "The draft is saved. The secretariat sees the report only once you "
+                            "submit it."
+                        ),
+                    )
+                    return redirect(request.path)
                 messages.success(request, _("The quarterly report is submitted."))
                 return redirect(f"/programme/?year={year}")
     else:
@@ -117,6 +129,8 @@ def progress_form(request: HttpRequest, measure_pk: int, year: int, quarter: int
             "progress": progress,
             "form": form,
             "locked": bool(progress and progress.submitted_at and not progress.reopened_at),
+            # A report submitted once is corrected and submitted again, not made a draft.
+            "can_draft": progress is None or progress.submitted_at is None,
             "plan": plan,
             "indicators": [
                 (form[f"ind-{i.pk}"], i, plan["indicators"].get(i.pk)) for i in indicators
@@ -365,7 +379,7 @@ def measure(request: HttpRequest, pk: int) -> HttpResponse:
         "programme/measure.html",
         {
             "measure": item,
-            "progress": item.progress.order_by("-year", "-quarter"),
+            "progress": progress_of_measure(request.user, measure=item),
             "can_manage": can(request.user, Capability.PROGRAMME_MANAGE),
         },
     )

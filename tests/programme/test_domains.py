@@ -31,7 +31,10 @@ def measure(executor):
 
 
 def _form(data: dict, measure) -> ProgressForm:
-    return ProgressForm({"status": "in_progress", **data}, indicators=measure.indicators.all())
+    return ProgressForm(
+        {"status": "in_progress", "spent": "0", "version": "0", **data},
+        indicators=measure.indicators.all(),
+    )
 
 
 def _message(data: dict, measure, year: int = 2025) -> str:

@@ -58,6 +58,7 @@ def _post(measure, **extra) -> dict:
         "spent": "1250,5",
         "narrative": "Проведено 3 тренінги",
         f"ind-{indicator.pk}": "45",
+        "version": "0",  # the page before the first entry
         **extra,
     }
 
@@ -131,7 +132,8 @@ def test_a_submitted_quarter_is_locked_until_reopened(client, executor, secretar
     ).exists()
 
     client.force_login(executor)
-    assert client.post(_progress_url(measure), _post(measure, spent="99")).status_code == 302
+    resubmitted = client.post(_progress_url(measure), _post(measure, spent="99", version="1"))
+    assert resubmitted.status_code == 302
     progress.refresh_from_db()
     assert (progress.spent, progress.reopened_at, progress.version) == (Decimal("99"), None, 2)
 

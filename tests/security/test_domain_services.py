@@ -386,5 +386,7 @@ def test_the_programme_page_and_progress_form_refuse_junk(client, coordinator, e
     ):
         assert client.post(url, data).status_code == 400
     assert not Progress.objects.exists()
-    client.post(url, {"spent": "1,5", "status": "in_progress"})
+    assert client.post(url, {"spent": "1,5", "status": "in_progress"}).status_code == 400
+    assert not Progress.objects.exists()  # a form without the version it was opened on
+    client.post(url, {"spent": "1,5", "status": "in_progress", "version": "0"})
     assert Progress.objects.get().spent == Decimal("1.5")

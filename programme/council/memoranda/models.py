@@ -73,7 +73,7 @@ class Memorandum(models.Model):
 
     @property
     def partner_label(self) -> str:
-        return self.partner.name if self.partner_id else self.partner_name
+        return self.partner.display_name if self.partner_id else self.partner_name
 
     def status_on(self, today: date) -> str:
         return rules.memorandum_status(
