@@ -345,6 +345,7 @@ class OffenderProgramme(models.Model):
 
 
 class AppealOutcome(models.TextChoices):
+    # The values are orders.rules.APPEAL_*; the rules compare them as plain strings.
     PENDING = "pending", _("not yet decided")
     UPHELD = "upheld", _("the order was upheld")
     CANCELLED = "cancelled", _("the order was cancelled")

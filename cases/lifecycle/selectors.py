@@ -73,20 +73,20 @@ def organisation_heads(*, organisation_id: int) -> QuerySet[User]:
 
 
 def transfers_visible_to(user) -> QuerySet[CaseTransfer]:
-    """Transfers a user may open: the receiving organisation's head (who answers), the sending
-    organisation's members (their own request and its answer), the coordinators. The page
-    shows no name of a person, only what the receiver needs to decide."""
+    """Transfers a user may open: the members of the sending and of the receiving organisation
+    (the receiving head answers), the coordinators. The page names no person of the case, only
+    what the receiver needs to decide."""
     membership = acting_membership(user)
     if membership is None:
         return CaseTransfer.objects.none()
     if can(user, Capability.CASE_VIEW_ALL):
         return CaseTransfer.objects.all()
-    condition = Q(pk__in=[])
-    if can(user, Capability.CASE_REASSIGN):
-        condition |= Q(to_organisation_id=membership.organisation_id)
-    if can(user, Capability.CASE_EDIT):
-        condition |= Q(from_organisation_id=membership.organisation_id)
-    return CaseTransfer.objects.filter(condition)
+    if not can(user, Capability.CASE_EDIT):
+        return CaseTransfer.objects.none()
+    organisation_id = membership.organisation_id
+    return CaseTransfer.objects.filter(
+        Q(to_organisation_id=organisation_id) | Q(from_organisation_id=organisation_id)
+    )
 
 
 def transfer_for_user(*, user, pk) -> CaseTransfer:
@@ -204,6 +204,8 @@ def lifecycle_context(*, user, case: Case, editable: bool) -> dict[str, object]:
         "closure": closure,
         "closure_refusal": refusal,
         "may_approve": closure is not None and refusal is None,
+        "closure_to_coordinator": closure is not None
+        and rules.closure_goes_to_coordinator(approval_facts(closure, case)),
         "may_request_closure": lead_member and is_open and closure is None and transfer is None,
         "may_reopen": lead_member and not is_open,
         "may_reassign": lead_member and is_open and can(user, Capability.CASE_REASSIGN),

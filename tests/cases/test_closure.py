@@ -37,7 +37,9 @@ def _unchanged(case: Case) -> None:
 
 
 def _kinds(case: Case) -> list[str]:
-    return list(CaseEvent.objects.filter(case=case).order_by("at", "pk").values_list("kind", flat=True))
+    return list(
+        CaseEvent.objects.filter(case=case).order_by("at", "pk").values_list("kind", flat=True)
+    )
 
 
 # --- asking ----------------------------------------------------------------------------------
@@ -113,7 +115,10 @@ def test_the_head_approves_and_the_case_is_closed_with_its_reason(case, owner, h
     )
     assert _kinds(case)[-1] == "case.closed"
     assert AuditEvent.objects.filter(
-        user=head, action=AuditAction.UPDATE, object_type="cases.case", detail="closed: goals_reached"
+        user=head,
+        action=AuditAction.UPDATE,
+        object_type="cases.case",
+        detail="closed: goals_reached",
     ).exists()
     assert Notification.objects.filter(user=owner, title__contains="затверджено").exists()
 
@@ -290,7 +295,9 @@ def test_only_the_leading_organisation_reopens(case, owner, head, personas, who)
 # --- reassigning -----------------------------------------------------------------------------
 
 
-def test_the_head_gives_the_case_to_another_worker_with_the_open_tasks(case, owner, colleague, head):
+def test_the_head_gives_the_case_to_another_worker_with_the_open_tasks(
+    case, owner, colleague, head
+):
     mine = case_services.task_add(
         actor=owner, case_id=case.pk, title="Дзвінок", due_date=timezone.localdate()
     )

@@ -24,7 +24,10 @@ def approver(user_id, role, organisation_id=CENTRE):
 
 
 def test_the_head_of_the_leading_organisation_approves_a_workers_request():
-    assert rules.closure_approval_refusal(approver=approver(HEAD, Role.HEAD), request=request()) is None
+    assert (
+        rules.closure_approval_refusal(approver=approver(HEAD, Role.HEAD), request=request())
+        is None
+    )
 
 
 def test_nobody_approves_their_own_request_not_even_a_head():
@@ -42,7 +45,10 @@ def test_a_coordinator_cannot_approve_their_own_request_either():
 
 def test_a_heads_own_request_is_approved_by_another_head_of_the_organisation():
     own = request(by=HEAD, role=Role.HEAD)
-    assert rules.closure_approval_refusal(approver=approver(OTHER_HEAD, Role.HEAD), request=own) is None
+    assert (
+        rules.closure_approval_refusal(approver=approver(OTHER_HEAD, Role.HEAD), request=own)
+        is None
+    )
 
 
 def test_a_heads_own_request_may_be_approved_by_a_city_coordinator():
@@ -90,9 +96,7 @@ def test_another_centre_with_a_head_can_take_the_lead():
     assert target() is None
 
 
-@pytest.mark.parametrize(
-    "kind", [OrganisationKind.CITY_CENTRE, OrganisationKind.CHILDREN_SERVICE]
-)
+@pytest.mark.parametrize("kind", [OrganisationKind.CITY_CENTRE, OrganisationKind.CHILDREN_SERVICE])
 def test_the_city_centre_and_the_service_for_children_can_lead(kind):
     assert target(target_kind=kind) is None
 
@@ -117,4 +121,6 @@ def test_the_lead_does_not_move_to_the_organisation_that_has_it():
 
 def test_an_inactive_organisation_or_one_without_a_head_cannot_take_it():
     assert target(target_active=False)
-    assert target(target_has_head=False) == "В організації немає керівника, який прийняв би випадок."
+    assert (
+        target(target_has_head=False) == "В організації немає керівника, який прийняв би випадок."
+    )
