@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from cases.models import (
     Attachment,
     Case,
+    CaseTransfer,
+    ClosureRequest,
     Incident,
     NeedsAssessment,
     Note,
@@ -40,6 +42,8 @@ CASE_CHILDREN: list[type[models.Model]] = [
     Note,
     Task,
     Attachment,
+    ClosureRequest,
+    CaseTransfer,
 ]
 
 

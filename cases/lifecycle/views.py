@@ -25,15 +25,24 @@ from cases.lifecycle.forms import (
 )
 from cases.lifecycle.selectors import (
     closure_request_for_case,
+    lifecycle_context,
     transfer_for_user,
     transfer_may_answer,
     transfer_may_withdraw,
 )
-from cases.selectors import case_for_user, cases_visible_to
+from cases.selectors import case_for_user, case_is_editable, cases_visible_to
 from cases.views.detail import render_case_page
 from cases.views.edit import _apply_errors, post_or_back_to_case
 from portal.audit import audit_record
 from portal.models import AuditAction
+
+# Which flag of the lead card shows each form (lifecycle_context).
+SHOWN_BY = {
+    "closure": "may_request_closure",
+    "reopen": "may_reopen",
+    "reassign": "may_reassign",
+    "transfer": "may_transfer",
+}
 
 
 def _on_case(request, case, *, form, key, action, success) -> HttpResponse:
@@ -48,6 +57,15 @@ def _on_case(request, case, *, form, key, action, success) -> HttpResponse:
             messages.success(request, success)
             return redirect(f"{case.get_absolute_url()}#overview")
     case.refresh_from_db()
+    lead = lifecycle_context(
+        user=request.user, case=case, editable=case_is_editable(user=request.user, case=case)
+    )
+    if key in SHOWN_BY and not lead[SHOWN_BY[key]]:
+        # The card no longer offers this form (another tab asked for closure or a transfer
+        # meanwhile): the refusal is said above the page instead.
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
     return render_case_page(request, case, forms={key: form, "_tab": "overview"}, status=400)
 
 

@@ -133,7 +133,7 @@ def test_a_case_waiting_for_closure_is_not_transferred_and_vice_versa(
     case, owner, organisations, obolon_head
 ):
     lifecycle.closure_request(actor=owner, case_id=case.pk, reason="moved_away")
-    with pytest.raises(ValidationError, match="закриття"):
+    with pytest.raises(ValidationError, match="Закриття цього випадку"):
         _ask(case, owner, organisations)
     other = register_case(owner)
     _ask(other, owner, organisations)
