@@ -122,6 +122,7 @@ def test_numbers_stay_unique_and_consecutive_when_two_workers_register_at_once(o
 
 def test_the_status_form_moves_an_open_case_but_never_closes_or_reopens_it(owner, head):
     case = register_case(owner)
+    services.case_change_status(actor=owner, case_id=case.pk, status=CaseStatus.IN_WORK)
     services.case_change_status(actor=owner, case_id=case.pk, status=CaseStatus.MONITORING)
     with pytest.raises(ValidationError, match="запит на закриття"):
         services.case_change_status(actor=owner, case_id=case.pk, status=CaseStatus.CLOSED)

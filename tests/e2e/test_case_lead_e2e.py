@@ -51,7 +51,7 @@ def test_a_worker_asks_to_close_and_the_head_approves(
     assert _too_wide(page, viewport["width"]) == []
     page.fill("#id_answer-comment", "Погоджую")
     page.click("[data-testid=closure-approve]")
-    assert page.inner_text("[data-testid=case-status]") == "Закритий"
+    assert page.inner_text("[data-testid=case-status]") == "Закрито"
     assert "інша причина: Постраждала виїхала за кордон" in page.inner_text(
         "[data-testid=close-reason]"
     )
