@@ -27,7 +27,7 @@ from cases.models import (
 )
 from cases.risk import load_questionnaire
 from portal.demo import DEMO_PASSWORD
-from portal.models import District, Membership, Organisation, User
+from portal.models import District, Membership, Notification, Organisation, User
 from portal.roles import Role
 
 # Left-bank districts report the most, Pecherskyi the fewest (DOMAIN.md §6).
@@ -119,6 +119,10 @@ def _close(*, case: Case, worker: User, head: User) -> None:
     reason = DEMO_CLOSE_REASONS[case.pk % len(DEMO_CLOSE_REASONS)]
     request = lifecycle.closure_request(actor=worker, case_id=case.pk, reason=reason)
     lifecycle.closure_approve(actor=head, request_id=request.pk)
+    # Long answered: their notices were read then (the demo's bells show only what is new).
+    Notification.objects.filter(
+        dedupe_key__in=[f"closure-requested:{request.pk}", f"closure-approved:{request.pk}"]
+    ).update(read_at=timezone.now())
 
 
 def seed_lead_requests(*, stdout) -> None:
