@@ -50,6 +50,29 @@ class CasesConfig(AppConfig):
                 position=5,
             )
         )
+        from cases.lifecycle.selectors import coordinator_closures_panel, head_panel
+
+        register_panel(
+            Panel(
+                key="cases.head",
+                title=_("My organisation's work"),
+                roles=frozenset({Role.HEAD}),
+                template="cases/panels/head.html",
+                context=head_panel,
+                position=5,
+                width=12,
+            )
+        )
+        register_panel(
+            Panel(
+                key="cases.closures",
+                title=_("Closures awaiting a coordinator"),
+                roles=frozenset({Role.COORDINATOR}),
+                template="cases/panels/closures.html",
+                context=coordinator_closures_panel,
+                position=12,
+            )
+        )
         register_panel(
             Panel(
                 key="cases.coordinator",

@@ -13,6 +13,8 @@ from cases.models import (
     Attachment,
     Case,
     CasePlan,
+    CaseTransfer,
+    ClosureRequest,
     Incident,
     NeedsAssessment,
     Note,
@@ -44,6 +46,8 @@ CASE_CHILDREN: list[type[models.Model]] = [
     Attachment,
     SafetyPlan,
     CasePlan,
+    ClosureRequest,
+    CaseTransfer,
 ]
 
 

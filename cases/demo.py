@@ -11,10 +11,23 @@ from django.utils import timezone
 from faker import Faker
 
 from cases import services
-from cases.models import Case, CaseStatus, Channel, Need, Relationship, Task
+from cases.lifecycle import services as lifecycle
+from cases.lifecycle import transfers
+from cases.models import (
+    Case,
+    CaseStatus,
+    CaseTransfer,
+    Channel,
+    ClosureReason,
+    ClosureRequest,
+    ClosureStatus,
+    Need,
+    Relationship,
+    Task,
+)
 from cases.risk import load_questionnaire
 from portal.demo import DEMO_PASSWORD
-from portal.models import District, Membership, Organisation, User
+from portal.models import District, Membership, Notification, Organisation, User
 from portal.roles import Role
 
 # Left-bank districts report the most, Pecherskyi the fewest (DOMAIN.md §6).
@@ -67,6 +80,98 @@ def _workers(district: District, fake: Faker) -> list[User]:
     return users
 
 
+def _head(district: District, fake: Faker) -> User:
+    """The head of the district's centre, who approves its closures (Darnytskyi: `head`)."""
+    organisation = Organisation.objects.get(code=f"css-{district.slug}")
+    head = (
+        User.objects.filter(memberships__organisation=organisation, memberships__role=Role.HEAD)
+        .order_by("pk")
+        .first()
+    )
+    if head is None:
+        head, _created = User.objects.get_or_create(
+            username=f"head-{district.slug}",
+            defaults={"first_name": fake.first_name_female(), "last_name": fake.last_name_female()},
+        )
+        head.set_password(DEMO_PASSWORD)
+        head.save()
+        Membership.objects.get_or_create(user=head, organisation=organisation, role=Role.HEAD)
+        head.groups.add(organisation.group)
+    return head
+
+
+# Closed demo cases say why, as a worker would choose it.
+DEMO_CLOSE_REASONS = [
+    ClosureReason.GOALS_REACHED,
+    ClosureReason.GOALS_REACHED,
+    ClosureReason.MOVED_AWAY,
+    ClosureReason.REFUSED,
+    ClosureReason.CONTACT_LOST,
+]
+
+
+def _close(*, case: Case, worker: User, head: User) -> None:
+    """Closed the way the portal closes a case: the worker asks, the centre's head approves.
+    The reason follows the case's number, not the random generator, so that the rest of the
+    demo stays the same as before closures needed approval."""
+    worker._acting_membership = None
+    head._acting_membership = None
+    reason = DEMO_CLOSE_REASONS[case.pk % len(DEMO_CLOSE_REASONS)]
+    request = lifecycle.closure_request(actor=worker, case_id=case.pk, reason=reason)
+    lifecycle.closure_approve(actor=head, request_id=request.pk)
+    # Long answered: their notices were read then (the demo's bells show only what is new).
+    Notification.objects.filter(
+        dedupe_key__in=[f"closure-requested:{request.pk}", f"closure-approved:{request.pk}"]
+    ).update(read_at=timezone.now())
+
+
+def seed_lead_requests(*, stdout) -> None:
+    """What the demo `head` answers: one closure asked by `worker`, and one case that the
+    Obolonskyi centre asks the Darnytskyi centre to take over. Idempotent."""
+    darnytskyi = Organisation.objects.get(code="css-darnytskyi")
+    worker = User.objects.get(username="worker")
+    worker._acting_membership = None
+    open_cases = Case.objects.exclude(status=CaseStatus.CLOSED).filter(
+        summary__startswith="[демо]", confidential=False
+    )
+    waiting = ClosureRequest.objects.filter(
+        status=ClosureStatus.PENDING, requested_by=worker, case__owner=darnytskyi
+    )
+    if not waiting.exists():
+        case = (
+            open_cases.filter(owner=darnytskyi, responsible=worker)
+            .exclude(transfers__status="pending")
+            .order_by("reported_at")
+            .first()
+        )
+        if case is not None:
+            lifecycle.closure_request(
+                actor=worker,
+                case_id=case.pk,
+                reason=ClosureReason.MOVED_AWAY,
+                reason_text="",
+            )
+    sender = User.objects.get(username="worker-obolon")
+    sender._acting_membership = None
+    if not CaseTransfer.objects.filter(requested_by=sender, to_organisation=darnytskyi).exists():
+        case = (
+            open_cases.filter(owner__code="css-obolonskyi", responsible=sender)
+            .exclude(closure_requests__status="pending")
+            .order_by("-reported_at")
+            .first()
+        )
+        if case is not None:
+            transfers.transfer_request(
+                actor=sender,
+                case_id=case.pk,
+                to_organisation_id=darnytskyi.pk,
+                reason="Постраждала переїхала до сестри в Дарницький район і звертатиметься "
+                "до центру за місцем проживання.",
+                keep_read=True,
+            )
+    stdout.write("  head: a closure and a transfer wait for an answer")
+
+
 def _person(fake: Faker, rng: random.Random, sex: str, age: int, today) -> services.PersonData:
     female = sex == "F"
     birth = today - timedelta(days=age * 365 + rng.randint(0, 364))
@@ -96,6 +201,7 @@ def seed(*, stdout) -> None:
 def _seed_cases(*, stdout) -> None:
     if Case.objects.filter(summary__startswith="[демо]").exists():
         stdout.write("  demo cases already present")
+        seed_lead_requests(stdout=stdout)
         return
     rng = random.Random(2024)
     fake = Faker("uk_UA")
@@ -103,6 +209,7 @@ def _seed_cases(*, stdout) -> None:
     questionnaire = load_questionnaire()
     districts = {d.slug: d for d in District.objects.all()}
     workers = {slug: _workers(d, fake) for slug, d in districts.items()}
+    heads = {slug: _head(d, fake) for slug, d in districts.items()}
     start = datetime(2023, 1, 1, 9, 0, tzinfo=KYIV)
     span = (datetime(2024, 11, 15, 18, 0, tzinfo=KYIV) - start).total_seconds()
     slugs = [slug for slug, w in WEIGHTS.items() for _ in range(w)]
@@ -202,13 +309,10 @@ def _seed_cases(*, stdout) -> None:
             status = rng.choice([CaseStatus.NEW, CaseStatus.IN_WORK, CaseStatus.IN_WORK])
         if status != CaseStatus.NEW:
             services.case_change_status(actor=actor, case_id=case.pk, status=CaseStatus.IN_WORK)
-        if status in (CaseStatus.MONITORING, CaseStatus.CLOSED):
-            services.case_change_status(
-                actor=actor,
-                case_id=case.pk,
-                status=status,
-                reason="Безпеку відновлено, допомогу надано",
-            )
+        if status == CaseStatus.MONITORING:
+            services.case_change_status(actor=actor, case_id=case.pk, status=status)
+        if status == CaseStatus.CLOSED:
+            _close(case=case, worker=actor, head=heads[slug])
         if rng.random() < 0.5:
             services.note_add(actor=actor, case_id=case.pk, text=fake.paragraph(nb_sentences=2))
         if status != CaseStatus.CLOSED and rng.random() < 0.6:
@@ -228,3 +332,4 @@ def _seed_cases(*, stdout) -> None:
     stdout.write(
         f"  cases: {created}, open tasks: {Task.objects.filter(done_at__isnull=True).count()}"
     )
+    seed_lead_requests(stdout=stdout)

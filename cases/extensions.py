@@ -7,6 +7,7 @@ two facts that live in those apps; each of them registers a callable here in its
     register_prior_orders_counter(fn)    # orders: fn(*, person, before, exclude_case_id) -> int
     register_referral_condition(fn)      # referrals: fn() -> Exists over Case ("has a referral")
     register_next_step(fn)               # orders, referrals: fn(*, user, case) -> NextStep | None
+    register_open_work(fn)               # referrals: fn(*, case) -> list[NextStep] (still open)
 
 Nothing registered means the app that owns the fact is not installed: no earlier orders to weigh,
 and no referrals to look for — said so explicitly by `referrals_known()`.
@@ -80,3 +81,18 @@ def register_next_step(rule: NextStepRule) -> None:
 
 def next_steps(*, user: Any, case: Any) -> list[NextStep]:
     return [step for rule in _next_steps if (step := rule(user=user, case=case)) is not None]
+
+
+OpenWork = Callable[..., "list[NextStep]"]
+_open_work: list[OpenWork] = []
+
+
+def register_open_work(lister: OpenWork) -> None:
+    """`lister(*, case)` names what is still open on the case in another app (a referral the
+    provider has not finished): closing the case warns about it, and lists it."""
+    if lister not in _open_work:
+        _open_work.append(lister)
+
+
+def open_work(*, case: Any) -> list[NextStep]:
+    return [item for lister in _open_work for item in lister(case=case)]

@@ -298,10 +298,8 @@ class CaseEditForm(CaseIntakeForm):
 
 
 class StatusForm(StyledForm):
+    # Closing is not a status change here: it needs the head's approval (cases.lifecycle).
     status = forms.ChoiceField(label=_("New status"), choices=CaseStatus.choices)
-    reason = forms.CharField(
-        label=_("Reason (required for closing)"), required=False, max_length=500
-    )
 
 
 class NoteForm(StyledForm):

@@ -13,6 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+# Closure requests and transfers of the lead live in cases.lifecycle and register under this app.
+from cases.lifecycle.models import (  # noqa: F401
+    CaseTransfer,
+    ClosureReason,
+    ClosureRequest,
+    ClosureStatus,
+    TransferStatus,
+)
 from portal import domains
 from portal.bilingual import in_reader_language
 from portal.calendar import person_age
@@ -148,7 +156,15 @@ class Case(models.Model):
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.NEW
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    close_reason = models.CharField(_("reason for closing"), max_length=500, blank=True)
+    # cases.lifecycle.ClosureReason; the text is required for "other" and kept as said.
+    close_reason_code = models.CharField(
+        _("reason for closing"),
+        max_length=20,
+        choices=ClosureReason.choices,
+        blank=True,
+        default="",
+    )
+    close_reason = models.CharField(_("reason for closing, in words"), max_length=500, blank=True)
     confidential = models.BooleanField(
         _("confidential"),
         default=False,
@@ -207,9 +223,14 @@ class Case(models.Model):
             GinIndex(fields=["forms"], name="case_forms_gin"),
         ]
         constraints = [
+            # A closed case says why (a reason from the list); "other" says it in words.
             models.CheckConstraint(
-                condition=~models.Q(status="closed") | ~models.Q(close_reason=""),
-                name="case_closed_needs_reason",
+                condition=~models.Q(status="closed") | ~models.Q(close_reason_code=""),
+                name="case_closed_needs_reason_code",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(close_reason_code="other") | ~models.Q(close_reason=""),
+                name="case_other_reason_needs_text",
             ),
             # portal.domains: the form also refuses a moment after now + 10 minutes.
             models.CheckConstraint(

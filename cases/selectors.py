@@ -18,13 +18,16 @@ from cases import extensions
 from cases.models import (
     Case,
     CaseEvent,
+    CaseGroupObjectPermission,
     CaseStatus,
+    CaseTransfer,
     CaseUserObjectPermission,
     Participant,
     ParticipantRole,
     Person,
     Sex,
     Task,
+    TransferStatus,
 )
 from portal.roles import Capability, acting_membership, can, get_object_for_user, parse_id
 
@@ -49,7 +52,11 @@ def visible_cases_q(user, prefix: str = "") -> Q | None:
       confidential one too: a coordinator decided it;
     - the user who registered a case for another organisation (police) still sees it, unless
       the case is confidential ("only the responsible worker and the coordinators see it": the
-      offender may be a colleague of the officer who opened it);
+      offender may be a colleague of the officer who opened it), or unless the lead moved away
+      from the user's organisation (cases.lifecycle: the sender loses the case);
+    - when the lead moved to another organisation and the receiver let the sender keep reading
+      it, the sending organisation's members see it read-only (a guardian grant of `view_case`
+      to the organisation's group), except a confidential case;
     - everyone else — providers, the secretariat, programme executors — sees none.
     """
     membership = acting_membership(user)
@@ -68,11 +75,26 @@ def visible_cases_q(user, prefix: str = "") -> Q | None:
     own_organisation = Q(**{f"{p}owner_id": membership.organisation_id}) & (
         Q(**{f"{p}confidential": False}) | Q(**{f"{p}responsible": user})
     )
+    transferred_away = CaseTransfer.objects.filter(
+        case=OuterRef(case_ref),
+        from_organisation_id=membership.organisation_id,
+        status=TransferStatus.ACCEPTED,
+    )
+    kept_by_organisation = CaseGroupObjectPermission.objects.filter(
+        group_id=membership.organisation.group_id,
+        permission__codename="view_case",
+        content_object=OuterRef(case_ref),
+    )
     return (
         own_organisation
         | Q(**{f"{p}responsible": user})
-        | (Q(**{f"{p}created_by": user}) & Q(**{f"{p}confidential": False}))
+        | (
+            Q(**{f"{p}created_by": user})
+            & Q(**{f"{p}confidential": False})
+            & ~Exists(transferred_away)
+        )
         | Exists(granted)
+        | (Exists(kept_by_organisation) & Q(**{f"{p}confidential": False}))
     )
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from cases.lifecycle import views as lead
 from cases.plans.urls import urlpatterns as plan_urlpatterns
 from cases.views import access, attachments, detail, edit, export, intake, listing, people
 
@@ -33,4 +34,17 @@ urlpatterns = [
     path("<int:pk>/access/<int:user_pk>/revoke/", access.revoke_access, name="revoke_access"),
     path("break-glass/", access.break_glass, name="break_glass"),
     *plan_urlpatterns,
+    # The case's lead: closure with the head's approval, reopening, reassigning, transfers.
+    path("<int:pk>/closure/", lead.closure_request, name="closure_request"),
+    path(
+        "<int:pk>/closure/<int:request_pk>/approve/", lead.closure_approve, name="closure_approve"
+    ),
+    path("<int:pk>/closure/<int:request_pk>/return/", lead.closure_return, name="closure_return"),
+    path("<int:pk>/reopen/", lead.case_reopen, name="reopen"),
+    path("<int:pk>/reassign/", lead.case_reassign, name="reassign"),
+    path("<int:pk>/transfer/", lead.transfer_request, name="transfer_request"),
+    path("transfers/<int:pk>/", lead.transfer_detail, name="transfer"),
+    path("transfers/<int:pk>/accept/", lead.transfer_accept, name="transfer_accept"),
+    path("transfers/<int:pk>/decline/", lead.transfer_decline, name="transfer_decline"),
+    path("transfers/<int:pk>/withdraw/", lead.transfer_withdraw, name="transfer_withdraw"),
 ]

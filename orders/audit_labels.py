@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from orders.models import (
     Breach,
     OffenderProgramme,
+    OrderAppeal,
     OrderExtension,
     OrderKind,
     PreventiveRecord,
@@ -43,6 +44,14 @@ def breach_labels(ids: list[str]) -> dict[str, str]:
     rows = rows_for(Breach.objects, ids, "order__number", "order__kind")
     return {
         str(pk): _("breach of the %(order)s") % {"order": _order_label(number, kind)}
+        for pk, number, kind in rows
+    }
+
+
+def appeal_labels(ids: list[str]) -> dict[str, str]:
+    rows = rows_for(OrderAppeal.objects, ids, "order__number", "order__kind")
+    return {
+        str(pk): _("appeal against the %(order)s") % {"order": _order_label(number, kind)}
         for pk, number, kind in rows
     }
 
@@ -82,10 +91,12 @@ def case_objects(number: str) -> dict[str, list[str]]:
         return measures
     extensions = OrderExtension.objects.filter(order_id__in=orders).values_list("pk", flat=True)
     breaches = Breach.objects.filter(order_id__in=orders).values_list("pk", flat=True)
+    appeals = OrderAppeal.objects.filter(order_id__in=orders).values_list("pk", flat=True)
     return {
         "orders.restrainingorder": [str(pk) for pk in orders],
         "orders.orderextension": [str(pk) for pk in extensions[:SCOPE_LIMIT]],
         "orders.breach": [str(pk) for pk in breaches[:SCOPE_LIMIT]],
+        "orders.orderappeal": [str(pk) for pk in appeals[:SCOPE_LIMIT]],
         **measures,
     }
 
@@ -94,6 +105,7 @@ def register_audit_labels() -> None:
     register("orders.restrainingorder", order_labels)
     register("orders.orderextension", extension_labels)
     register("orders.breach", breach_labels)
+    register("orders.orderappeal", appeal_labels)
     register("orders.preventiverecord", preventive_labels)
     register("orders.offenderprogramme", programme_labels)
     register_scope("case", case_objects)

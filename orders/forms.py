@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import ParticipantRole, Relationship, Sex
 from orders.models import (
+    AppealOutcome,
     Applicant,
     Consequence,
     Initiator,
@@ -133,6 +134,25 @@ class BreachForm(StyledForm):
 
 class CancelForm(StyledForm):
     reason = forms.CharField(label=_("Reason for cancelling"), max_length=300)
+
+
+class AppealForm(StyledForm):
+    filed_on = date_field(_("Appeal filed on"), validators=[domains.validate_past_date])
+    court = forms.CharField(label=_("Court hearing the appeal"), max_length=200)
+
+
+class AppealDecisionForm(StyledForm):
+    outcome = forms.ChoiceField(
+        label=_("The court's decision"),
+        choices=[("", "—"), *[c for c in AppealOutcome.choices if c[0] != AppealOutcome.PENDING]],
+    )
+    decision_date = date_field(_("Date of the decision"), validators=[domains.validate_past_date])
+    note = forms.CharField(
+        label=_("What the decision says (required when the order was changed)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class PeriodFilterForm(DateRangeForm):

@@ -342,3 +342,56 @@ class OffenderProgramme(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Offender programme')}: {self.provider}"
+
+
+class AppealOutcome(models.TextChoices):
+    # The values are orders.rules.APPEAL_*; the rules compare them as plain strings.
+    PENDING = "pending", _("not yet decided")
+    UPHELD = "upheld", _("the order was upheld")
+    CANCELLED = "cancelled", _("the order was cancelled")
+    CHANGED = "changed", _("the order was changed")
+
+
+class OrderAppeal(models.Model):
+    """An appeal against an order (Law 2229-VIII art. 25 part 5 for an urgent order; the civil
+    procedure for a restrictive one) and the court's outcome. An appeal does not suspend the
+    order; an order cancelled on appeal stops binding from the decision date (orders.rules)."""
+
+    order = models.ForeignKey(RestrainingOrder, on_delete=models.PROTECT, related_name="appeals")
+    filed_on = models.DateField(_("appeal filed on"))
+    court = models.CharField(_("court hearing the appeal"), max_length=200)
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=AppealOutcome.choices, default=AppealOutcome.PENDING
+    )
+    decision_date = models.DateField(_("date of the decision"), null=True, blank=True)
+    note = models.CharField(_("what the decision says"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-filed_on", "-id"]
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(filed_on__gte=domains.EARLIEST_DATE, filed_on__lt=domains.LATEST_DATE),
+                name="appeal_filed_on_sane",
+            ),
+            # A decided appeal has its date, not before the filing; a pending one has none.
+            models.CheckConstraint(
+                condition=(Q(outcome="pending") & Q(decision_date__isnull=True))
+                | (~Q(outcome="pending") & Q(decision_date__gte=models.F("filed_on"))),
+                name="appeal_decision_after_filing",
+            ),
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(outcome="pending"), name="appeal_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}: {self.get_outcome_display()}"

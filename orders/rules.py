@@ -379,3 +379,60 @@ def check_programme(
                 )
             )
     return violations
+
+
+# Appeals. Law 2229-VIII art. 25 part 5: an urgent order may be appealed to a court, and the
+# appeal does not suspend it; a restrictive order's decision is appealed under the Civil
+# Procedure Code. The portal records the appeal and the outcome; an order cancelled on appeal
+# binds no longer from the start of the decision date (Kyiv time): its `cancelled_at` is set
+# there, and STATUS_BOUNDARIES above make it "cancelled" from that moment.
+APPEAL_PENDING = "pending"
+APPEAL_UPHELD = "upheld"
+APPEAL_CANCELLED = "cancelled"
+APPEAL_CHANGED = "changed"
+APPEAL_OUTCOMES = (APPEAL_PENDING, APPEAL_UPHELD, APPEAL_CANCELLED, APPEAL_CHANGED)
+
+
+def check_appeal_filing(*, order_start_day: date, filed_on: date) -> list[RuleViolation]:
+    if filed_on < order_start_day:
+        return [
+            RuleViolation(
+                "filed_on",
+                "appeal_before_order",
+                _("The order dates from %(date)s: an appeal against it cannot be earlier.")
+                % {"date": order_start_day.strftime("%d.%m.%Y")},
+            )
+        ]
+    return []
+
+
+def check_appeal_decision(
+    *, filed_on: date, outcome: str, decision_date: date | None, note: str
+) -> list[RuleViolation]:
+    """A decided appeal needs its date, not before the filing; a changed order says how."""
+    if outcome not in APPEAL_OUTCOMES or outcome == APPEAL_PENDING:
+        return [RuleViolation("outcome", "no_outcome", _("Choose the court's decision."))]
+    violations = []
+    if decision_date is None:
+        violations.append(
+            RuleViolation("decision_date", "no_date", _("Give the date of the decision."))
+        )
+    elif decision_date < filed_on:
+        violations.append(
+            RuleViolation(
+                "decision_date",
+                "decision_before_filing",
+                _("The appeal was filed on %(date)s: the decision cannot be earlier.")
+                % {"date": filed_on.strftime("%d.%m.%Y")},
+            )
+        )
+    if outcome == APPEAL_CHANGED and not note.strip():
+        violations.append(
+            RuleViolation("note", "change_unsaid", _("Say what the court changed in the order."))
+        )
+    return violations
+
+
+def appeal_cancels_from(decision_date: date) -> datetime:
+    """The moment an order cancelled on appeal stops binding: the decision day's start, Kyiv."""
+    return datetime.combine(decision_date, datetime.min.time(), tzinfo=KYIV)

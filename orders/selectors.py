@@ -143,12 +143,16 @@ class OrderActions:
     breach: bool
     extend: bool
     cancel: bool
+    # Record an appeal, or the outcome of the pending one (orders.services.appeals).
+    appeal: bool = False
+    appeal_decision: bool = False
 
 
 def order_actions(*, user, order: RestrainingOrder) -> OrderActions:
     may_change = can(user, Capability.ORDER_ISSUE) or can(user, Capability.CASE_EDIT)
     live = order.status in {OrderStatus.ACTIVE, OrderStatus.EXTENDED, OrderStatus.PENDING}
     membership = acting_membership(user)
+    pending_appeal = may_change and order.appeals.filter(outcome="pending").exists()
     if order.kind == OrderKind.URGENT:
         # Only the issuing police unit cancels its urgent order.
         may_cancel = (
@@ -162,6 +166,8 @@ def order_actions(*, user, order: RestrainingOrder) -> OrderActions:
         breach=may_change and live,
         extend=may_change and order.kind == OrderKind.RESTRICTIVE and order.cancelled_at is None,
         cancel=may_cancel and order.cancelled_at is None,
+        appeal=may_change and not pending_appeal,
+        appeal_decision=may_change and pending_appeal,
     )
 
 

@@ -19,4 +19,6 @@ urlpatterns = [
     path("<int:pk>/extend/", pages.order_extend, name="extend"),
     path("<int:pk>/breach/", pages.order_breach, name="breach"),
     path("<int:pk>/cancel/", pages.order_cancel, name="cancel"),
+    path("<int:pk>/appeal/", pages.order_appeal, name="appeal"),
+    path("<int:pk>/appeal/decision/", pages.order_appeal_decision, name="appeal_decision"),
 ]

@@ -52,7 +52,10 @@ class Capability(StrEnum):
     # social workers only; police, providers and the council's roles never get it.
     PERSON_LOOKUP = "case.person_lookup"
     # The head of organisation's part: approve a worker's closure (never one's own), give a case
-    # to another worker, see the organisation's caseload per worker.
+    # to another worker, see the organisation's caseload per worker. Who approves which closure
+    # is decided in cases/lifecycle/rules.py: a head approves their workers' requests; a head's
+    # own request, and a confidential case's (which the head does not see), go to another head
+    # of the organisation or to a city coordinator. Nobody approves their own request.
     CASE_CLOSE_APPROVE = "case.close_approve"
     CASE_REASSIGN = "case.reassign"
     ORGANISATION_WORKLOAD = "organisation.workload"
@@ -127,6 +130,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.ORDER_VIEW,
             C.ORDER_STATISTICS,
             C.REFERRAL_COORDINATE,
+            # Only a head's own closure or a confidential case's (cases.lifecycle.rules).
+            C.CASE_CLOSE_APPROVE,
             C.POLICY_EDIT,
             C.PROGRAMME_VIEW,
             C.STATISTICS_VIEW,

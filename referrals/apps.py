@@ -66,6 +66,10 @@ class ReferralsConfig(AppConfig):
         from referrals.selectors import next_step_routing_plan
 
         register_next_step(next_step_routing_plan)
+        from cases.extensions import register_open_work
+        from referrals.selectors import open_referrals_of_case
+
+        register_open_work(open_referrals_of_case)
         register_case_section(
             CaseSection(
                 "referrals",

@@ -497,3 +497,31 @@ def next_step_routing_plan(*, user, case):
         return None
     url = reverse("referrals:case", args=[case.pk]) if can(user, Capability.REFERRAL_SEND) else ""
     return NextStep(gettext("No referral yet: make the routing plan."), url)
+
+
+def open_referrals_of_case(*, case: Case) -> list:
+    """The case's referrals a provider still works on: closing the case lists them as a warning
+    (cases.extensions.register_open_work). Closing does not cancel them: whether a service the
+    victim still receives should stop is the worker's decision, on the referral."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    from cases.extensions import NextStep
+
+    referrals = (
+        Referral.objects.filter(case=case, status__in=OPEN_STATUSES)
+        .select_related("provider")
+        .order_by("sent_at", "pk")
+    )
+    return [
+        NextStep(
+            text=gettext("Referral: %(service)s — %(provider)s (%(status)s)")
+            % {
+                "service": referral.get_service_display(),
+                "provider": referral.provider or "—",
+                "status": referral.get_status_display(),
+            },
+            url=reverse("referrals:detail", args=[referral.pk]),
+        )
+        for referral in referrals
+    ]

@@ -187,11 +187,21 @@ def admin_user(organisations):
 
 @pytest.fixture
 def personas(
-    owner, colleague, outsider, provider, police, coordinator, secretariat, executor, admin_user
+    owner,
+    colleague,
+    head,
+    outsider,
+    provider,
+    police,
+    coordinator,
+    secretariat,
+    executor,
+    admin_user,
 ):
     return {
         "owner": owner,
         "colleague": colleague,
+        "head": head,
         "outsider": outsider,
         "provider": provider,
         "police": police,

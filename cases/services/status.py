@@ -12,28 +12,40 @@ from cases.services.common import editable_case, timeline_record
 from portal.audit import audit_record
 from portal.models import AuditAction
 
-# The life cycle of a case: from → allowed next statuses. Reopening a closed case puts it back
-# in work.
+# The life cycle of an open case: from → allowed next statuses. Closing and reopening are not
+# here: a case closes when the head of the organisation approves a closure request, and
+# reopens with a reason (cases.lifecycle.services).
 STATUS_FLOW: dict[str, set[str]] = {
-    CaseStatus.NEW: {CaseStatus.IN_WORK, CaseStatus.REFERRED, CaseStatus.CLOSED},
-    CaseStatus.IN_WORK: {CaseStatus.REFERRED, CaseStatus.MONITORING, CaseStatus.CLOSED},
-    CaseStatus.REFERRED: {CaseStatus.IN_WORK, CaseStatus.MONITORING, CaseStatus.CLOSED},
-    CaseStatus.MONITORING: {CaseStatus.IN_WORK, CaseStatus.REFERRED, CaseStatus.CLOSED},
-    CaseStatus.CLOSED: {CaseStatus.IN_WORK},
+    CaseStatus.NEW: {CaseStatus.IN_WORK, CaseStatus.REFERRED},
+    CaseStatus.IN_WORK: {CaseStatus.REFERRED, CaseStatus.MONITORING},
+    CaseStatus.REFERRED: {CaseStatus.IN_WORK, CaseStatus.MONITORING},
+    CaseStatus.MONITORING: {CaseStatus.IN_WORK, CaseStatus.REFERRED},
+    CaseStatus.CLOSED: set(),
 }
 
 
 @transaction.atomic
-def case_change_status(*, actor, case_id: int, status: str, reason: str = "") -> Case:
+def case_change_status(*, actor, case_id: int, status: str) -> Case:
     case = editable_case(actor, case_id)
+    if status == CaseStatus.CLOSED:
+        raise ValidationError(
+            {
+                "status": [
+                    _(
+                        "A case closes when the head of the organisation approves a closure "
+                        "request: use “Request closure”."
+                    )
+                ]
+            }
+        )
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(
+            {"status": [_("A closed case is reopened with a reason: use “Reopen the case”.")]}
+        )
     if status not in STATUS_FLOW.get(case.status, set()):
         raise ValidationError({"status": [_("This status change is not allowed.")]})
-    if status == CaseStatus.CLOSED and not reason.strip():
-        raise ValidationError({"reason": [_("Give the reason for closing the case.")]})
     old = case.get_status_display()
     case.status = status
-    case.closed_at = timezone.now() if status == CaseStatus.CLOSED else None
-    case.close_reason = reason.strip() if status == CaseStatus.CLOSED else ""
     case.version += 1
     case._history_user = actor
     case.save()
@@ -44,7 +56,6 @@ def case_change_status(*, actor, case_id: int, status: str, reason: str = "") ->
         kind="case.status",
         summary=_("Status: %(old)s → %(new)s") % {"old": old, "new": case.get_status_display()},
         obj=case,
-        detail={"reason": case.close_reason},
     )
     return case
 

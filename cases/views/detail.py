@@ -18,6 +18,14 @@ from cases.forms import (
     StatusForm,
     TaskForm,
 )
+from cases.lifecycle.forms import (
+    ClosureAnswerForm,
+    ClosureRequestForm,
+    ReassignForm,
+    ReopenForm,
+    TransferRequestForm,
+)
+from cases.lifecycle.selectors import lifecycle_context
 from cases.models import Case
 from cases.sections import sections_for
 from cases.selectors import (
@@ -79,6 +87,12 @@ def render_case_page(
         "risk_form": forms.get("risk") or RiskForm(prefix="risk", language=get_language()),
         "needs_form": forms.get("needs") or NeedsForm(prefix="needs"),
         "open_tab": forms.get("_tab", "overview"),
+        "lead": lifecycle_context(user=request.user, case=case, editable=editable),
+        "closure_form": forms.get("closure") or ClosureRequestForm(prefix="closure"),
+        "answer_form": forms.get("answer") or ClosureAnswerForm(prefix="answer"),
+        "reopen_form": forms.get("reopen") or ReopenForm(prefix="reopen"),
+        "reassign_form": forms.get("reassign") or ReassignForm(prefix="reassign", case=case),
+        "transfer_form": forms.get("transfer") or TransferRequestForm(prefix="transfer", case=case),
         **case_page(case=case),
     }
     return render(request, "cases/case_detail.html", context, status=status)

@@ -112,10 +112,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
         key="status",
         tab="overview",
         action=lambda case, f: services.case_change_status(
-            actor=request.user,
-            case_id=case.pk,
-            status=f.cleaned_data["status"],
-            reason=f.cleaned_data["reason"],
+            actor=request.user, case_id=case.pk, status=f.cleaned_data["status"]
         ),
         success=_("Status changed."),
     )

@@ -2,6 +2,7 @@
 and restrictive, extensions, breaches, cancellation, expiry notices) and the other two measures
 (preventive record, offender programme). Callers use `from orders import services`."""
 
+from orders.services.appeals import order_appeal_decide, order_appeal_file
 from orders.services.measures import (
     offender_programme_refer,
     offender_programme_update,
@@ -26,6 +27,8 @@ __all__ = [
     "offender_programme_refer",
     "offender_programme_update",
     "order_announce_expiry",
+    "order_appeal_decide",
+    "order_appeal_file",
     "order_cancel",
     "order_extend",
     "order_issue_urgent",

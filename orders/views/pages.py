@@ -15,6 +15,8 @@ from cases.selectors import case_for_user
 from cases.services import PersonData
 from orders import services
 from orders.forms import (
+    AppealDecisionForm,
+    AppealForm,
     AsOfForm,
     BreachForm,
     CancelForm,
@@ -197,6 +199,10 @@ def _detail(request, order, forms=None, status=200):
             "extension_form": forms.get("extend") or ExtensionForm(prefix="extend"),
             "breach_form": forms.get("breach") or BreachForm(prefix="breach"),
             "cancel_form": forms.get("cancel") or CancelForm(prefix="cancel"),
+            "appeals": list(order.appeals.select_related("recorded_by", "decided_by")),
+            "appeal_form": forms.get("appeal") or AppealForm(prefix="appeal"),
+            "appeal_decision_form": forms.get("appeal_decision")
+            or AppealDecisionForm(prefix="appeal_decision"),
         },
         status=status,
     )
@@ -272,6 +278,40 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, order_id=order.pk, reason=d["reason"]
         ),
         _("Order cancelled."),
+    )
+
+
+@login_required
+@require_POST
+def order_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    return _order_action(
+        request,
+        pk,
+        AppealForm(request.POST, prefix="appeal"),
+        "appeal",
+        lambda order, d: services.order_appeal_file(
+            actor=request.user, order_id=order.pk, filed_on=d["filed_on"], court=d["court"]
+        ),
+        _("Appeal recorded."),
+    )
+
+
+@login_required
+@require_POST
+def order_appeal_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    return _order_action(
+        request,
+        pk,
+        AppealDecisionForm(request.POST, prefix="appeal_decision"),
+        "appeal_decision",
+        lambda order, d: services.order_appeal_decide(
+            actor=request.user,
+            order_id=order.pk,
+            outcome=d["outcome"],
+            decision_date=d["decision_date"],
+            note=d["note"],
+        ),
+        _("The appeal's outcome recorded."),
     )
 
 

@@ -47,7 +47,8 @@ HOUR_WEIGHTS = [4, 3, 2, 2, 1, 1, 1, 2, 3, 4, 4, 4, 4, 4, 4, 5, 5, 6, 7, 8, 8, 8
 WAR_2022 = {3: 0.45, 4: 0.7}  # month → share of the usual reports in 2022
 # The offender's relation to the victim.
 RELATIONS = {"spouse": 45, "former_spouse": 20, "cohabitant": 20, "child": 10, "parent": 5}
-CLOSE_REASONS = ["Допомогу надано", "Ризик усунено", "Особа відмовилася від послуг"]
+# Reasons for closing (cases.models.ClosureReason): help given, risk removed, help refused.
+CLOSE_REASONS = ["goals_reached", "goals_reached", "refused"]
 
 
 def city_loaded() -> bool:
@@ -258,6 +259,7 @@ def _case_row(rng, facts: CaseFacts, ref, year: int, now: datetime) -> tuple:
         "",
         "closed" if closed else rng.choice(["in_work", "referred", "monitoring"]),
         closed_at if closed else None,
+        "",
         rng.choice(CLOSE_REASONS) if closed else "",
         False,
         facts.consent,

@@ -78,7 +78,8 @@ COLUMNS = {
     "cases_person": "id, last_name, first_name, patronymic, sex, birth_date, approximate_age, "
     "disability, displaced, veteran, phone, address, search_name, created_at",
     "cases_case": "id, number, year, channel, intake_scenario, reported_at, reporter_contact, "
-    "status, closed_at, close_reason, confidential, consent_to_share, consent_recorded_at, "
+    "status, closed_at, close_reason, close_reason_code, confidential, consent_to_share, "
+    "consent_recorded_at, "
     "summary, children_service_notified, forms, risk_level, has_children, version, created_at, "
     "updated_at, consent_recorded_by_id, created_by_id, district_id, owner_id, responsible_id",
     "cases_participant": "id, role, relation_to_victim, case_id, person_id",
@@ -325,7 +326,8 @@ def load(
                     "",
                     status,
                     reported + timedelta(days=60) if status == "closed" else None,
-                    "Допомогу надано" if status == "closed" else "",
+                    "",
+                    "goals_reached" if status == "closed" else "",
                     False,
                     rng.random() < 0.7,
                     None,

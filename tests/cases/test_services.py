@@ -120,17 +120,23 @@ def test_numbers_stay_unique_and_consecutive_when_two_workers_register_at_once(o
     assert sequence == list(range(1, 11))
 
 
-def test_status_life_cycle_and_closing_needs_a_reason(owner):
+def test_the_status_form_moves_an_open_case_but_never_closes_or_reopens_it(owner, head):
     case = register_case(owner)
-    with pytest.raises(ValidationError, match="причину"):
+    services.case_change_status(actor=owner, case_id=case.pk, status=CaseStatus.IN_WORK)
+    services.case_change_status(actor=owner, case_id=case.pk, status=CaseStatus.MONITORING)
+    with pytest.raises(ValidationError, match="запит на закриття"):
         services.case_change_status(actor=owner, case_id=case.pk, status=CaseStatus.CLOSED)
-    services.case_change_status(
-        actor=owner, case_id=case.pk, status=CaseStatus.CLOSED, reason="Допомогу надано"
-    )
-    with pytest.raises(ValidationError, match="не дозволено"):
-        services.case_change_status(actor=owner, case_id=case.pk, status=CaseStatus.REFERRED)
-    reopened = services.case_change_status(actor=owner, case_id=case.pk, status=CaseStatus.IN_WORK)
-    assert reopened.closed_at is None and reopened.close_reason == ""
+    case.refresh_from_db()
+    assert case.status == CaseStatus.MONITORING and case.closed_at is None
+    # Closed through the head's approval, it reopens only with a reason.
+    from cases.lifecycle import services as lifecycle
+
+    request = lifecycle.closure_request(actor=owner, case_id=case.pk, reason="goals_reached")
+    lifecycle.closure_approve(actor=head, request_id=request.pk)
+    with pytest.raises(ValidationError, match="Відновити випадок"):
+        services.case_change_status(actor=owner, case_id=case.pk, status=CaseStatus.IN_WORK)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED
 
 
 def test_second_editor_gets_conflict_with_what_changed_and_who(owner, colleague):

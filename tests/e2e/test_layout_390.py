@@ -14,12 +14,17 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from cases.lifecycle import services as lifecycle
+from cases.lifecycle import transfers
 from orders import services as order_services
+from portal.models import District
+from portal.roles import Role
 from programme.models import Indicator, Measure, Programme, ProgrammeTask
 from referrals import services as referral_services
 from referrals.models import Referral
 from tests.cases.factories import register_case
 from tests.cases.plans.factories import case_plan, safety_plan
+from tests.factories import member
 from tests.orders.factories import urgent
 from tests.referrals.factories import catalogue_for_darnytskyi
 
@@ -44,6 +49,8 @@ PAGES = {
         "/referrals/case/{case}/",
         "/notifications/",
     ],
+    # The head of the Darnytskyi centre: the dashboard, a closure to approve, a transfer to answer.
+    "head": ["/", "/cases/{closure_case}/", "/cases/transfers/{transfer}/"],
     "police": [
         "/",
         "/orders/",
@@ -83,7 +90,7 @@ PAGES = {
 
 
 @pytest.fixture
-def demo_rows(owner, police, provider, executor, organisations):
+def demo_rows(owner, police, provider, executor, organisations, head, outsider):
     """A high-risk case routed to the shelter, an urgent order on it, and the demo programme:
     enough for every list and detail page to show real rows."""
     catalogue_for_darnytskyi(organisations)
@@ -121,8 +128,21 @@ def demo_rows(owner, police, provider, executor, organisations):
     )
     measure.executors.add(organisations["city_centre"])
     Indicator.objects.create(measure=measure, code="1", title="Навчено фахівців", unit="осіб")
+    closure_case = register_case(owner)
+    lifecycle.closure_request(actor=owner, case_id=closure_case.pk, reason="moved_away")
+    member(Role.HEAD, organisations["css_obolonskyi"], "head-obolon")
+    incoming = register_case(outsider, district_id=District.objects.get(slug="obolonskyi").pk)
+    transfer = transfers.transfer_request(
+        actor=outsider,
+        case_id=incoming.pk,
+        to_organisation_id=organisations["css_darnytskyi"].pk,
+        reason="Постраждала переїхала до Дарницького району",
+        keep_read=True,
+    )
     return {
         "case": case.pk,
+        "closure_case": closure_case.pk,
+        "transfer": transfer.pk,
         "order": order.pk,
         "victim": case.participants.get(role="victim").person_id,
         "goal": case.case_plan.goals.get().pk,

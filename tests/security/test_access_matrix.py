@@ -18,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from cases import services as case_services
+from cases.lifecycle import services as lifecycle
+from cases.lifecycle import transfers
 from orders import services as order_services
 from portal.models import AuditAction, AuditEvent, District, OrganisationKind
 from portal.roles import Role
@@ -70,12 +72,24 @@ OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "cases:case_plan_submit": {"pk": "case"},
     "cases:case_plan_approve": {"pk": "case"},
     "cases:case_plan_return": {"pk": "case"},
+    "cases:closure_request": {"pk": "case"},
+    "cases:closure_approve": {"pk": "case", "request_pk": "closure"},
+    "cases:closure_return": {"pk": "case", "request_pk": "closure"},
+    "cases:reopen": {"pk": "case"},
+    "cases:reassign": {"pk": "case"},
+    "cases:transfer_request": {"pk": "case"},
+    "cases:transfer": {"pk": "transfer"},
+    "cases:transfer_accept": {"pk": "transfer"},
+    "cases:transfer_decline": {"pk": "transfer"},
+    "cases:transfer_withdraw": {"pk": "transfer"},
     "orders:restrictive_new": {"case_pk": "case"},
     "orders:offender": {"person_pk": "offender"},
     "orders:detail": {"pk": "order"},
     "orders:extend": {"pk": "order"},
     "orders:breach": {"pk": "order"},
     "orders:cancel": {"pk": "order"},
+    "orders:appeal": {"pk": "order"},
+    "orders:appeal_decision": {"pk": "order"},
     "orders:preventive_new": {"case_pk": "case"},
     "orders:programme_new": {"case_pk": "case"},
     "orders:preventive": {"pk": "preventive"},
@@ -124,7 +138,17 @@ CASE_WORLD = ("cases:", "orders:", "referrals:")
 # Who must be refused, per family of URLs. Coordinators see every case (read-only) and the
 # secretariat manages the programme, so they are not in these lists.
 REFUSED = {
-    "case": ["owner", "colleague", "provider", "police", "secretariat", "executor", "admin"],
+    # The head of the Darnytskyi centre: heads see their own organisation's cases only.
+    "case": [
+        "owner",
+        "colleague",
+        "head",
+        "provider",
+        "police",
+        "secretariat",
+        "executor",
+        "admin",
+    ],
     "programme_measure": ["owner", "colleague", "provider", "police", "admin", "executor"],
     "programme_run": ["owner", "colleague", "provider", "police", "admin", "executor"],
     # The council's meetings are the secretariat's and coordinators'; the assignment belongs
@@ -219,6 +243,18 @@ def world(organisations, outsider, police):
     record = referral_services.referral_plan_for_case(actor=outsider, case_id=case.pk)
     referral_services.referral_apply_plan(actor=outsider, plan_id=record.pk)
     referral = Referral.objects.filter(case=case).exclude(provider=organisations["shelter"]).first()
+    closure = lifecycle.closure_request(actor=outsider, case_id=case.pk, reason="moved_away")
+    # A transfer of another Obolonskyi case to a third centre: neither end is the Darnytskyi one.
+    podil = OrganisationFactory(
+        code="css-podilskyi",
+        kind=OrganisationKind.SOCIAL_SERVICES_CENTRE,
+        district_slugs=["podilskyi"],
+    )
+    member(Role.HEAD, podil, "head-podil")
+    moving = register_case(outsider, district_id=obolon.pk, victim=person(SECRET_SURNAME, "Олеся"))
+    transfer = transfers.transfer_request(
+        actor=outsider, case_id=moving.pk, to_organisation_id=podil.pk, reason="Переїзд"
+    )
     grantee = member(Role.SOCIAL_WORKER, organisations["css_obolonskyi"], "obolon-2")
     programme = Programme.objects.create(
         code="p-test", title="Програма", year_from=2024, year_to=2024
@@ -281,6 +317,8 @@ def world(organisations, outsider, police):
             "programme": offender_programme.pk,
             "plan": record.pk,
             "referral": referral.pk,
+            "closure": closure.pk,
+            "transfer": transfer.pk,
             "measure": measure.pk,
             "progress": progress.pk,
             "run": run.pk,

@@ -55,6 +55,13 @@ REFERENCE_FORM_FIELDS = {
     "cases.plans.forms.ActionForm.responsible_organisation": "organisations are public",
     "cases.plans.forms.ActionForm.responsible_person": "plan_people(case); test below",
     "cases.plans.forms.ActionForm.id": "the goal's own actions only; test below",
+    # The case's lead (cases.lifecycle): people and organisations scoped to the case.
+    "cases.lifecycle.forms.ReassignForm.worker": "the case organisation's active workers; "
+    "test_reassigning_to_someone_elses_worker_is_refused",
+    "cases.lifecycle.forms.TransferRequestForm.to_organisation": "organisations that can lead "
+    "and have a head; test_transferring_to_an_organisation_that_cannot_lead_is_refused",
+    "cases.lifecycle.forms.TransferAcceptForm.responsible": "the receiving organisation's "
+    "active workers; test_accepting_with_someone_elses_worker_is_refused",
 }
 
 # Parameters read straight from request.GET/POST in views: "reference" when they name an
@@ -287,3 +294,59 @@ def test_an_action_of_another_case_cannot_be_changed_through_a_goal_form(client,
     assert response.status_code == 400
     foreign.refresh_from_db()
     assert foreign.text == "Супровід до юриста"
+# --- the case's lead: every choice scoped to the case's organisation -------------------------
+
+JUNK = ["", "abc", "0", "-1", "99999999999999999999"]
+
+
+def test_reassigning_to_someone_elses_worker_is_refused(client, owner, head, outsider):
+    from cases.models import Case
+
+    case = register_case(owner)
+    Case.objects.filter(pk=case.pk).update(responsible=owner)
+    client.force_login(head)
+    for value in [outsider.pk, *JUNK]:
+        response = client.post(f"/cases/{case.pk}/reassign/", {"reassign-worker": value})
+        assert response.status_code == 400, value
+        if value:  # "not yours" and "no such worker" get the same message
+            assert "Такого варіанту нема серед доступних" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).responsible == owner
+
+
+def test_transferring_to_an_organisation_that_cannot_lead_is_refused(client, owner, organisations):
+    from cases.models import CaseTransfer
+
+    case = register_case(owner)
+    client.force_login(owner)
+    # A centre without a head, a shelter, the owner itself: none is a choice.
+    headless = OrganisationFactory(code="css-pecherskyi")
+    for value in [headless.pk, organisations["shelter"].pk, case.owner_id, *JUNK]:
+        response = client.post(
+            f"/cases/{case.pk}/transfer/",
+            {"transfer-to_organisation": value, "transfer-reason": "Переїзд"},
+        )
+        assert response.status_code == 400, value
+    assert not CaseTransfer.objects.exists()
+
+
+def test_accepting_with_someone_elses_worker_is_refused(client, owner, organisations):
+    from cases.lifecycle import transfers
+    from cases.models import Case, CaseTransfer, TransferStatus
+    from tests.factories import member
+
+    receiving_head = member(Role.HEAD, organisations["css_obolonskyi"], "head-obolon")
+    case = register_case(owner)
+    transfer = transfers.transfer_request(
+        actor=owner,
+        case_id=case.pk,
+        to_organisation_id=organisations["css_obolonskyi"].pk,
+        reason="Переїзд",
+    )
+    client.force_login(receiving_head)
+    for value in [owner.pk, *JUNK]:
+        response = client.post(
+            f"/cases/transfers/{transfer.pk}/accept/", {"accept-responsible": value}
+        )
+        assert response.status_code == 400, value
+    assert CaseTransfer.objects.get().status == TransferStatus.PENDING
+    assert Case.objects.get(pk=case.pk).owner == organisations["css_darnytskyi"]
