@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from orders import services as order_services
-from portal.models import AuditAction, AuditEvent, District, OrganisationKind
+from portal.models import AuditAction, AuditEvent, District, Notification, OrganisationKind
 from portal.roles import Role
 from programme.council.models import (
     AgendaItem,
@@ -108,6 +108,7 @@ OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "council:assignment_accept": {"pk": "assignment"},
     "council:assignment_return": {"pk": "assignment"},
     "council:assignment_extend": {"pk": "assignment"},
+    "portal:notification_open": {"pk": "notification"},
 }
 
 CASE_WORLD = ("cases:", "orders:", "referrals:")
@@ -120,6 +121,17 @@ REFUSED = {
     # The council's meetings are the secretariat's and coordinators'; the assignment belongs
     # to the Obolonskyi centre, so the executor of another organisation is refused too.
     "council": ["owner", "colleague", "provider", "police", "admin", "executor"],
+    # A notice is its recipient's alone: every other persona, the coordinator too.
+    "notification": [
+        "owner",
+        "colleague",
+        "provider",
+        "police",
+        "coordinator",
+        "secretariat",
+        "executor",
+        "admin",
+    ],
 }
 
 
@@ -130,6 +142,8 @@ def _family(name: str) -> str:
         return "programme_measure"
     if name.startswith("council:"):
         return "council"
+    if name == "portal:notification_open":
+        return "notification"
     return "programme_run"
 
 
@@ -249,6 +263,12 @@ def world(organisations, outsider, police):
         partner=organisations["css_obolonskyi"],
         areas="Співпраця",
     )
+    # The other centre's worker is told of an answer to a referral of the secret case.
+    notification = Notification.objects.create(
+        user=outsider,
+        title=f"Направлення прийнято: {SECRET_SURNAME}",
+        url=f"/referrals/case/{case.pk}/",
+    )
     confidential_task = case_services.task_add(
         actor=outsider,
         case_id=confidential.pk,
@@ -276,6 +296,7 @@ def world(organisations, outsider, police):
             "assignment": council_assignment.pk,
             "material": council_material.pk,
             "memorandum": council_memorandum.pk,
+            "notification": notification.pk,
         },
         "confidential": {"case": confidential.pk, "task": confidential_task.pk},
     }

@@ -45,6 +45,9 @@ REFERENCE_FORM_FIELDS = {
     "programme.council.forms.AttendanceForm.present": "the council's members on the meeting date",
     "programme.council.forms.MaterialRunForm.run": "finished report runs: aggregates, secretariat",
     "programme.council.memoranda.forms.MemorandumForm.partner": "organisations are public",
+    # tests/referrals/test_provider_side.py::test_nobody_corrects_another_organisations_places
+    "referrals.forms.CapacityForm.provider": "resolved by capacity_to_correct (own org only)",
+    "referrals.forms.CapacityForm.version": "optimistic lock; a stale value is refused",
 }
 
 # Parameters read straight from request.GET/POST in views: "reference" when they name an
@@ -216,3 +219,41 @@ def test_assigning_to_a_junk_provider_is_refused(client, owner, coordinator, org
         Referral.objects.filter(case=case).count()
         == Referral.objects.filter(case=case, previous__isnull=True).count()
     )
+
+
+def test_correcting_the_places_of_another_organisation_is_refused(client, provider, organisations):
+    """The places form names its organisation: another one's id, junk, or the one the user
+    acted for before switching membership in another tab are all refused, nothing changed."""
+    from referrals.models import ProviderProfile
+
+    catalogue_for_darnytskyi(organisations)
+    own = ProviderProfile.objects.get(organisation=organisations["shelter"])
+    other = ProviderProfile.objects.get(organisation__code="shelter-2")
+    second = Membership.objects.create(
+        user=provider, organisation=other.organisation, role=Role.PROVIDER_STAFF
+    )
+
+    def form(profile, provider_id):
+        return {
+            "capacity_total": 5,
+            "occupied": 5,
+            "reason": "спроба",
+            "provider": provider_id,
+            "version": profile.capacity_version,
+        }
+
+    def counts():
+        return list(
+            ProviderProfile.objects.order_by("pk").values_list("capacity_total", "capacity_free")
+        )
+
+    before = counts()
+    client.force_login(provider)
+    for value in [other.organisation_id, "abc", "", "-1", "99999999999999999999"]:
+        response = client.post("/referrals/capacity/", form(own, value))
+        assert response.status_code in (400, 404), value
+    # Opened for the first shelter, sent after switching to the second: refused, not applied
+    # to the organisation the user acts for now.
+    client.post("/account/switch/", {"membership": second.pk})
+    assert client.post("/referrals/capacity/", form(own, own.organisation_id)).status_code == 404
+    assert counts() == before
