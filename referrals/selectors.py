@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -204,6 +204,17 @@ def own_capacity(user) -> ProviderProfile | None:
     return ProviderProfile.objects.filter(
         organisation_id=membership.organisation_id, capacity_total__isnull=False
     ).first()
+
+
+def places_held(profile: ProviderProfile) -> int:
+    """Places that stays accepted in the portal hold now: the staff cannot count them free by
+    hand, only by completing the stay (which also tells the worker)."""
+    return (
+        Referral.objects.filter(provider_id=profile.organisation_id, bed_taken=True).aggregate(
+            n=Sum("places")
+        )["n"]
+        or 0
+    )
 
 
 def capacity_to_correct(user, *, organisation_id: object) -> ProviderProfile | None:

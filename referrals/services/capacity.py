@@ -6,28 +6,16 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import domains
 from portal.audit import audit_record
 from portal.models import AuditAction
-from referrals.models import ProviderProfile, Referral
-from referrals.selectors import capacity_to_correct
+from referrals.models import ProviderProfile
+from referrals.selectors import capacity_to_correct, places_held
 
 NOTE_LENGTH = ProviderProfile._meta.get_field("capacity_note").max_length
-
-
-def places_held(profile: ProviderProfile) -> int:
-    """Places that stays accepted in the portal hold now: the staff cannot count them free by
-    hand, only by completing the stay (which also tells the worker)."""
-    return (
-        Referral.objects.filter(provider_id=profile.organisation_id, bed_taken=True).aggregate(
-            n=Sum("places")
-        )["n"]
-        or 0
-    )
 
 
 def _validate(

@@ -23,6 +23,7 @@ from referrals.selectors import (
     acceptance_places,
     inbox_for_provider,
     own_capacity,
+    places_held,
     providers_of,
     referral_actions,
     referral_chain,
@@ -143,6 +144,7 @@ def capacity(request: HttpRequest) -> HttpResponse:
         {
             "capacity": board,
             "own_row": next((row for row in board if row.own), None),
+            "held": places_held(own) if own else 0,
             "form": form,
         },
         status=status,
