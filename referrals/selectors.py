@@ -234,9 +234,11 @@ def capacity_to_correct(user, *, organisation_id: object) -> ProviderProfile | N
 
 def provider_panel(request) -> dict:
     qs = inbox_for(request.user)
+    board = shelter_capacity_board(request.user)
     return {
         "waiting": list(qs.filter(status=ReferralStatus.SENT).select_related("case")[:8]),
         "open_count": qs.count(),
+        "own_row": next((row for row in board if row.own), None),
     }
 
 
