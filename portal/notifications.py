@@ -81,6 +81,23 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
     return qs.update(read_at=timezone.now())
 
 
+def notification_mark_seen(*, user: User, url: str) -> int:
+    """The user opened the page that their unread notices point to: they have seen them."""
+    if not url:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True, url=url).update(
+        read_at=timezone.now()
+    )
+
+
+def notifications_settle(*, dedupe_keys: list[str]) -> int:
+    """The events these notices asked someone to act on were handled (a referral answered by a
+    colleague, an escalation resolved): nobody's notice stays new for them."""
+    return Notification.objects.filter(dedupe_key__in=dedupe_keys, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 def unread_count(user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 

@@ -14,7 +14,7 @@ from portal.audit import SYSTEM_USERNAME
 from portal.audit_labels import labels_for, scope_objects
 from portal.models import AuditEvent, Notification, User
 from portal.pagination import CappedPaginator
-from portal.roles import Capability, Role, can, capabilities
+from portal.roles import Capability, Role, can, capabilities, get_object_for_user, parse_id
 
 
 def dashboard_welcome_context(request) -> dict[str, object]:
@@ -184,3 +184,8 @@ def audit_export_table(
 
 def notifications_for(user, *, limit: int = 50) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).order_by("-created_at")[:limit]
+
+
+def notification_for_user(*, user, pk) -> Notification:
+    """One of the user's own notices; anyone else's is a 404, as a missing one."""
+    return get_object_for_user(Notification.objects.filter(user=user), parse_id(pk))

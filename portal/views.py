@@ -27,6 +27,7 @@ from portal.selectors import (
     audit_event_page,
     audit_export_table,
     audit_rows,
+    notification_for_user,
     notifications_for,
 )
 from portal.services import two_factor_device_enrol, two_factor_verify
@@ -194,6 +195,21 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(
         request, "portal/notifications.html", {"notifications": notifications_for(request.user)}
     )
+
+
+@login_required
+@require_GET
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Opening a notice from the list: it is seen (the bell's count drops) and the page it
+    names opens. Only a path inside the portal is followed."""
+    notification = notification_for_user(user=request.user, pk=pk)
+    notification_mark_read(user=request.user, notification_id=notification.pk)
+    url = notification.url
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(url)
+    return redirect("portal:notifications")
 
 
 @require_GET

@@ -89,10 +89,52 @@ def _staff(organisation: Organisation) -> User:
     return user
 
 
+def _shelter_inbox() -> int:
+    """The shelter persona's inbox is never empty in the demo: two of the Darnytskyi worker's
+    open cases ask shelter No. 1 for places — a mother with two children and a woman alone —
+    so triage, places per person and the places board can be tried at once. Idempotent: only
+    while the shelter has no referral at all."""
+    from cases import services as case_services
+
+    shelter = Organisation.objects.filter(code="shelter-1").first()
+    worker = User.objects.filter(username="worker").first()
+    if shelter is None or worker is None or Referral.objects.filter(provider=shelter).exists():
+        return 0
+    # Shelter No. 1 admits women: cases whose victim is a woman.
+    cases = Case.objects.filter(
+        summary__startswith="[демо]",
+        responsible=worker,
+        status__in=["in_work", "new", "monitoring"],
+        participants__role="victim",
+        participants__person__sex="F",
+    ).order_by("-reported_at")[:2]
+    sent = 0
+    for case, children in zip(cases, (2, 0), strict=False):
+        worker._acting_membership = None
+        case_services.needs_assess(
+            actor=worker, case_id=case.pk, needs=["shelter"], accompanying_children=children
+        )
+        record = services.referral_plan_for_case(actor=worker, case_id=case.pk)
+        items = record.plan["items"]
+        to_shelter = any(i["service"] == "shelter" and i["provider"] == shelter.code for i in items)
+        services.referral_apply_plan(
+            actor=worker,
+            plan_id=record.pk,
+            removed_services={i["service"] for i in items if i["service"] != "shelter"},
+            manual=[] if to_shelter else [("shelter", shelter.pk, "Потрібне безпечне місце")],
+        )
+        sent += 1
+    return sent
+
+
 def seed(*, stdout) -> None:
     profiles = seed_catalogue()
     if Referral.objects.exists():
-        stdout.write(f"  provider profiles: {profiles}; demo referrals already present")
+        inbox = _shelter_inbox()
+        stdout.write(
+            f"  provider profiles: {profiles}; demo referrals already present"
+            + (f"; shelter inbox: {inbox}" if inbox else "")
+        )
         return
     provider_user = User.objects.get(username="provider")
     shelter = Organisation.objects.get(code="shelter-1")
@@ -141,4 +183,5 @@ def seed(*, stdout) -> None:
                 )
     # Referrals that were never answered in time are escalated as the beat task would.
     escalated = services.referral_escalate_overdue(now=timezone.now())
+    sent += _shelter_inbox()
     stdout.write(f"  provider profiles: {profiles}, referrals sent: {sent}, escalated: {escalated}")

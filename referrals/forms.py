@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import domains
 from portal.forms import StyledForm, date_field
-from referrals.models import Holiday, MartialLawPeriod, Referral, RoutingPolicy
+from referrals.models import (
+    Holiday,
+    MartialLawPeriod,
+    ProviderProfile,
+    Referral,
+    RoutingPolicy,
+)
 from referrals.routing import PolicyError, policy_from_dict
 
 
@@ -187,10 +193,45 @@ class PolicyForm(StyledForm):
 
 
 class CapacityForm(StyledForm):
-    """A provider's own count of free places."""
+    """A provider's staff correct their own organisation's places, saying why. The organisation
+    and the count's version travel with the form: the service refuses another organisation
+    and a count that changed since the form was shown."""
 
-    capacity_free = forms.IntegerField(
-        label=_("Free places now"), min_value=0, max_value=domains.MAX_CAPACITY
+    capacity_total = forms.IntegerField(
+        label=_("Places in total"), min_value=0, max_value=domains.MAX_CAPACITY
+    )
+    occupied = forms.IntegerField(
+        label=_("Occupied now"), min_value=0, max_value=domains.MAX_CAPACITY
+    )
+    reason = forms.CharField(
+        label=_("Why the places changed"),
+        max_length=_max_length(ProviderProfile, "capacity_note"),
+        help_text=_("e.g. a room closed for repair, a stay ended outside the portal"),
+    )
+    provider = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+
+    @classmethod
+    def for_profile(cls, profile: ProviderProfile) -> CapacityForm:
+        return cls(
+            initial={
+                "capacity_total": profile.capacity_total,
+                "occupied": profile.occupied,
+                "provider": profile.organisation_id,
+                "version": profile.capacity_version,
+            }
+        )
+
+
+class AcceptForm(StyledForm):
+    """Accepting a referral; a shelter or crisis room says how many places the stay takes."""
+
+    places = forms.IntegerField(
+        label=_("Places to take"),
+        required=False,
+        min_value=1,
+        max_value=domains.MAX_CAPACITY,
+        help_text=_("The victim and each accompanying child placed take one place each."),
     )
 
 

@@ -16,6 +16,8 @@ from portal.models import Organisation
 from referrals.routing.facts import SERVICES
 
 SERVICE_CHOICES = [(code, code) for code in SERVICES]
+# The services that place people in beds: accepting one holds places in the provider's count.
+BEDS = frozenset({"shelter", "crisis_room"})
 
 
 class ProviderProfile(models.Model):
@@ -55,9 +57,23 @@ class ProviderProfile(models.Model):
     capacity_free = models.PositiveSmallIntegerField(
         _("free places"), null=True, blank=True, validators=[domains.validate_capacity]
     )
-    # When the provider's staff last corrected the count by hand (acceptances move it too, but
-    # the reader wants to know how fresh the staff's own count is).
+    # When, by whom and why the provider's staff last corrected the count by hand (acceptances
+    # move it too, but the reader wants to know how fresh the staff's own count is).
     capacity_updated_at = models.DateTimeField(_("places updated at"), null=True, blank=True)
+    capacity_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("places updated by"),
+    )
+    capacity_note = models.CharField(
+        _("reason for the last correction"), max_length=300, blank=True
+    )
+    # Every change of the count (an acceptance, a stay ending, a correction) moves it on, so a
+    # correction typed on a count that changed meanwhile is refused instead of undoing it.
+    capacity_version = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = _("provider profile")
@@ -92,6 +108,17 @@ class ProviderProfile(models.Model):
         if self.capacity_total is None:
             return None
         return self.capacity_total - (self.capacity_free or 0)
+
+    def take_places(self, places: int) -> None:
+        """Count `places` as occupied (the caller holds the row locked and checked them free)."""
+        self.capacity_free -= places
+        self.capacity_version += 1
+
+    def give_back_places(self, places: int) -> None:
+        """Count `places` as free again, never above the total (the staff may have counted them
+        free by hand before a count per person existed)."""
+        self.capacity_free = min((self.capacity_free or 0) + places, self.capacity_total)
+        self.capacity_version += 1
 
 
 class RoutingPolicy(models.Model):
@@ -268,10 +295,12 @@ class Referral(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=500, blank=True)
-    bed_taken = models.BooleanField(default=False)
-    # Places held while accepted: the victim and each accompanying child take one (a mother with
-    # two children takes three); given back on completion or cancellation.
-    places_taken = models.PositiveSmallIntegerField(_("places taken"), default=0, db_default=0)
+    # A shelter or crisis-room stay takes `places`: the victim and each accompanying child placed
+    # (a mother with two children takes three), chosen by the provider on acceptance and kept
+    # as a record after the stay. `bed_taken` says the stay holds them now: it is set on
+    # acceptance and cleared when the stay is completed or cancelled and the places given back.
+    bed_taken = models.BooleanField(_("holds places now"), default=False)
+    places = models.PositiveSmallIntegerField(_("places"), default=0, db_default=0)
     escalated_at = models.DateTimeField(null=True, blank=True)
     previous = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next"
@@ -286,6 +315,18 @@ class Referral(models.Model):
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["case", "-sent_at"]),
         ]
+        constraints = [
+            # A stay that holds places holds at least one, and never more than a shelter has.
+            models.CheckConstraint(
+                condition=Q(bed_taken=False) | Q(places__gte=1),
+                name="referral_held_places_counted",
+            ),
+            models.CheckConstraint(
+                condition=Q(places__lte=domains.MAX_CAPACITY),
+                name="referral_places_sane",
+                violation_error_message=_("The number of places is outside the allowed range."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} → {self.service}"
@@ -298,3 +339,12 @@ class Referral(models.Model):
     def allows(self, step: str) -> bool:
         """Whether `step` (a key of STEPS_FROM) may be taken in the referral's status."""
         return self.status in STEPS_FROM[step]
+
+    @property
+    def proposed_places(self) -> int:
+        """The places proposed when a stay is accepted: the victim and each accompanying child
+        that the referral shares with the provider (what the provider sees, nothing more)."""
+        children = (self.shared_data or {}).get("accompanying_children")
+        if isinstance(children, bool) or not isinstance(children, int):
+            children = 0
+        return 1 + min(max(children, 0), domains.MAX_CAPACITY - 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,7 @@ from cases.selectors import cases_visible_to, visible_cases_q
 from portal.models import Organisation
 from portal.roles import Capability, Role, acting_membership, can, get_object_for_user, parse_id
 from referrals.models import (
+    BEDS,
     OPEN_STATUSES,
     Holiday,
     MartialLawPeriod,
@@ -145,39 +146,102 @@ def district_choices():
     return sorted(District.objects.display_names().items(), key=lambda pair: pair[1])
 
 
-def shelter_capacity_board(user) -> list[ProviderProfile]:
-    """The places board, for coordinators and providers' staff; a police unit receives notices
-    through the inbox but has no business with the shelters' places."""
-    membership = acting_membership(user)
-    provider_staff = (
+def _is_provider_staff(user, membership) -> bool:
+    return (
         membership is not None
         and membership.role == Role.PROVIDER_STAFF
         and can(user, Capability.REFERRAL_INBOX)
     )
-    if not (can(user, Capability.REFERRAL_COORDINATE) or provider_staff):
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    """One provider on the places board. Who corrected the count and why is shown to the
+    coordinators and to the provider's own staff; other providers see only when."""
+
+    profile: ProviderProfile
+    occupied: int
+    total: int
+    free: int
+    own: bool
+    updated_by: str
+    note: str
+
+
+def shelter_capacity_board(user) -> list[CapacityRow]:
+    """The places board, for coordinators and providers' staff; a police unit receives notices
+    through the inbox but has no business with the shelters' places."""
+    membership = acting_membership(user)
+    coordinator = can(user, Capability.REFERRAL_COORDINATE)
+    if not (coordinator or _is_provider_staff(user, membership)):
         return []
-    return list(
+    own_id = membership.organisation_id if membership else None
+    rows = []
+    for profile in (
         ProviderProfile.objects.filter(capacity_total__isnull=False)
-        .select_related("organisation")
+        .select_related("organisation", "capacity_updated_by")
         .order_by("organisation__name")
-    )
+    ):
+        own = profile.organisation_id == own_id
+        told = coordinator or own
+        rows.append(
+            CapacityRow(
+                profile=profile,
+                occupied=profile.occupied,
+                total=profile.capacity_total,
+                free=profile.capacity_free or 0,
+                own=own,
+                updated_by=str(profile.capacity_updated_by or "") if told else "",
+                note=profile.capacity_note if told else "",
+            )
+        )
+    return rows
 
 
 def own_capacity(user) -> ProviderProfile | None:
-    """The places of the user's own organisation, when it counts them and the user works there."""
+    """The places of the user's own organisation, when it counts them and the user is one of
+    its provider staff (who correct them)."""
     membership = acting_membership(user)
-    if membership is None or not can(user, Capability.REFERRAL_INBOX):
+    if not _is_provider_staff(user, membership):
         return None
     return ProviderProfile.objects.filter(
         organisation_id=membership.organisation_id, capacity_total__isnull=False
     ).first()
 
 
+def places_held(profile: ProviderProfile) -> int:
+    """Places that stays accepted in the portal hold now: the staff cannot count them free by
+    hand, only by completing the stay (which also tells the worker)."""
+    return (
+        Referral.objects.filter(provider_id=profile.organisation_id, bed_taken=True).aggregate(
+            n=Sum("places")
+        )["n"]
+        or 0
+    )
+
+
+def capacity_to_correct(user, *, organisation_id: object) -> ProviderProfile | None:
+    """The count a correction form names by its organisation's id, locked for the change: only
+    the user's own organisation's (any other id, junk or none is None, as for a missing one)."""
+    membership = acting_membership(user)
+    if not _is_provider_staff(user, membership):
+        return None
+    if parse_id(organisation_id) != membership.organisation_id:
+        return None
+    return (
+        ProviderProfile.objects.select_for_update()
+        .filter(organisation_id=membership.organisation_id, capacity_total__isnull=False)
+        .first()
+    )
+
+
 def provider_panel(request) -> dict:
     qs = inbox_for(request.user)
+    board = shelter_capacity_board(request.user)
     return {
         "waiting": list(qs.filter(status=ReferralStatus.SENT).select_related("case")[:8]),
         "open_count": qs.count(),
+        "own_row": next((row for row in board if row.own), None),
     }
 
 
@@ -229,6 +293,37 @@ def referral_actions(*, user, referral: Referral) -> ReferralActions:
         start=is_provider and referral.allows("start"),
         complete=is_provider and referral.allows("complete"),
         assign=can(user, Capability.REFERRAL_COORDINATE) and referral.allows("assign"),
+    )
+
+
+@dataclass(frozen=True)
+class AcceptancePlaces:
+    """For the accept form of a stay: the places proposed (the victim and the accompanying
+    children the referral shares) and the places free now in the provider's count."""
+
+    proposed: int
+    free: int
+    total: int
+
+    @property
+    def enough(self) -> bool:
+        return self.proposed <= self.free
+
+
+def acceptance_places(*, user, referral: Referral) -> AcceptancePlaces | None:
+    """None unless the user may accept `referral` now and it is a stay in a provider that
+    counts its places."""
+    if referral.service not in BEDS or not referral_actions(user=user, referral=referral).answer:
+        return None
+    profile = ProviderProfile.objects.filter(
+        organisation_id=referral.provider_id, capacity_total__isnull=False
+    ).first()
+    if profile is None:
+        return None
+    return AcceptancePlaces(
+        proposed=referral.proposed_places,
+        free=profile.capacity_free or 0,
+        total=profile.capacity_total,
     )
 
 
@@ -435,38 +530,91 @@ def _visible_data(referral: Referral, *, is_provider: bool) -> tuple[dict, str]:
     return data, notice
 
 
+# Most urgent first within the same answer time: the procedure's deadlines already shorten with
+# the risk (DOMAIN §4), so the time decides and the risk breaks ties.
+RISK_ORDER = {RiskLevel.HIGH: 0, RiskLevel.MEDIUM: 1, RiskLevel.LOW: 2}
+# Closed referrals shown under "all, also closed": the latest ones; older ones are in the
+# case's history with the worker, not in the provider's inbox.
+CLOSED_LIMIT = 50
+# Open referrals in one inbox: far more than any provider has at once.
+OPEN_LIMIT = 300
+
+
 @dataclass(frozen=True)
 class InboxRow:
     """What triage needs on one line: the service, risk, people, district and due time — from
     the data the referral shares with the provider, under the same rules as its page."""
 
     referral: Referral
-    risk: str
-    adults: int | None
-    children: int | None
+    risk: str  # a RiskLevel value, "" when the referral does not share it
+    adults: int | None  # None: the referral shares nobody's data
+    children: int | None  # accompanying children, when the referral counts them
+    children_involved: bool | None  # a notice says only whether children are involved
     district: str
+    # Until the answer is due (negative once overdue); None once answered.
+    due_in: timedelta | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_in is not None and self.due_in < timedelta(0)
+
+    @property
+    def late_by(self) -> timedelta:
+        return -self.due_in if self.overdue else timedelta(0)
 
 
-def inbox_rows(user, referrals) -> list[InboxRow]:
-    from cases.models import RiskLevel
+@dataclass(frozen=True)
+class Inbox:
+    new: list[InboxRow]  # waiting for the provider's answer, most urgent first
+    in_work: list[InboxRow]  # accepted or started: the service is being delivered
+    closed: list[InboxRow]  # answered and done, passed on or cancelled (only when asked)
 
-    risks = dict(RiskLevel.choices)
-    districts = _district_names()
-    rows = []
-    for referral in referrals:
-        data, _notice = _visible_data(referral, is_provider=True)
-        children = data.get("accompanying_children")
-        has_victim = "victim" in data
-        rows.append(
-            InboxRow(
-                referral=referral,
-                risk=str(risks.get(data.get("risk_level"), "—")),
-                adults=1 if has_victim else None,
-                children=children if isinstance(children, int) else None,
-                district=_human("district", data.get("district"), districts=districts),
-            )
-        )
-    return rows
+
+def _inbox_row(referral: Referral, now, districts: dict[str, str]) -> InboxRow:
+    data, _notice = _visible_data(referral, is_provider=True)
+    risk = data.get("risk_level")
+    children = data.get("accompanying_children")
+    involved = data.get("children_involved")
+    return InboxRow(
+        referral=referral,
+        risk=risk if risk in RISK_ORDER else "",
+        adults=1 if "victim" in data else None,
+        children=children if isinstance(children, int) and not isinstance(children, bool) else None,
+        children_involved=involved if isinstance(involved, bool) else None,
+        district=_human("district", data.get("district"), districts=districts),
+        due_in=referral.due_at - now if referral.status == ReferralStatus.SENT else None,
+    )
+
+
+def inbox_for_provider(user, *, with_closed: bool = False) -> Inbox:
+    """The provider's (or police unit's) inbox for triage: new referrals apart from those in
+    work, each row with only what that referral shares. Answered ones leave "new" at once."""
+    membership = acting_membership(user)
+    if membership is None or not can(user, Capability.REFERRAL_INBOX):
+        return Inbox([], [], [])
+    now = timezone.now()
+    mine = Referral.objects.filter(provider_id=membership.organisation_id).select_related("case")
+    working = list(mine.filter(status__in=PROVIDER_WORKING_STATUSES)[:OPEN_LIMIT])
+    districts = _district_names()  # the reader's language, one query
+    rows = [_inbox_row(r, now, districts) for r in working]
+    new = sorted(
+        (row for row in rows if row.referral.status == ReferralStatus.SENT),
+        key=lambda row: (row.referral.due_at, RISK_ORDER.get(row.risk, 3), row.referral.pk),
+    )
+    in_work = sorted(
+        (row for row in rows if row.referral.status != ReferralStatus.SENT),
+        key=lambda row: (row.referral.answered_at or row.referral.sent_at, row.referral.pk),
+        reverse=True,
+    )
+    closed = []
+    if with_closed:
+        closed = [
+            _inbox_row(r, now, districts)
+            for r in mine.exclude(status__in=PROVIDER_WORKING_STATUSES).order_by("-sent_at", "-pk")[
+                :CLOSED_LIMIT
+            ]
+        ]
+    return Inbox(new=new, in_work=in_work, closed=closed)
 
 
 def provider_for_service(*, service: str, pk) -> Organisation | None:

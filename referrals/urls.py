@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals.views import pages
+from referrals.views import inbox, pages
 
 app_name = "referrals"
 
@@ -9,12 +9,12 @@ urlpatterns = [
     path("case/<int:case_pk>/", pages.case_routing, name="case"),
     path("case/<int:case_pk>/plan/", pages.case_plan, name="case_plan"),
     path("case/<int:case_pk>/plan/<int:plan_pk>/apply/", pages.case_apply, name="case_apply"),
-    path("capacity/", pages.capacity, name="capacity"),
+    path("capacity/", inbox.capacity, name="capacity"),
     path("policy/", pages.policy, name="policy"),
     path("holidays/", pages.holidays, name="holidays"),
     path("holidays/martial-law/", pages.martial_law, name="martial_law"),
-    path("<int:pk>/", pages.referral_detail, name="detail"),
-    path("<int:pk>/accept/", pages.accept, name="accept"),
+    path("<int:pk>/", inbox.referral_detail, name="detail"),
+    path("<int:pk>/accept/", inbox.accept, name="accept"),
     path("<int:pk>/decline/", pages.decline, name="decline"),
     path("<int:pk>/start/", pages.start, name="start"),
     path("<int:pk>/complete/", pages.complete, name="complete"),

@@ -1,5 +1,6 @@
-"""A provider corrects its own count of free places (a stay ended without the portal, a room
-closed for repair). Acceptances and completions move the count too; this is the staff's word."""
+"""A provider's staff correct their own organisation's count of places: the total (a room closed
+for repair, beds added) and the places occupied now (someone placed or gone without the portal),
+with a reason. Acceptances and completions move the count too; this is the staff's word."""
 
 from __future__ import annotations
 
@@ -8,42 +9,91 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import domains
 from portal.audit import audit_record
 from portal.models import AuditAction
-from portal.roles import Capability, acting_membership, can
 from referrals.models import ProviderProfile
+from referrals.selectors import capacity_to_correct, places_held
+
+NOTE_LENGTH = ProviderProfile._meta.get_field("capacity_note").max_length
+
+
+def _validate(
+    profile: ProviderProfile, *, total: int, occupied: int, reason: str, version: int
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if version != profile.capacity_version:
+        # The count moved since the form was opened (an acceptance, a stay ended, a colleague's
+        # correction): saving would undo that change without anyone seeing it.
+        raise ValidationError(
+            _(
+                "The places changed while you were editing (now %(occupied)s of %(total)s "
+                "occupied). Check the numbers and save again."
+            )
+            % {"occupied": profile.occupied, "total": profile.capacity_total},
+            code="stale",
+        )
+    if not 0 <= total <= domains.MAX_CAPACITY:
+        errors["capacity_total"] = [
+            _("The number of places must be between 0 and %(max)s.") % {"max": domains.MAX_CAPACITY}
+        ]
+    held = places_held(profile)
+    if occupied > total:
+        errors.setdefault("occupied", []).append(
+            _("More places cannot be occupied than there are (%(total)s).") % {"total": total}
+        )
+    elif occupied < held:
+        errors.setdefault("occupied", []).append(
+            _(
+                "Places held by accepted referrals: %(held)s. To free them, complete those "
+                "referrals on their pages."
+            )
+            % {"held": held}
+        )
+    if not reason:
+        errors["reason"] = [_("Say why the places changed.")]
+    elif len(reason) > NOTE_LENGTH:
+        errors["reason"] = [
+            _("Keep the reason within %(limit)s characters.") % {"limit": NOTE_LENGTH}
+        ]
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
-def provider_capacity_correct(*, actor, capacity_free: int) -> ProviderProfile:
-    """Set the free places of the actor's own organisation; the total stays as registered."""
-    membership = acting_membership(actor)
-    if membership is None or not can(actor, Capability.REFERRAL_INBOX):
-        raise PermissionDenied
-    profile = (
-        ProviderProfile.objects.select_for_update()
-        .filter(organisation_id=membership.organisation_id, capacity_total__isnull=False)
-        .first()
-    )
+def provider_capacity_correct(
+    *, actor, provider_id: object, total: int, occupied: int, reason: str, version: int
+) -> ProviderProfile:
+    """Set the total and the occupied places of the actor's own organisation. `provider_id` is
+    the organisation the form was opened for: anything but the actor's own (another
+    organisation, junk, the one they acted for before switching) is refused like a missing
+    one. `version` is the count's version the form showed; a stale one is refused."""
+    profile = capacity_to_correct(actor, organisation_id=provider_id)
     if profile is None:
         raise PermissionDenied
-    if not 0 <= capacity_free <= profile.capacity_total:
-        raise ValidationError(
-            {
-                "capacity_free": [
-                    _("Free places must be between 0 and %(total)s.")
-                    % {"total": profile.capacity_total}
-                ]
-            }
-        )
-    before = profile.capacity_free
-    profile.capacity_free = capacity_free
+    reason = reason.strip()
+    _validate(profile, total=total, occupied=occupied, reason=reason, version=version)
+    before = (profile.capacity_total, profile.occupied)
+    profile.capacity_total = total
+    profile.capacity_free = total - occupied
     profile.capacity_updated_at = timezone.now()
-    profile.save(update_fields=["capacity_free", "capacity_updated_at"])
+    profile.capacity_updated_by = actor
+    profile.capacity_note = reason
+    profile.capacity_version += 1
+    profile.save(
+        update_fields=[
+            "capacity_total",
+            "capacity_free",
+            "capacity_updated_at",
+            "capacity_updated_by",
+            "capacity_note",
+            "capacity_version",
+        ]
+    )
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
         obj=profile,
-        detail=f"free places {before} -> {capacity_free}",
+        detail=f"places {before[0]} -> {total}, occupied {before[1]} -> {occupied}: {reason}",
     )
     return profile

@@ -13,7 +13,11 @@ from cases import services as case_services
 from portal.audit import audit_record
 from portal.models import AuditAction
 from referrals.models import Referral, ReferralStatus, overdue_q
-from referrals.services.notices import OVERDUE, referral_notify_worker
+from referrals.services.notices import (
+    OVERDUE,
+    referral_notify_worker,
+    settle_new_referral_notices,
+)
 from referrals.services.sending import (
     SYSTEM_USERNAME,
     notify_coordinators,
@@ -41,6 +45,7 @@ def referral_escalate_overdue(*, now: datetime | None = None) -> int:
             referral.decline_reason = _("no answer by the deadline")
             referral.escalated_at = now
             referral.save()
+            settle_new_referral_notices(referral)
             case_services.timeline_record(
                 case=referral.case,
                 actor=None,

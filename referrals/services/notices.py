@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.models import User
-from portal.notifications import notification_send
+from portal.notifications import notification_send, notifications_settle
 from referrals.models import Referral
 from referrals.routing.explain import service_label
 
@@ -66,3 +66,20 @@ def referral_notify_worker(*, referral: Referral, event: str, new: Referral | No
                 url=url,
                 dedupe_key=f"referral:{referral.pk}:worker:{event}",
             )
+
+
+def new_referral_key(referral: Referral) -> str:
+    """The dedupe key of the notice telling a provider's staff of a new referral."""
+    return f"referral:{referral.pk}:sent"
+
+
+def escalation_key(referral: Referral) -> str:
+    """The dedupe key of the notice telling the coordinators of an escalated referral."""
+    return f"referral:{referral.pk}:escalated"
+
+
+def settle_new_referral_notices(referral: Referral) -> None:
+    """Once a referral is answered, passed on or cancelled, the notices that asked the
+    provider's staff (and the coordinators, for an escalated one) to act on it are no longer
+    new for anyone: the inbox has it among the handled ones."""
+    notifications_settle(dedupe_keys=[new_referral_key(referral), escalation_key(referral)])

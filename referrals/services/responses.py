@@ -1,5 +1,6 @@
-"""A provider's answers to a referral — accept (with a locked bed count), decline (and the
-system re-routes), start, complete — and the sender's cancellation."""
+"""A provider's answers to a referral — accept (holding places in a locked count), decline (and
+the system re-routes), start, complete (giving the places back) — and the sender's
+cancellation."""
 
 from __future__ import annotations
 
@@ -12,10 +13,15 @@ from cases import services as case_services
 from portal.audit import audit_record
 from portal.models import AuditAction
 from portal.roles import Capability, acting_membership, can
-from referrals.models import ProviderProfile, Referral, ReferralStatus
+from referrals.models import BEDS, ProviderProfile, Referral, ReferralStatus
 from referrals.routing.explain import service_label
-from referrals.services.notices import ACCEPTED, DECLINED, referral_notify_worker
-from referrals.services.sending import BEDS, editable_case, reroute_to_next_candidate
+from referrals.services.notices import (
+    ACCEPTED,
+    DECLINED,
+    referral_notify_worker,
+    settle_new_referral_notices,
+)
+from referrals.services.sending import editable_case, reroute_to_next_candidate
 
 
 def _for_provider(actor, referral_id: int) -> Referral:
@@ -33,14 +39,6 @@ def _for_provider(actor, referral_id: int) -> Referral:
     return referral
 
 
-def places_needed(case) -> int:
-    """The victim and each accompanying child take a place: a mother with two children takes
-    three. The children are counted from the case (its latest needs assessment) when the
-    provider accepts, so a child added after the referral was sent is counted too."""
-    needs = case.needs_assessments.order_by("-assessed_at", "-id").first()
-    return 1 + (needs.accompanying_children if needs else 0)
-
-
 def _answer_timeline(referral: Referral, actor, summary: str) -> None:
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=referral, detail=referral.status)
     case_services.timeline_record(
@@ -52,31 +50,50 @@ def _answer_timeline(referral: Referral, actor, summary: str) -> None:
     )
 
 
+def _places_error(message: str) -> ValidationError:
+    return ValidationError({"places": [message]})
+
+
+def _take_places(referral: Referral, places: int | None) -> None:
+    """Hold the stay's places in the provider's count. The count's row is locked, so two staff
+    accepting the last places at once cannot both succeed: the second waits, then sees them
+    taken. `places` is the provider's choice; None takes the proposal (the victim and the
+    accompanying children the referral shares)."""
+    profile = ProviderProfile.objects.select_for_update().get(organisation_id=referral.provider_id)
+    if profile.capacity_total is None:
+        return  # this provider does not count places
+    free = profile.capacity_free or 0
+    if places is None:
+        places = referral.proposed_places
+        if places > free:
+            raise _places_error(
+                _(
+                    "%(needed)s places are needed (the victim and the accompanying children) "
+                    "and %(free)s are free: place fewer people or decline."
+                )
+                % {"needed": places, "free": free}
+            )
+    if free == 0:
+        raise _places_error(_("No place is free: decline the referral or free a place first."))
+    if not 1 <= places <= free:
+        raise _places_error(
+            _("Give a number of places from 1 to %(free)s (the places free now).") % {"free": free}
+        )
+    profile.take_places(places)
+    profile.save(update_fields=["capacity_free", "capacity_version"])
+    referral.bed_taken = True
+    referral.places = places
+
+
 @transaction.atomic
-def referral_accept(*, actor, referral_id: int) -> Referral:
+def referral_accept(*, actor, referral_id: int, places: int | None = None) -> Referral:
+    """The provider takes the referral on. A shelter or crisis room that counts its places
+    holds `places` of them (by default the victim and each accompanying child)."""
     referral = _for_provider(actor, referral_id)
     if not referral.allows("accept"):
         raise ValidationError(_("Only a referral waiting for an answer can be accepted."))
     if referral.service in BEDS:
-        # The bed count row is locked, so two staff accepting the last bed at once cannot both
-        # succeed: the second waits, then sees no free place.
-        profile = ProviderProfile.objects.select_for_update().get(
-            organisation_id=referral.provider_id
-        )
-        if profile.capacity_total is not None:
-            places = places_needed(referral.case)
-            if (profile.capacity_free or 0) < places:
-                raise ValidationError(
-                    _(
-                        "%(needed)s places are needed (the victim and the accompanying children) "
-                        "and %(free)s are free: free them or decline."
-                    )
-                    % {"needed": places, "free": profile.capacity_free or 0}
-                )
-            profile.capacity_free -= places
-            profile.save(update_fields=["capacity_free"])
-            referral.bed_taken = True
-            referral.places_taken = places
+        _take_places(referral, places)
     referral.status = ReferralStatus.ACCEPTED
     referral.answered_at = timezone.now()
     referral.answered_by = actor
@@ -87,6 +104,7 @@ def referral_accept(*, actor, referral_id: int) -> Referral:
         _("%(provider)s accepted the referral: %(service)s")
         % {"provider": referral.provider, "service": service_label(referral.service)},
     )
+    settle_new_referral_notices(referral)
     transaction.on_commit(lambda: referral_notify_worker(referral=referral, event=ACCEPTED))
     return referral
 
@@ -111,6 +129,7 @@ def referral_decline(*, actor, referral_id: int, reason: str) -> Referral:
         _("%(provider)s declined: %(reason)s")
         % {"provider": referral.provider, "reason": referral.decline_reason},
     )
+    settle_new_referral_notices(referral)
     new = reroute_to_next_candidate(referral)
     transaction.on_commit(
         lambda: referral_notify_worker(referral=referral, event=DECLINED, new=new)
@@ -134,17 +153,16 @@ def referral_start(*, actor, referral_id: int) -> Referral:
     return referral
 
 
-def _free_bed(referral: Referral) -> None:
+def _free_places(referral: Referral) -> None:
+    """Give the stay's places back; the referral keeps how many it took, as a record."""
     if referral.bed_taken:
         profile = ProviderProfile.objects.select_for_update().get(
             organisation_id=referral.provider_id
         )
-        # A referral accepted before places were counted per person took one.
-        places = referral.places_taken or 1
-        profile.capacity_free = min((profile.capacity_free or 0) + places, profile.capacity_total)
-        profile.save(update_fields=["capacity_free"])
+        if profile.capacity_total is not None:
+            profile.give_back_places(referral.places)
+            profile.save(update_fields=["capacity_free", "capacity_version"])
         referral.bed_taken = False
-        referral.places_taken = 0
 
 
 @transaction.atomic
@@ -155,7 +173,7 @@ def referral_complete(*, actor, referral_id: int, outcome: str) -> Referral:
         raise ValidationError(_("Only an accepted referral can be completed."))
     if not outcome.strip():
         raise ValidationError({"outcome": [_("Describe the outcome.")]})
-    _free_bed(referral)
+    _free_places(referral)
     referral.status = ReferralStatus.COMPLETED
     referral.completed_at = timezone.now()
     referral.outcome = outcome.strip()
@@ -179,10 +197,11 @@ def referral_cancel(*, actor, referral_id: int, reason: str) -> Referral:
     editable_case(actor, referral.case_id)
     if not referral.allows("cancel"):
         raise ValidationError(_("This referral is already closed."))
-    _free_bed(referral)
+    _free_places(referral)
     referral.status = ReferralStatus.CANCELLED
     referral.decline_reason = reason.strip()
     referral.save()
+    settle_new_referral_notices(referral)
     _answer_timeline(
         referral,
         actor,

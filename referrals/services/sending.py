@@ -22,13 +22,17 @@ from portal.models import AuditAction, Membership, Organisation, User
 from portal.notifications import notification_send
 from portal.roles import Capability, Role, can
 from referrals.adapters import active_policy, facts_for_case, live_catalogue
-from referrals.models import Referral, ReferralStatus, RoutingPlanRecord
+from referrals.models import BEDS, Referral, ReferralStatus, RoutingPlanRecord
 from referrals.routing import plan
 from referrals.routing.explain import plan_to_dict, service_label
 from referrals.selectors import provider_for_service
+from referrals.services.notices import (
+    escalation_key,
+    new_referral_key,
+    settle_new_referral_notices,
+)
 from referrals.services.sharing import CaseMaterial, shared_data
 
-BEDS = frozenset({"shelter", "crisis_room"})
 # When nobody answers a manual or re-routed referral, it is due this long after sending.
 DEFAULT_RESPONSE = timedelta(days=1)
 # The audit's name for a step no person took (a re-route, an escalation by the beat task).
@@ -84,13 +88,16 @@ def _notify_provider(referral: Referral) -> None:
         role__in=[Role.PROVIDER_STAFF, Role.POLICE_OFFICER],
     ).select_related("user")
     for membership in members:
+        # The case number is on every referral the provider receives (its staff quote it to
+        # the worker); nothing else of the case goes into a notice or its e-mail copy.
         notification_send(
             user=membership.user,
-            title=_("New referral: %(service)s") % {"service": service_label(referral.service)},
+            title=_("New referral: %(service)s, case %(case)s")
+            % {"service": service_label(referral.service), "case": referral.case.number},
             body=_("Answer by %(due)s.")
             % {"due": timezone.localtime(referral.due_at).strftime("%d.%m.%Y %H:%M")},
             url=referral.get_absolute_url(),
-            dedupe_key=f"referral:{referral.pk}:sent",
+            dedupe_key=new_referral_key(referral),
         )
 
 
@@ -102,7 +109,7 @@ def notify_coordinators(referral: Referral, reason: str) -> None:
             % {"service": service_label(referral.service), "case": referral.case.number},
             body=reason,
             url=referral.get_absolute_url(),
-            dedupe_key=f"referral:{referral.pk}:escalated",
+            dedupe_key=escalation_key(referral),
         )
 
 
@@ -295,6 +302,7 @@ def referral_assign(*, actor, referral_id: int, provider_id: int) -> Referral:
     referral.status = ReferralStatus.CANCELLED
     referral.decline_reason = _("assigned by the coordinator")
     referral.save()
+    settle_new_referral_notices(referral)
     return _send(
         actor=actor,
         sent_by_id=actor.pk,

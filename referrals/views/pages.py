@@ -11,45 +11,37 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.selectors import case_for_user, case_is_editable, cases_visible_to
-from portal.audit import audit_record
-from portal.models import AuditAction
+from cases.selectors import case_for_user, case_is_editable
+from portal.notifications import notification_mark_seen
 from portal.roles import Capability, can
 from referrals import services
 from referrals.forms import (
     OUTCOME_LENGTH,
     POLICY_MAX_LENGTH,
     REASON_LENGTH,
-    CapacityForm,
     HolidayForm,
     MartialLawForm,
     PolicyForm,
     text_input,
 )
-from referrals.plan_view import plan_view, referral_reasons
+from referrals.plan_view import plan_view
 from referrals.routing.explain import SERVICE_LABELS
 from referrals.selectors import (
     active_policy_record,
     coordinator_overview,
     district_choices,
     holidays_for,
-    inbox_for,
-    inbox_rows,
     latest_plan,
     manual_referral_choices,
     martial_law_periods_for,
-    own_capacity,
     policy_versions,
-    providers_of,
     recent_cases_for_preview,
-    referral_actions,
-    referral_chain,
     referral_for_user,
-    referral_shared_view,
     referrals_for_case,
     referrals_visible_to,
     shelter_capacity_board,
 )
+from referrals.views import inbox
 
 
 @login_required
@@ -72,19 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
             },
         )
     if can(user, Capability.REFERRAL_INBOX):
-        show_all = request.GET.get("all") == "1"
-        referrals = inbox_for(user, open_only=not show_all).select_related("case")[:200]
-        return render(
-            request,
-            "referrals/inbox.html",
-            {
-                "rows": inbox_rows(user, referrals),
-                "referrals": referrals,
-                "show_all": show_all,
-                "capacity": shelter_capacity_board(user),
-                "own": own_capacity(user),
-            },
-        )
+        return inbox.provider_inbox(request)
     if can(user, Capability.REFERRAL_SEND):
         referrals = (
             referrals_visible_to(user)
@@ -101,6 +81,8 @@ def case_routing(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = case_for_user(user=request.user, pk=case_pk)
     if not can(request.user, Capability.REFERRAL_SEND):
         raise Http404
+    # The worker's notices of answers to the case's referrals point here: opened, seen.
+    notification_mark_seen(user=request.user, url=request.path)
     return render(
         request,
         "referrals/case_routing.html",
@@ -157,27 +139,6 @@ def case_apply(request: HttpRequest, case_pk: int, plan_pk: int) -> HttpResponse
     return redirect("referrals:case", case_pk=case.pk)
 
 
-@login_required
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = referral_for_user(user=request.user, pk=pk)
-    audit_record(actor=request.user, action=AuditAction.VIEW, obj=referral)
-    actions = referral_actions(user=request.user, referral=referral)
-    return render(
-        request,
-        "referrals/referral_detail.html",
-        {
-            "referral": referral,
-            "shared": referral_shared_view(user=request.user, referral=referral),
-            "actions": actions,
-            "can_see_case": not actions.is_provider
-            and cases_visible_to(request.user).filter(pk=referral.case_id).exists(),
-            "providers": providers_of(referral.service),
-            "chain": referral_chain(referral),
-            "reasons": referral_reasons(referral),
-        },
-    )
-
-
 def _act(request, pk, action, success):
     try:
         result = action()
@@ -188,17 +149,6 @@ def _act(request, pk, action, success):
         raise Http404 from None
     messages.success(request, success)
     return redirect("referrals:detail", pk=getattr(result, "pk", pk))
-
-
-@login_required
-@require_POST
-def accept(request, pk):
-    return _act(
-        request,
-        pk,
-        lambda: services.referral_accept(actor=request.user, referral_id=pk),
-        _("Referral accepted."),
-    )
 
 
 @login_required
@@ -267,38 +217,6 @@ def assign(request, pk):
             actor=request.user, referral_id=pk, provider_id=request.POST.get("provider", "")
         ),
         _("Referral assigned."),
-    )
-
-
-@login_required
-def capacity(request: HttpRequest) -> HttpResponse:
-    """The places board; a provider's staff correct their own free places here (POST)."""
-    board = shelter_capacity_board(request.user)
-    if not board and not can(request.user, Capability.REFERRAL_COORDINATE):
-        raise Http404
-    form, status = CapacityForm(), 200
-    if request.method == "POST":
-        form = CapacityForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise ValidationError(form.errors)
-            services.provider_capacity_correct(
-                actor=request.user, capacity_free=form.cleaned_data["capacity_free"]
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            status = 400
-        except PermissionDenied:
-            raise Http404 from None
-        else:
-            messages.success(request, _("Free places updated."))
-            return redirect("referrals:capacity")
-    return render(
-        request,
-        "referrals/capacity.html",
-        {"capacity": board, "own": own_capacity(request.user), "form": form},
-        status=status,
     )
 
 

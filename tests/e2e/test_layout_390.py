@@ -59,8 +59,18 @@ PAGES = {
         "/orders/calendar/",
         "/orders/case/{case}/preventive/new/",
         "/orders/preventive/{preventive}/",
+        "/referrals/",
+        "/referrals/{notice}/",
     ],
-    "provider": ["/", "/referrals/", "/referrals/{referral}/", "/referrals/capacity/"],
+    "provider": [
+        "/",
+        "/referrals/",
+        "/referrals/?all=1",
+        "/referrals/{referral}/",
+        "/referrals/{accepted}/",
+        "/referrals/capacity/",
+        "/notifications/",
+    ],
     "coordinator": [
         "/",
         "/cases/",
@@ -69,6 +79,7 @@ PAGES = {
         "/referrals/",
         "/referrals/policy/",
         "/referrals/holidays/",
+        "/referrals/capacity/",
         "/orders/statistics/",
         "/programme/statistics/",
         "/audit/",
@@ -102,6 +113,14 @@ def demo_rows(owner, police, provider, executor, organisations, head, outsider):
     )
     plan = referral_services.referral_plan_for_case(actor=owner, case_id=case.pk)
     referral_services.referral_apply_plan(actor=owner, plan_id=plan.pk)
+    # A mother with two children the shelter took in: its inbox has a stay in work.
+    mother = register_case(owner, needs=["shelter"], accompanying_children=2, consent_to_share=True)
+    plan = referral_services.referral_plan_for_case(actor=owner, case_id=mother.pk)
+    referral_services.referral_apply_plan(actor=owner, plan_id=plan.pk)
+    accepted = referral_services.referral_accept(
+        actor=provider,
+        referral_id=Referral.objects.get(case=mother, provider=organisations["shelter"]).pk,
+    )
     order = urgent(police, case, number="ТЗП-2026-000123")
     preventive = order_services.preventive_record_take(
         actor=police,
@@ -148,7 +167,9 @@ def demo_rows(owner, police, provider, executor, organisations, head, outsider):
         "goal": case.case_plan.goals.get().pk,
         "preventive": preventive.pk,
         "programme": offender_programme.pk,
-        "referral": Referral.objects.get(provider=organisations["shelter"]).pk,
+        "referral": Referral.objects.get(case=case, provider=organisations["shelter"]).pk,
+        "notice": Referral.objects.get(case=case, service="police_notice").pk,
+        "accepted": accepted.pk,
         "measure": measure.pk,
         "progress_form": (f"/programme/measures/{measure.pk}/progress/2025/1/"),
     }

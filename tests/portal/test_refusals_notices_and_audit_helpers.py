@@ -69,9 +69,11 @@ def test_the_notification_page_lists_only_ones_own_and_says_when_there_are_none(
     client.force_login(owner)
     page = client.get("/notifications/").content.decode()
     assert "У вас немає сповіщень." in page and "Чуже направлення" not in page
-    Notification.objects.create(user=owner, title="Нове направлення", url="/referrals/1/")
+    notice = Notification.objects.create(user=owner, title="Нове направлення", url="/referrals/1/")
     page = client.get("/notifications/").content.decode()
-    assert '<a href="/referrals/1/">Нове направлення</a>' in page
+    # The link opens the notice (marking it seen), which leads on to /referrals/1/.
+    opener = f'<a href="/notifications/{notice.pk}/" data-testid="notification-open">'
+    assert f"{opener}Нове направлення</a>" in page
     assert "У вас немає сповіщень." not in page
 
 

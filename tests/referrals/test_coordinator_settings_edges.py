@@ -44,28 +44,39 @@ def _rules() -> list:
     return RoutingPolicy.objects.get(is_active=True).rules
 
 
-# --- free places -----------------------------------------------------------------------------
+# --- the places of a shelter ----------------------------------------------------------------
+
+
+def _correction(profile: ProviderProfile, **values) -> dict:
+    return {
+        "capacity_total": profile.capacity_total,
+        "occupied": profile.occupied,
+        "reason": "Дві жінки поселилися без направлення",
+        "provider": profile.organisation_id,
+        "version": profile.capacity_version,
+    } | values
 
 
 def test_the_provider_correction_is_audited_with_the_count_before_and_after(client, provider, orgs):
-    client.force_login(provider)
-    response = client.post("/referrals/capacity/", {"capacity_free": "7"}, follow=True)
-    assert "Кількість вільних місць оновлено." in response.content.decode()
     profile = ProviderProfile.objects.get(organisation=orgs["shelter"])
+    client.force_login(provider)
+    response = client.post("/referrals/capacity/", _correction(profile, occupied=5), follow=True)
+    assert "Кількість місць виправлено." in response.content.decode()
+    profile.refresh_from_db()
     assert profile.capacity_free == 7
     assert AuditEvent.objects.filter(
         username="provider",
         action=AuditAction.UPDATE,
         object_type="referrals.providerprofile",
         object_id=str(profile.pk),
-        detail="free places 12 -> 7",
+        detail="places 12 -> 12, occupied 0 -> 5: Дві жінки поселилися без направлення",
     ).exists()
 
 
 @pytest.mark.parametrize(
     ("posted", "message"),
     [
-        ("13", "Кількість вільних місць має бути від 0 до 12."),
+        ("13", "Зайнятих місць не може бути більше, ніж їх є (12)."),
         ("-1", "Переконайтеся, що це значення більше чи дорівнює 0."),
         ("багато", "Введіть ціле число."),
     ],
@@ -73,12 +84,13 @@ def test_the_provider_correction_is_audited_with_the_count_before_and_after(clie
 def test_a_count_outside_the_shelters_places_is_refused_and_nothing_changes(
     client, provider, orgs, posted, message
 ):
+    profile = ProviderProfile.objects.get(organisation=orgs["shelter"])
     client.force_login(provider)
     before = _audited()
-    response = client.post("/referrals/capacity/", {"capacity_free": posted})
+    response = client.post("/referrals/capacity/", _correction(profile, occupied=posted))
     assert response.status_code == 400
     assert message in response.content.decode()
-    profile = ProviderProfile.objects.get(organisation=orgs["shelter"])
+    profile.refresh_from_db()
     assert (profile.capacity_free, profile.capacity_updated_at) == (12, None)
     assert _audited() == before
 
@@ -88,8 +100,11 @@ def test_staff_of_a_provider_without_counted_places_cannot_correct_a_count(clien
     client.force_login(mobile)
     assert client.get("/referrals/capacity/").status_code == 200  # the city's board, read only
     assert 'data-testid="capacity-form"' not in client.get("/referrals/capacity/").content.decode()
+    shelter = ProviderProfile.objects.get(organisation=orgs["shelter"])
     before = (_audited(), sorted(ProviderProfile.objects.values_list("pk", "capacity_free")))
-    assert client.post("/referrals/capacity/", {"capacity_free": "1"}).status_code == 404
+    for provider_id in (orgs["mobile-team-1"].pk, shelter.organisation_id):
+        posted = _correction(shelter, occupied=1, provider=provider_id)
+        assert client.post("/referrals/capacity/", posted).status_code == 404
     assert (_audited(), sorted(ProviderProfile.objects.values_list("pk", "capacity_free"))) == (
         before
     )
@@ -100,8 +115,16 @@ def test_the_coordinator_reads_the_board_but_has_no_count_to_correct(client, coo
     page = client.get("/referrals/capacity/").content.decode()
     assert orgs["crisis-room-1"].name in page
     assert 'data-testid="capacity-form"' not in page
+    shelter = ProviderProfile.objects.get(organisation=orgs["shelter"])
     with pytest.raises(PermissionDenied):
-        services.provider_capacity_correct(actor=coordinator, capacity_free=0)
+        services.provider_capacity_correct(
+            actor=coordinator,
+            provider_id=shelter.organisation_id,
+            total=12,
+            occupied=0,
+            reason="координатор",
+            version=shelter.capacity_version,
+        )
 
 
 # --- holidays --------------------------------------------------------------------------------

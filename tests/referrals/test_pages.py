@@ -61,6 +61,6 @@ def test_the_inbox_marks_a_referral_red_one_second_after_its_deadline(client, pr
             client.force_login(provider)  # a session from before would have expired
             response = client.get("/referrals/")
         assert response.status_code == 200
-        row = next(r for r in response.context["referrals"] if r.pk == shelter.pk)
-        assert row.is_overdue is overdue
-        assert ("table-danger" in response.content.decode()) is overdue
+        row = next(r for r in response.context["inbox"].new if r.referral.pk == shelter.pk)
+        assert row.overdue is overdue
+        assert ('<tr class="inbox-overdue"' in response.content.decode()) is overdue

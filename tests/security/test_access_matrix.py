@@ -21,7 +21,7 @@ from cases import services as case_services
 from cases.lifecycle import services as lifecycle
 from cases.lifecycle import transfers
 from orders import services as order_services
-from portal.models import AuditAction, AuditEvent, District, OrganisationKind
+from portal.models import AuditAction, AuditEvent, District, Notification, OrganisationKind
 from portal.roles import Role
 from programme.council.models import (
     AgendaItem,
@@ -132,6 +132,7 @@ OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "council:assignment_accept": {"pk": "assignment"},
     "council:assignment_return": {"pk": "assignment"},
     "council:assignment_extend": {"pk": "assignment"},
+    "portal:notification_open": {"pk": "notification"},
 }
 
 CASE_WORLD = ("cases:", "orders:", "referrals:")
@@ -154,6 +155,17 @@ REFUSED = {
     # The council's meetings are the secretariat's and coordinators'; the assignment belongs
     # to the Obolonskyi centre, so the executor of another organisation is refused too.
     "council": ["owner", "colleague", "provider", "police", "admin", "executor"],
+    # A notice is its recipient's alone: every other persona, the coordinator too.
+    "notification": [
+        "owner",
+        "colleague",
+        "provider",
+        "police",
+        "coordinator",
+        "secretariat",
+        "executor",
+        "admin",
+    ],
 }
 
 
@@ -164,6 +176,8 @@ def _family(name: str) -> str:
         return "programme_measure"
     if name.startswith("council:"):
         return "council"
+    if name == "portal:notification_open":
+        return "notification"
     return "programme_run"
 
 
@@ -299,6 +313,12 @@ def world(organisations, outsider, police):
     safety_plan(outsider, case)
     case_plan(outsider, case)
     plan_action = case.case_plan.goals.get().actions.get()
+    # The other centre's worker is told of an answer to a referral of the secret case.
+    notification = Notification.objects.create(
+        user=outsider,
+        title=f"Направлення прийнято: {SECRET_SURNAME}",
+        url=f"/referrals/case/{case.pk}/",
+    )
     confidential_task = case_services.task_add(
         actor=outsider,
         case_id=confidential.pk,
@@ -330,6 +350,7 @@ def world(organisations, outsider, police):
             "memorandum": council_memorandum.pk,
             "goal": plan_action.goal_id,
             "plan_action": plan_action.pk,
+            "notification": notification.pk,
         },
         "confidential": {"case": confidential.pk, "task": confidential_task.pk},
     }

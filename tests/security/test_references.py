@@ -62,6 +62,9 @@ REFERENCE_FORM_FIELDS = {
     "and have a head; test_transferring_to_an_organisation_that_cannot_lead_is_refused",
     "cases.lifecycle.forms.TransferAcceptForm.responsible": "the receiving organisation's "
     "active workers; test_accepting_with_someone_elses_worker_is_refused",
+    # tests/referrals/test_provider_side.py::test_nobody_corrects_another_organisations_places
+    "referrals.forms.CapacityForm.provider": "resolved by capacity_to_correct (own org only)",
+    "referrals.forms.CapacityForm.version": "optimistic lock; a stale value is refused",
 }
 
 # Parameters read straight from request.GET/POST in views: "reference" when they name an
@@ -350,3 +353,39 @@ def test_accepting_with_someone_elses_worker_is_refused(client, owner, organisat
         assert response.status_code == 400, value
     assert CaseTransfer.objects.get().status == TransferStatus.PENDING
     assert Case.objects.get(pk=case.pk).owner == organisations["css_darnytskyi"]
+def test_correcting_the_places_of_another_organisation_is_refused(client, provider, organisations):
+    """The places form names its organisation: another one's id, junk, or the one the user
+    acted for before switching membership in another tab are all refused, nothing changed."""
+    from referrals.models import ProviderProfile
+
+    catalogue_for_darnytskyi(organisations)
+    own = ProviderProfile.objects.get(organisation=organisations["shelter"])
+    other = ProviderProfile.objects.get(organisation__code="shelter-2")
+    second = Membership.objects.create(
+        user=provider, organisation=other.organisation, role=Role.PROVIDER_STAFF
+    )
+
+    def form(profile, provider_id):
+        return {
+            "capacity_total": 5,
+            "occupied": 5,
+            "reason": "спроба",
+            "provider": provider_id,
+            "version": profile.capacity_version,
+        }
+
+    def counts():
+        return list(
+            ProviderProfile.objects.order_by("pk").values_list("capacity_total", "capacity_free")
+        )
+
+    before = counts()
+    client.force_login(provider)
+    for value in [other.organisation_id, "abc", "", "-1", "99999999999999999999"]:
+        response = client.post("/referrals/capacity/", form(own, value))
+        assert response.status_code in (400, 404), value
+    # Opened for the first shelter, sent after switching to the second: refused, not applied
+    # to the organisation the user acts for now.
+    client.post("/account/switch/", {"membership": second.pk})
+    assert client.post("/referrals/capacity/", form(own, own.organisation_id)).status_code == 404
+    assert counts() == before
