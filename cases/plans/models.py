@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal import domains
 
@@ -184,7 +185,7 @@ class CasePlanRevisionKind(models.TextChoices):
     EDITED = "edited", _("changed")
     PROGRESS = "progress", _("progress")
     SUBMITTED = "submitted", _("sent for approval")
-    APPROVED = "approved", _("approved")
+    APPROVED = "approved", pgettext_lazy("a version of a plan", "approved")
     RETURNED = "returned", _("returned for changes")
 
 

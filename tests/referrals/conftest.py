@@ -3,12 +3,31 @@ the `provider` persona's shelter (Притулок № 1, 12 places)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
+import time_machine
+
+from portal.calendar import KYIV
 
 from referrals import services
 from referrals.models import Referral
 from tests.cases.factories import register_case
 from tests.referrals.factories import catalogue_for_darnytskyi
+
+
+# Offices with working hours (the district administration, the service for children, legal aid)
+# are open or closed depending on the moment a plan is made: a test of who is chosen must not
+# depend on the hour CI happens to run (a Friday evening has no office open before Monday). Every
+# referral test runs on an ordinary working Tuesday morning, with the clock ticking; a test of
+# hours or of a weekend travels on from there.
+WORKING_MORNING = datetime(2026, 12, 1, 10, 0, tzinfo=KYIV)
+
+
+@pytest.fixture(autouse=True)
+def _a_working_morning():
+    with time_machine.travel(WORKING_MORNING, tick=True):
+        yield
 
 
 def send_shelter_referral(owner, organisations, **case_fields) -> Referral:
