@@ -24,8 +24,9 @@ LISTS = {
 }
 
 # (The shelter's places page has bars, not a table: tests/e2e/test_shelter_inbox_e2e.py.)
-# For the first body row of every card table (the provider's inbox has cards of its own) on the page: the cells' boxes, their labels as
-# shown (the ::before content) and the visible name of their column's header.
+# For the first body row of every card table on the page (the provider's inbox has cards of its
+# own): the cells' boxes, their labels as shown (the ::before content) and the visible name of
+# their column's header.
 CARDS = """() => [...document.querySelectorAll('main table.table-cards, main table.inbox-table')]
   .filter((table) => table.offsetParent !== null)
   .map((table) => {

@@ -9,12 +9,10 @@ import pytest
 import time_machine
 
 from portal.calendar import KYIV
-
 from referrals import services
 from referrals.models import Referral
 from tests.cases.factories import register_case
 from tests.referrals.factories import catalogue_for_darnytskyi
-
 
 # Offices with working hours (the district administration, the service for children, legal aid)
 # are open or closed depending on the moment a plan is made: a test of who is chosen must not

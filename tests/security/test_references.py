@@ -297,6 +297,8 @@ def test_an_action_of_another_case_cannot_be_changed_through_a_goal_form(client,
     assert response.status_code == 400
     foreign.refresh_from_db()
     assert foreign.text == "Супровід до юриста"
+
+
 # --- the case's lead: every choice scoped to the case's organisation -------------------------
 
 JUNK = ["", "abc", "0", "-1", "99999999999999999999"]
@@ -353,6 +355,8 @@ def test_accepting_with_someone_elses_worker_is_refused(client, owner, organisat
         assert response.status_code == 400, value
     assert CaseTransfer.objects.get().status == TransferStatus.PENDING
     assert Case.objects.get(pk=case.pk).owner == organisations["css_darnytskyi"]
+
+
 def test_correcting_the_places_of_another_organisation_is_refused(client, provider, organisations):
     """The places form names its organisation: another one's id, junk, or the one the user
     acted for before switching membership in another tab are all refused, nothing changed."""
