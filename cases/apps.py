@@ -37,6 +37,22 @@ class CasesConfig(AppConfig):
                 width=12,
             )
         )
+        # The worklist: what to do today on the cases one leads; other apps add their sections.
+        from cases.extensions import register_worklist_source
+        from cases.worklist import tasks_due, worklist_panel
+
+        register_worklist_source(tasks_due, position=10)
+        register_panel(
+            Panel(
+                key="cases.worklist",
+                title=_("To do today"),
+                roles=frozenset({Role.SOCIAL_WORKER, Role.HEAD}),
+                template="cases/panels/worklist.html",
+                context=worklist_panel,
+                position=8,
+                width=12,
+            )
+        )
         # The "План" tab: the safety plan and the case plan (cases.plans).
         from cases.plans.selectors import plans_section
         from cases.sections import CaseSection, register_case_section

@@ -96,3 +96,49 @@ def register_open_work(lister: OpenWork) -> None:
 
 def open_work(*, case: Any) -> list[NextStep]:
     return [item for lister in _open_work for item in lister(case=case)]
+
+
+# --- the worker's worklist -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One thing for the worker to do today on one of their cases, said in words."""
+
+    case_number: str
+    text: str
+    url: str
+    when: Any = None  # a date or a moment shown beside the item, if any
+    late: bool = False  # past its date: shown first and marked in words, not by colour alone
+    note: str = ""  # how late, or how long until
+
+
+@dataclass(frozen=True)
+class WorkSection:
+    key: str
+    title: str
+    empty: str  # what an empty section says
+    items: list[WorkItem]
+    total: int  # all of them; `items` are the first few
+    more_url: str = ""
+
+
+WorklistSource = Callable[..., "WorkSection | None"]
+_worklist_sources: list[tuple[int, WorklistSource]] = []
+
+
+def register_worklist_source(source: WorklistSource, *, position: int = 100) -> None:
+    """`source(*, user, cases)` returns a section of the worker's worklist from the user's own
+    open cases (`cases`, a queryset already scoped to what the user sees), or None when the
+    section does not apply to the user."""
+    if all(existing is not source for _position, existing in _worklist_sources):
+        _worklist_sources.append((position, source))
+        _worklist_sources.sort(key=lambda entry: entry[0])
+
+
+def worklist_sections(*, user: Any, cases: Any) -> list[WorkSection]:
+    return [
+        section
+        for _position, source in _worklist_sources
+        if (section := source(user=user, cases=cases)) is not None
+    ]

@@ -26,7 +26,6 @@ from cases.models import (
     ParticipantRole,
     Person,
     Sex,
-    Task,
     TransferStatus,
 )
 from portal.roles import Capability, acting_membership, can, get_object_for_user, parse_id
@@ -343,16 +342,6 @@ def people_matching(*, user, last_name: str, first_name: str = "", birth_date=No
 def worker_panel(request) -> dict[str, object]:
     user = request.user
     mine = cases_visible_to(user).filter(responsible=user).exclude(status=CaseStatus.CLOSED)
-    overdue = (
-        Task.objects.filter(
-            case__in=cases_visible_to(user),
-            assignee=user,
-            done_at__isnull=True,
-            due_date__lt=timezone.localdate(),
-        )
-        .select_related("case")
-        .order_by("due_date")[:10]
-    )
     high_without_referral = mine.filter(risk_level="high")
     # The referrals app lends the condition (cases.extensions); cases never imports it.
     referrals_available = extensions.referrals_known()
@@ -361,7 +350,6 @@ def worker_panel(request) -> dict[str, object]:
     return {
         "open_count": mine.count(),
         "open_cases": list(mine.select_related("district").order_by("-reported_at")[:8]),
-        "overdue_tasks": list(overdue),
         "high_without_referral": list(high_without_referral.order_by("-reported_at")[:8]),
         "referrals_available": referrals_available,
     }

@@ -47,6 +47,10 @@ class OrdersConfig(AppConfig):
         from orders.selectors import next_step_urgent_order
 
         register_next_step(next_step_urgent_order)
+        from cases.extensions import register_worklist_source
+        from orders.worklist import high_risk_without_order
+
+        register_worklist_source(high_risk_without_order, position=40)
         register_case_section(
             CaseSection(
                 key="orders",

@@ -66,6 +66,11 @@ class ReferralsConfig(AppConfig):
         from referrals.selectors import next_step_routing_plan
 
         register_next_step(next_step_routing_plan)
+        from cases.extensions import register_worklist_source
+        from referrals.worklist import new_answers, waiting
+
+        register_worklist_source(new_answers, position=20)
+        register_worklist_source(waiting, position=30)
         from cases.extensions import register_open_work
         from referrals.selectors import open_referrals_of_case
 
