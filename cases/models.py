@@ -588,6 +588,29 @@ class CaseEvent(models.Model):
         return self.summary
 
 
+class SavedFilter(models.Model):
+    """A worker's named selection of the case list (its filters, never a searched name: a
+    surname typed into the search would outlive the case it found)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_case_filters"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("filters"), max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_filter_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # The case plan and the safety plan live in their own sub-package; imported here so that they
 # belong to this app (migrations, admin, `apps.get_model("cases", …)`).
 from cases.plans.models import (  # noqa: E402, F401

@@ -25,6 +25,7 @@ from cases.models import (
     Participant,
     ParticipantRole,
     Person,
+    SavedFilter,
     Sex,
     TransferStatus,
 )
@@ -334,6 +335,22 @@ def people_matching(*, user, last_name: str, first_name: str = "", birth_date=No
     if known_elsewhere:
         result.append({"person": None, "visible": False, "cases": 0})
     return result
+
+
+# --- saved filters of the case list ---------------------------------------------------------
+
+
+def saved_filters_of(user) -> list[SavedFilter]:
+    return list(SavedFilter.objects.filter(user=user))
+
+
+def saved_filter_for_user(*, user, pk) -> SavedFilter:
+    """The user's own saved filter, or 404 (another user's is answered like a missing one)."""
+    pk = parse_id(pk)
+    saved = SavedFilter.objects.filter(user=user, pk=pk).first() if pk else None
+    if saved is None:
+        raise Http404
+    return saved
 
 
 # --- dashboard -------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ app_name = "cases"
 
 urlpatterns = [
     path("", listing.case_list_view, name="index"),
+    path("filters/", listing.saved_filter_add, name="saved_filter_add"),
+    path("filters/<int:pk>/delete/", listing.saved_filter_delete, name="saved_filter_delete"),
     path("new/", intake.intake, name="intake"),
     path("people/lookup/", intake.person_lookup, name="person_lookup"),
     path("risk/preview/", intake.risk_preview, name="risk_preview"),

@@ -26,6 +26,7 @@ from cases.services.assessments import (
 from cases.services.attachments import attachment_add, sniff_upload
 from cases.services.common import editable_case, timeline_record
 from cases.services.editing import EDITABLE_FIELDS, CaseConflict, FieldChange, case_update
+from cases.services.filters import saved_filter_add, saved_filter_delete
 from cases.services.intake import (
     NUMBER_PREFIX,
     IntakeData,
@@ -60,6 +61,8 @@ __all__ = [
     "participant_add",
     "person_update",
     "risk_assess",
+    "saved_filter_add",
+    "saved_filter_delete",
     "sniff_upload",
     "task_add",
     "task_complete",

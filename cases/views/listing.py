@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from cases import services
 from cases.forms import CaseFilterForm
-from cases.selectors import CaseFilters, case_list
+from cases.selectors import CaseFilters, case_list, saved_filter_for_user, saved_filters_of
 from portal.audit import audit_read
 from portal.pagination import CappedPaginator
 from portal.roles import Capability, can
@@ -29,6 +35,14 @@ def filters_from_request(request: HttpRequest) -> tuple[CaseFilterForm, CaseFilt
         responsible=request.user.pk if data.get("mine") else None,
         has_children={"1": True, "0": False}.get(data.get("has_children") or ""),
         sort=data.get("sort") or "reported",
+    )
+
+
+def _has_filters(form: CaseFilterForm) -> bool:
+    return any(
+        form.cleaned_data.get(name) not in (None, "", False)
+        for name in form.fields
+        if name not in services.filters.NOT_SAVED and name != "sort"
     )
 
 
@@ -57,5 +71,36 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "can_register": can(request.user, Capability.CASE_REGISTER),
             "can_export": can(request.user, Capability.CASE_EXPORT),
+            "saved_filters": saved_filters_of(request.user),
+            # What "save these filters" keeps: the query without the search text and the page.
+            "saveable": bool(form.is_bound and form.is_valid() and _has_filters(form)),
         },
     )
+
+
+@login_required
+@require_POST
+def saved_filter_add(request: HttpRequest) -> HttpResponse:
+    """Save the list's current filters (the query the form was shown with) under a name."""
+    if not (can(request.user, Capability.CASE_VIEW) or can(request.user, Capability.CASE_VIEW_ALL)):
+        raise Http404
+    query = QueryDict(request.POST.get("query", "")[:1000])
+    try:
+        saved = services.saved_filter_add(
+            actor=request.user, name=request.POST.get("name", ""), query=query
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(f"{reverse('cases:index')}?{query.urlencode()}")
+    messages.success(request, _("Filter “%(name)s” saved.") % {"name": saved.name})
+    return redirect(f"{reverse('cases:index')}?{saved.query}")
+
+
+@login_required
+@require_POST
+def saved_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = saved_filter_for_user(user=request.user, pk=pk)
+    services.saved_filter_delete(actor=request.user, saved=saved)
+    messages.success(request, _("Filter “%(name)s” deleted.") % {"name": saved.name})
+    return redirect("cases:index")

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -133,7 +134,11 @@ OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "council:assignment_return": {"pk": "assignment"},
     "council:assignment_extend": {"pk": "assignment"},
     "portal:notification_open": {"pk": "notification"},
+    "cases:saved_filter_delete": {"pk": "saved_filter"},
 }
+
+# A user's own things: a notice, a saved filter of the case list.
+OWN_ONLY = {"portal:notification_open", "cases:saved_filter_delete"}
 
 CASE_WORLD = ("cases:", "orders:", "referrals:")
 # Who must be refused, per family of URLs. Coordinators see every case (read-only) and the
@@ -155,8 +160,8 @@ REFUSED = {
     # The council's meetings are the secretariat's and coordinators'; the assignment belongs
     # to the Obolonskyi centre, so the executor of another organisation is refused too.
     "council": ["owner", "colleague", "provider", "police", "admin", "executor"],
-    # A notice is its recipient's alone: every other persona, the coordinator too.
-    "notification": [
+    # A notice or a saved filter is its owner's alone: every other persona, the coordinator too.
+    "own": [
         "owner",
         "colleague",
         "provider",
@@ -170,14 +175,14 @@ REFUSED = {
 
 
 def _family(name: str) -> str:
+    if name in OWN_ONLY:
+        return "own"
     if name.startswith(CASE_WORLD):
         return "case"
     if name in ("programme:measure", "programme:progress"):
         return "programme_measure"
     if name.startswith("council:"):
         return "council"
-    if name == "portal:notification_open":
-        return "notification"
     return "programme_run"
 
 
@@ -319,6 +324,9 @@ def world(organisations, outsider, police):
         title=f"Направлення прийнято: {SECRET_SURNAME}",
         url=f"/referrals/case/{case.pk}/",
     )
+    saved_filter = case_services.saved_filter_add(
+        actor=outsider, name=SECRET_SURNAME, query=QueryDict("risk_level=high")
+    )
     confidential_task = case_services.task_add(
         actor=outsider,
         case_id=confidential.pk,
@@ -351,6 +359,7 @@ def world(organisations, outsider, police):
             "goal": plan_action.goal_id,
             "plan_action": plan_action.pk,
             "notification": notification.pk,
+            "saved_filter": saved_filter.pk,
         },
         "confidential": {"case": confidential.pk, "task": confidential_task.pk},
     }
