@@ -90,6 +90,8 @@ REQUEST_PARAMETERS = {
     "consent": "value",
     "prefix": "value",
     "page": "value",
+    # the case list's filters to save, checked by CaseFilterForm (tests/cases/test_saved_filters.py)
+    "query": "value",
     "next": "value",  # checked with url_has_allowed_host_and_scheme
     "as_of": "value",
     "format": "value",
