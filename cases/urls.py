@@ -16,6 +16,7 @@ urlpatterns = [
     path("export.<str:fmt>", export.export, name="export"),
     path("<int:pk>/", detail.case_detail, name="detail"),
     path("<int:pk>/edit/", edit.case_edit, name="edit"),
+    path("<int:pk>/print/", detail.case_print, name="print"),
     path("<int:pk>/people/", edit.participant_add, name="participant_add"),
     path("<int:pk>/people/<int:person_pk>/", people.person_edit, name="person"),
     path("<int:pk>/status/", edit.case_status, name="status"),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("holidays/", pages.holidays, name="holidays"),
     path("holidays/martial-law/", pages.martial_law, name="martial_law"),
     path("<int:pk>/", inbox.referral_detail, name="detail"),
+    path("<int:pk>/letter/", inbox.referral_letter, name="letter"),
     path("<int:pk>/accept/", inbox.accept, name="accept"),
     path("<int:pk>/decline/", pages.decline, name="decline"),
     path("<int:pk>/start/", pages.start, name="start"),

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 
 from cases.access import case_grants
@@ -27,6 +28,7 @@ from cases.lifecycle.forms import (
 )
 from cases.lifecycle.selectors import lifecycle_context
 from cases.models import Case
+from cases.printing import case_summary_pdf
 from cases.sections import sections_for
 from cases.selectors import (
     case_for_user,
@@ -102,3 +104,19 @@ def render_case_page(
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_for_user(user=request.user, pk=pk)
     return render_case_page(request, case)
+
+
+@login_required
+def case_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case summary as a PDF, for those who see the case; the read is audited."""
+    case = case_for_user(user=request.user, pk=pk)
+    pdf = case_summary_pdf(user=request.user, case=case)
+    audit_record(
+        actor=request.user, action=AuditAction.DOWNLOAD, obj=case, detail=f"{case.number} summary"
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{case.number}.pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from portal.notifications import notification_mark_seen
 from portal.roles import Capability, can
 from referrals import services
 from referrals.forms import AcceptForm, CapacityForm
+from referrals.letter import referral_letter_pdf
 from referrals.plan_view import referral_reasons
 from referrals.selectors import (
     acceptance_places,
@@ -179,3 +181,22 @@ def _current_count(own, *, typed: CapacityForm) -> CapacityForm:
     )
     form.is_valid()
     return form
+
+
+@login_required
+def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The referral as a letter (PDF) for whoever sees the referral; the read is audited."""
+    referral = referral_for_user(user=request.user, pk=pk)
+    pdf = referral_letter_pdf(user=request.user, referral=referral)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.DOWNLOAD,
+        obj=referral,
+        detail=f"{referral.case.number} letter",
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{referral.case.number}-направлення-{referral.pk}.pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -50,6 +50,7 @@ MISSING = 987654321
 OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "cases:detail": {"pk": "case"},
     "cases:edit": {"pk": "case"},
+    "cases:print": {"pk": "case"},
     "cases:person": {"pk": "case", "person_pk": "offender"},
     "cases:participant_add": {"pk": "case"},
     "cases:status": {"pk": "case"},
@@ -99,6 +100,7 @@ OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "referrals:case_plan": {"case_pk": "case"},
     "referrals:case_apply": {"case_pk": "case", "plan_pk": "plan"},
     "referrals:detail": {"pk": "referral"},
+    "referrals:letter": {"pk": "referral"},
     "referrals:accept": {"pk": "referral"},
     "referrals:decline": {"pk": "referral"},
     "referrals:start": {"pk": "referral"},
