@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals.views import inbox, pages
+from referrals.views import inbox, pages, policy
 
 app_name = "referrals"
 
@@ -10,7 +10,7 @@ urlpatterns = [
     path("case/<int:case_pk>/plan/", pages.case_plan, name="case_plan"),
     path("case/<int:case_pk>/plan/<int:plan_pk>/apply/", pages.case_apply, name="case_apply"),
     path("capacity/", inbox.capacity, name="capacity"),
-    path("policy/", pages.policy, name="policy"),
+    path("policy/", policy.policy, name="policy"),
     path("holidays/", pages.holidays, name="holidays"),
     path("holidays/martial-law/", pages.martial_law, name="martial_law"),
     path("<int:pk>/", inbox.referral_detail, name="detail"),

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-import json
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,25 +14,20 @@ from portal.roles import Capability, can
 from referrals import services
 from referrals.forms import (
     OUTCOME_LENGTH,
-    POLICY_MAX_LENGTH,
     REASON_LENGTH,
     HolidayForm,
     MartialLawForm,
-    PolicyForm,
     text_input,
 )
 from referrals.plan_view import plan_view
 from referrals.routing.explain import SERVICE_LABELS
 from referrals.selectors import (
-    active_policy_record,
     coordinator_overview,
     district_choices,
     holidays_for,
     latest_plan,
     manual_referral_choices,
     martial_law_periods_for,
-    policy_versions,
-    recent_cases_for_preview,
     referral_for_user,
     referrals_for_case,
     referrals_visible_to,
@@ -217,79 +209,6 @@ def assign(request, pk):
             actor=request.user, referral_id=pk, provider_id=request.POST.get("provider", "")
         ),
         _("Referral assigned."),
-    )
-
-
-def _body_length(request: HttpRequest) -> int:
-    raw = request.META.get("CONTENT_LENGTH") or "0"
-    return int(raw) if raw.isascii() and raw.isdigit() else 0
-
-
-def _form_errors(form) -> list[str]:
-    return [str(message) for messages_ in form.errors.values() for message in messages_]
-
-
-@login_required
-def policy(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, Capability.POLICY_EDIT):
-        raise Http404
-    active = active_policy_record()
-    draft = json.dumps({"rules": active.rules}, ensure_ascii=False, indent=2)
-    errors, preview, status = [], None, 200
-    if request.method == "POST":
-        try:
-            # Django refuses to read a body past DATA_UPLOAD_MAX_MEMORY_SIZE; a middleware that
-            # tried first may have left the stream half read, so the length decides first.
-            if _body_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-                raise RequestDataTooBig
-            data = request.POST
-        except RequestDataTooBig:
-            data = None
-            errors, status = [_("The request is too large. Nothing was changed.")], 413
-        if data is not None:
-            form = PolicyForm(data)
-            draft = data.get("rules", "")[:POLICY_MAX_LENGTH] or draft
-            if not form.is_valid():
-                errors, status = _form_errors(form), 400
-            else:
-                rules_json = form.cleaned_data["rules"]
-                try:
-                    if data.get("action") == "publish":
-                        record = services.policy_publish(
-                            actor=request.user,
-                            rules_json=rules_json,
-                            note=form.cleaned_data["note"],
-                        )
-                        messages.success(
-                            request,
-                            _("Policy version %(v)s is now in force.") % {"v": record.version},
-                        )
-                        return redirect("referrals:policy")
-                    preview = services.policy_preview(
-                        rules_json=rules_json, cases=recent_cases_for_preview(request.user)
-                    )
-                except ValidationError as error:
-                    errors, status = error.messages, 400
-                except (ValueError, KeyError, TypeError) as error:
-                    # A draft the engine accepts but cannot evaluate (e.g. a number compared
-                    # with a text) fails in the preview: said to the coordinator, not a 500.
-                    errors = [_("The policy is not valid: %(error)s") % {"error": error}]
-                    status = 400
-    return render(
-        request,
-        "referrals/policy.html",
-        {
-            "active": active,
-            "versions": policy_versions(request.user),
-            "draft": draft,
-            "errors": errors,
-            "preview": preview,
-            "preview_changed": any(
-                row["added"] or row["removed"] or row["changed"] for row in preview or []
-            ),
-            "labels": SERVICE_LABELS,
-        },
-        status=status,
     )
 
 
