@@ -19,7 +19,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from portal.forms import StyledForm
 from referrals.forms import parse_policy
@@ -29,7 +29,6 @@ from referrals.routing.words import (
     FACT_LABELS,
     NUMBER_FACTS,
     OPERATOR_LABELS,
-    UNIT_LABELS,
     VALUE_LABELS,
     YES_NO_FACTS,
     condition_words,
@@ -114,7 +113,11 @@ class RuleForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.existing = dict(existing or {})
         self.fields["service"].choices = [(s, SERVICE_LABELS[s]) for s in SERVICES]
-        self.fields["deadline_unit"].choices = [(u, labels[1]) for u, labels in UNIT_LABELS.items()]
+        self.fields["deadline_unit"].choices = [
+            ("hours", _("hours (unit)")),
+            ("days", _("calendar days")),
+            ("working_days", _("working days (unit)")),
+        ]
         modes = [
             (ALWAYS, _("always")),
             (ALL, _("when all of the conditions below hold")),
@@ -133,25 +136,30 @@ class RuleForm(StyledForm):
         operators = [(op, str(label)) for op, label in OPERATOR_LABELS.items() if op != "in"]
         for i in range(ROWS):
             self.fields[f"fact_{i}"] = forms.ChoiceField(
-                label=_("Condition %(n)s: fact") % {"n": i + 1}, choices=facts, required=False
+                label=_("Fact"), choices=facts, required=False
             )
             self.fields[f"op_{i}"] = forms.ChoiceField(
-                label=_("Condition %(n)s: comparison") % {"n": i + 1},
+                label=_("Comparison"),
                 choices=operators,
                 required=False,
             )
             self.fields[f"value_{i}"] = forms.ChoiceField(
-                label=_("Condition %(n)s: value") % {"n": i + 1},
+                label=_("Value"),
                 choices=_value_choices(),
                 required=False,
             )
             self.fields[f"number_{i}"] = forms.IntegerField(
-                label=_("Condition %(n)s: number") % {"n": i + 1},
+                label=pgettext("a condition's number", "Number"),
                 required=False,
                 min_value=0,
                 max_value=100_000,
             )
 
+        for i in range(ROWS):
+            self.fields[f"fact_{i}"].widget.attrs["class"] = "form-select form-select-sm"
+            self.fields[f"op_{i}"].widget.attrs["class"] = "form-select form-select-sm"
+            self.fields[f"value_{i}"].widget.attrs["class"] = "form-select form-select-sm"
+            self.fields[f"number_{i}"].widget.attrs["class"] = "form-control form-control-sm"
         for field in self.fields.values():
             if isinstance(field, forms.ChoiceField):
                 # Django's own message repeats the value sent; a coordinator needs the way out.

@@ -91,6 +91,7 @@ def ensure_reference_data() -> None:
         ("cases.migrations.0002_violence_subtypes", "load"),
         ("referrals.migrations.0002_policy_v1_and_holidays", "load"),
         ("referrals.migrations.0006_holidays_2026_2027_and_martial_law", "load"),
+        ("referrals.migrations.0008_policy_descriptions_in_ukrainian", "forwards"),
     ]:
         getattr(importlib.import_module(module), function)(django_apps, None)
 
