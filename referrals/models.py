@@ -130,6 +130,15 @@ class RoutingPolicy(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The version of the interaction procedure this policy implements (in force when published).
+    procedure = models.ForeignKey(
+        "InteractionProcedure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="policies",
+        verbose_name=_("interaction procedure"),
+    )
 
     class Meta:
         ordering = ["-version"]
@@ -348,3 +357,64 @@ class Referral(models.Model):
         if isinstance(children, bool) or not isinstance(children, int):
             children = 0
         return 1 + min(max(children, 0), domains.MAX_CAPACITY - 1)
+
+
+class ProcedureStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PRESENTED = "presented", _("presented to the council")
+    APPROVED = "approved", _("approved")
+    IN_FORCE = "in_force", _("in force")
+    REPLACED = "replaced", _("replaced")
+
+
+class InteractionProcedure(models.Model):
+    """A version of the Kyiv interaction procedure as a document: drafted, presented to the
+    council, approved by an order, in force from a date, replaced by the next one. The routing
+    policy versions name the procedure they implement (RoutingPolicy.procedure)."""
+
+    title = models.CharField(_("title"), max_length=300)
+    label = models.CharField(_("version"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ProcedureStatus.choices, default=ProcedureStatus.DRAFT
+    )
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    presented_on = models.DateField(
+        _("presented to the council on"),
+        null=True,
+        blank=True,
+        validators=[domains.validate_end_date],
+    )
+    approved_by = models.CharField(_("approving order"), max_length=200, blank=True)
+    approved_on = models.DateField(
+        _("approved on"), null=True, blank=True, validators=[domains.validate_end_date]
+    )
+    in_force_from = models.DateField(
+        _("in force from"), null=True, blank=True, validators=[domains.validate_end_date]
+    )
+    replaced_on = models.DateField(_("replaced on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)  # optimistic locking of the page's forms
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("interaction procedure")
+        verbose_name_plural = _("interaction procedures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="in_force"), name="one_procedure_in_force"
+            ),
+            models.UniqueConstraint(fields=["label"], name="procedure_label_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.label})"
+
+    @property
+    def citation(self) -> str:
+        """How a plan's reason cites it: the title, its version and the approving order."""
+        if self.approved_by:
+            return f"{self.title}, {self.label} ({self.approved_by})"
+        return f"{self.title}, {self.label}"

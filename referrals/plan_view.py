@@ -91,15 +91,23 @@ def _why(entry: dict, key: str = "why", fallback_key: str = "reason") -> str:
     return str(entry.get(fallback_key, ""))
 
 
-def _reasons(rules: list[str], service: str, version: int) -> list[Reason]:
-    reference = procedure_reference(version)
+def _procedure_citation(version: int) -> str:
+    """The interaction procedure the policy version implements, as a plan's reason cites it."""
+    from referrals.models import RoutingPolicy
+
+    policy = RoutingPolicy.objects.filter(version=version).select_related("procedure").first()
+    return policy.procedure.citation if policy and policy.procedure else ""
+
+
+def _reasons(rules: list[str], service: str, version: int, citation: str) -> list[Reason]:
+    reference = procedure_reference(version, citation)
     return [Reason(rule_words(rule_id, service), reference) for rule_id in rules]
 
 
 def referral_reasons(referral) -> list[Reason]:
     """Why a referral was sent, in words (its rules), for the referral's page."""
     version = referral.plan.policy_version if referral.plan_id and referral.plan else 0
-    return _reasons(list(referral.rules), referral.service, version)
+    return _reasons(list(referral.rules), referral.service, version, _procedure_citation(version))
 
 
 def plan_view(record: RoutingPlanRecord | None) -> PlanView | None:
@@ -110,6 +118,7 @@ def plan_view(record: RoutingPlanRecord | None) -> PlanView | None:
     codes = {c["provider"] for i in items for c in i.get("candidates", [])}
     codes |= {i["provider"] for i in items if i.get("provider")}
     names = _names(codes)
+    citation = _procedure_citation(record.policy_version)
 
     def name(code: str) -> ProviderName:
         return names.get(code) or ProviderName(_("a provider no longer in the catalogue"), "—")
@@ -134,7 +143,9 @@ def plan_view(record: RoutingPlanRecord | None) -> PlanView | None:
                 provider=name(item["provider"]) if item.get("provider") else None,
                 due_at=datetime.fromisoformat(item["due_at"]),
                 summary=_why(item),
-                reasons=_reasons(item.get("rules", []), item["service"], record.policy_version),
+                reasons=_reasons(
+                    item.get("rules", []), item["service"], record.policy_version, citation
+                ),
                 candidates=candidates,
             )
         )
@@ -142,7 +153,7 @@ def plan_view(record: RoutingPlanRecord | None) -> PlanView | None:
         OtherView(
             service_label(s["service"]),
             _why(s),
-            _reasons(s.get("rules", []), s["service"], record.policy_version),
+            _reasons(s.get("rules", []), s["service"], record.policy_version, citation),
         )
         for s in data.get("skipped", [])
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals.views import inbox, pages, policy
+from referrals.views import inbox, pages, policy, procedure
 
 app_name = "referrals"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("case/<int:case_pk>/plan/<int:plan_pk>/apply/", pages.case_apply, name="case_apply"),
     path("capacity/", inbox.capacity, name="capacity"),
     path("policy/", policy.policy, name="policy"),
+    path("procedure/", procedure.procedure, name="procedure"),
+    path("procedure/<int:pk>/<slug:step>/", procedure.procedure_step, name="procedure_step"),
     path("holidays/", pages.holidays, name="holidays"),
     path("holidays/martial-law/", pages.martial_law, name="martial_law"),
     path("<int:pk>/", inbox.referral_detail, name="detail"),

@@ -199,7 +199,7 @@ def _october_2024(orgs) -> None:
         police,
         [take_note],
     )
-    _, procedure = _item(
+    item, procedure = _item(
         meeting,
         4,
         "Про проєкт Порядку взаємодії суб'єктів, що здійснюють заходи у сфері запобігання та "
@@ -213,6 +213,7 @@ def _october_2024(orgs) -> None:
         ],
         speakers="Мельник О. В., Кравчук О. Ю., Савченко М. А.",
     )
+    _procedure_document(item)
     _item(
         meeting,
         5,
@@ -231,6 +232,29 @@ def _october_2024(orgs) -> None:
         deadline=date(2024, 12, 20),
         report="Проєкт розпорядження підготовлено й подано на погодження.",
     )
+
+
+def _procedure_document(item: AgendaItem) -> None:
+    """The procedure the item presented, as a document: presented at this meeting, approved by
+    the head of the Kyiv City Military Administration (an illustrative order number), in force
+    from 01.01.2025; the routing policy in force implements it."""
+    from referrals.models import InteractionProcedure, ProcedureStatus, RoutingPolicy
+
+    document = InteractionProcedure.objects.create(
+        title="Порядок взаємодії суб'єктів у сфері запобігання та протидії домашньому "
+        "насильству і насильству за ознакою статі у місті Києві",
+        label="2024",
+        status=ProcedureStatus.IN_FORCE,
+        presented_on=item.meeting.date,
+        approved_by="розпорядження начальника Київської міської військової адміністрації "
+        "від 23.12.2024 № 000 (ілюстративний номер)",
+        approved_on=date(2024, 12, 23),
+        in_force_from=date(2025, 1, 1),
+        note="Демонстраційний запис: номер розпорядження ілюстративний.",
+    )
+    item.procedure = document
+    item.save(update_fields=["procedure"])
+    RoutingPolicy.objects.filter(is_active=True, procedure__isnull=True).update(procedure=document)
 
 
 def _later(orgs, today: date) -> None:

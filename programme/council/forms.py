@@ -63,6 +63,15 @@ class MeetingCreateForm(StyledForm):
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
 
 
+def _procedure_drafts():
+    """The versions of the interaction procedure not yet approved (public documents)."""
+    from referrals.models import InteractionProcedure, ProcedureStatus
+
+    return InteractionProcedure.objects.filter(
+        status__in=[ProcedureStatus.DRAFT, ProcedureStatus.PRESENTED]
+    ).order_by("-created_at")
+
+
 class AgendaItemForm(StyledForm):
     title = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}))
     presenter = forms.CharField(
@@ -74,10 +83,16 @@ class AgendaItemForm(StyledForm):
     notes = forms.CharField(
         label=_("Heard: summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    procedure = forms.ModelChoiceField(
+        label=_("Presents a draft of the interaction procedure"),
+        queryset=_procedure_drafts(),
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = _organisations()
+        self.fields["procedure"].queryset = _procedure_drafts()
 
 
 class ItemRecordForm(StyledForm):

@@ -172,6 +172,15 @@ class AgendaItem(models.Model):
     )
     notes = models.TextField(_("heard: summary"), blank=True)
     speakers = models.TextField(_("spoke"), blank=True)
+    # A draft of the interaction procedure the item presents: held, the meeting marks it so.
+    procedure = models.ForeignKey(
+        "referrals.InteractionProcedure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("presents the procedure"),
+    )
 
     class Meta:
         ordering = ["meeting", "position"]

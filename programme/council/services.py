@@ -39,6 +39,7 @@ from programme.council.selectors import (
     quorum_of,
     seat_of,
 )
+from referrals.services.procedure import procedure_presented_by_council
 
 # The one way forward of a meeting; each step is a separate action.
 NEXT_STATUS = {
@@ -128,6 +129,7 @@ def meeting_item_add(
     organisation: Organisation | None = None,
     notes: str = "",
     speakers: str = "",
+    procedure=None,
 ) -> AgendaItem:
     """An item at the end of the agenda; the agenda closes once the meeting is held."""
     _require_manage(actor)
@@ -143,6 +145,7 @@ def meeting_item_add(
         organisation=organisation,
         notes=notes.strip(),
         speakers=speakers.strip(),
+        procedure=procedure,
     )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=item, detail=f"{meeting} {position}")
     return item
@@ -212,6 +215,15 @@ def meeting_advance(*, actor, meeting_id: int) -> Meeting:
     meeting.status = target
     meeting.save(update_fields=["status"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=meeting, detail=f"status {target}")
+    if target == MeetingStatus.HELD:
+        # The drafts of the interaction procedure this meeting heard are now "presented".
+        procedure_presented_by_council(
+            actor=actor,
+            procedure_ids=list(
+                meeting.items.filter(procedure__isnull=False).values_list("procedure", flat=True)
+            ),
+            on=meeting.date,
+        )
     if target == MeetingStatus.AGENDA_SENT:
         _agenda_send(actor, meeting)
     return meeting

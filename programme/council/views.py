@@ -147,7 +147,10 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     _need(request.user, Capability.COUNCIL_MANAGE)
     form = forms.AgendaItemForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Enter the question of the agenda item."))
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
     else:
         _attempt(
             request,

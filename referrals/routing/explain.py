@@ -79,8 +79,16 @@ def rule_words(rule_id: str, service: str) -> str:
     return _("The routing policy asks for: %(service)s.") % {"service": service_label(service)}
 
 
-def procedure_reference(version: int) -> str:
-    return str(PROCEDURE_REFERENCE) % {"version": version}
+PROCEDURE_IMPLEMENTED = gettext_lazy("It implements: %(procedure)s.")
+
+
+def procedure_reference(version: int, procedure: str = "") -> str:
+    """The law and the policy version behind a reason; `procedure` cites the version of the Kyiv
+    interaction procedure that the policy implements, when one is recorded."""
+    reference = str(PROCEDURE_REFERENCE) % {"version": version}
+    if procedure:
+        reference += " " + str(PROCEDURE_IMPLEMENTED) % {"procedure": procedure}
+    return reference
 
 
 def render(reason: Why) -> str:

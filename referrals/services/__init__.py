@@ -13,6 +13,14 @@ from referrals.services.holidays import (
 )
 from referrals.services.notices import referral_notify_worker
 from referrals.services.policy import policy_preview, policy_publish
+from referrals.services.procedure import (
+    procedure_approve,
+    procedure_create,
+    procedure_in_force,
+    procedure_mark_presented,
+    procedure_presented_by_council,
+    procedure_put_in_force,
+)
 from referrals.services.responses import (
     referral_accept,
     referral_cancel,
@@ -41,6 +49,12 @@ __all__ = [
     "martial_law_save",
     "policy_preview",
     "policy_publish",
+    "procedure_approve",
+    "procedure_create",
+    "procedure_in_force",
+    "procedure_mark_presented",
+    "procedure_presented_by_council",
+    "procedure_put_in_force",
     "provider_capacity_correct",
     "referral_accept",
     "referral_apply_plan",

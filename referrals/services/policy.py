@@ -13,7 +13,7 @@ from portal.audit import audit_record
 from portal.models import AuditAction
 from portal.roles import Capability, can
 from referrals.adapters import active_policy, facts_for_case, live_catalogue
-from referrals.models import RoutingPolicy
+from referrals.models import InteractionProcedure, ProcedureStatus, RoutingPolicy
 from referrals.routing import PolicyError, plan, policy_from_dict
 
 
@@ -43,7 +43,12 @@ def policy_publish(*, actor, rules_json: str, note: str = "") -> RoutingPolicy:
         current.is_active = False
         current.save(update_fields=["is_active"])
     record = RoutingPolicy.objects.create(
-        version=version, rules=rules, is_active=True, note=note, created_by=actor
+        version=version,
+        rules=rules,
+        is_active=True,
+        note=note,
+        created_by=actor,
+        procedure=InteractionProcedure.objects.filter(status=ProcedureStatus.IN_FORCE).first(),
     )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=record, detail=f"policy v{version}")
     return record

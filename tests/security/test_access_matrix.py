@@ -34,7 +34,7 @@ from programme.council.models import (
 )
 from programme.models import Measure, Programme, ProgrammeTask, Progress, ReportRun
 from referrals import services as referral_services
-from referrals.models import Referral
+from referrals.models import InteractionProcedure, Referral
 from tests.cases.factories import person, register_case
 from tests.cases.plans.factories import case_plan, safety_plan
 from tests.cases.test_views import PNG
@@ -46,7 +46,7 @@ SECRET_SURNAME = "Недоторканна"
 MISSING = 987654321
 
 # URL name → {path argument: object of the world}. Arguments that are not object ids (a year,
-# a quarter) are given as plain values.
+# a quarter) are given as plain values; a plain text value is written "=text".
 OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "cases:detail": {"pk": "case"},
     "cases:edit": {"pk": "case"},
@@ -101,6 +101,7 @@ OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "referrals:case_apply": {"case_pk": "case", "plan_pk": "plan"},
     "referrals:detail": {"pk": "referral"},
     "referrals:letter": {"pk": "referral"},
+    "referrals:procedure_step": {"pk": "procedure", "step": "=approve"},
     "referrals:accept": {"pk": "referral"},
     "referrals:decline": {"pk": "referral"},
     "referrals:start": {"pk": "referral"},
@@ -326,6 +327,7 @@ def world(organisations, outsider, police):
         title=f"Направлення прийнято: {SECRET_SURNAME}",
         url=f"/referrals/case/{case.pk}/",
     )
+    procedure = InteractionProcedure.objects.create(title="Порядок взаємодії", label="проєкт")
     saved_filter = case_services.saved_filter_add(
         actor=outsider, name=SECRET_SURNAME, query=QueryDict("risk_level=high")
     )
@@ -362,6 +364,7 @@ def world(organisations, outsider, police):
             "plan_action": plan_action.pk,
             "notification": notification.pk,
             "saved_filter": saved_filter.pk,
+            "procedure": procedure.pk,
         },
         "confidential": {"case": confidential.pk, "task": confidential_task.pk},
     }
@@ -370,7 +373,8 @@ def world(organisations, outsider, police):
 def _path(route: str, values: dict[str, object]) -> str:
     path = "/" + route
     for key, value in values.items():
-        path = path.replace(f"<int:{key}>", str(value))
+        for converter in ("int", "slug", "str"):
+            path = path.replace(f"<{converter}:{key}>", str(value))
     return path
 
 
@@ -379,6 +383,8 @@ def _values(name: str, objects: dict[str, int], *, missing: bool) -> dict[str, o
     for key, ref in OBJECT_URLS[name].items():
         if isinstance(ref, int):
             values[key] = ref
+        elif ref.startswith("="):  # a plain value of the path, not an object
+            values[key] = ref[1:]
         elif ref not in objects:
             return None
         else:

@@ -41,6 +41,10 @@ REFERENCE_FORM_FIELDS = {
     "portal.forms.AuditLogFilterForm.organisation": "filter for auditors; organisations are public",
     "programme.council.forms.CouncilMemberForm.organisation": "organisations are public",
     "programme.council.forms.AgendaItemForm.organisation": "organisations are public",
+    # Versions of the procedure are public documents; a junk or approved one is refused
+    # (tests/referrals/test_procedure.py::test_an_agenda_item_presents_only_a_draft…)
+    "programme.council.forms.AgendaItemForm.procedure": "public documents, drafts only",
+    "referrals.procedure_forms.ProcedureStepForm.version": "optimistic lock; stale is refused",
     "programme.council.forms.AssignmentForm.assignee": "organisations are public",
     "programme.council.forms.AttendanceForm.present": "the council's members on the meeting date",
     "programme.council.forms.MaterialRunForm.run": "finished report runs: aggregates, secretariat",
