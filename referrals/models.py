@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import Case
 from portal import domains
@@ -360,11 +361,11 @@ class Referral(models.Model):
 
 
 class ProcedureStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    PRESENTED = "presented", _("presented to the council")
-    APPROVED = "approved", _("approved")
-    IN_FORCE = "in_force", _("in force")
-    REPLACED = "replaced", _("replaced")
+    DRAFT = "draft", pgettext_lazy("a procedure", "draft")
+    PRESENTED = "presented", pgettext_lazy("a procedure", "presented to the council")
+    APPROVED = "approved", pgettext_lazy("a procedure", "approved")
+    IN_FORCE = "in_force", pgettext_lazy("a procedure", "in force")
+    REPLACED = "replaced", pgettext_lazy("a procedure", "replaced")
 
 
 class InteractionProcedure(models.Model):
