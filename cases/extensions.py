@@ -142,3 +142,34 @@ def worklist_sections(*, user: Any, cases: Any) -> list[WorkSection]:
         for _position, source in _worklist_sources
         if (section := source(user=user, cases=cases)) is not None
     ]
+
+
+# --- depersonalisation -----------------------------------------------------------------------
+
+RetentionScrub = Callable[..., int]
+AgeDays = Callable[..., "dict[int, set]"]
+_retention_scrubs: list[RetentionScrub] = []
+_age_days: list[AgeDays] = []
+
+
+def register_retention(*, scrub: RetentionScrub, age_days: AgeDays | None = None) -> None:
+    """An app's part of depersonalising cases (cases.services.depersonalise):
+    `scrub(*, case_ids)` replaces the personal data the app keeps on those cases and returns how
+    many rows it changed; `age_days(*, person_ids)` gives, per person, the days on which the
+    app's statistics count that person's age (the new birth date keeps every one of them)."""
+    if scrub not in _retention_scrubs:
+        _retention_scrubs.append(scrub)
+    if age_days is not None and age_days not in _age_days:
+        _age_days.append(age_days)
+
+
+def retention_scrub(*, case_ids: list[int]) -> int:
+    return sum(scrub(case_ids=case_ids) for scrub in _retention_scrubs)
+
+
+def retention_age_days(*, person_ids: list[int]) -> dict[int, set]:
+    days: dict[int, set] = {}
+    for source in _age_days:
+        for person_id, found in source(person_ids=person_ids).items():
+            days.setdefault(person_id, set()).update(found)
+    return days

@@ -7,6 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +157,8 @@ class Case(models.Model):
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.NEW
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # When its personal data were replaced by placeholders (cases.services.depersonalise).
+    depersonalised_at = models.DateTimeField(_("depersonalised at"), null=True, blank=True)
     # cases.lifecycle.ClosureReason; the text is required for "other" and kept as said.
     close_reason_code = models.CharField(
         _("reason for closing"),
@@ -586,6 +589,29 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class RetentionPolicy(models.Model):
+    """How long a closed case keeps its personal data (art. 16 of the Law): one row, edited by
+    an administrator; the daily job and `manage.py depersonalise` read it."""
+
+    years_after_closure = models.PositiveSmallIntegerField(
+        _("years after closure"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(75)],
+    )
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policy")
+
+    def __str__(self) -> str:
+        return f"{self.years_after_closure}"
+
+    @classmethod
+    def current(cls) -> RetentionPolicy:
+        return cls.objects.order_by("pk").first() or cls(years_after_closure=5)
 
 
 class SavedFilter(models.Model):

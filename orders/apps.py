@@ -7,6 +7,11 @@ class OrdersConfig(AppConfig):
     verbose_name = _("Orders")
 
     def ready(self) -> None:
+        from cases.extensions import register_retention
+        from orders.retention import age_days as retention_age_days
+        from orders.retention import scrub as retention_scrub
+
+        register_retention(scrub=retention_scrub, age_days=retention_age_days)
         from orders.audit_labels import register_audit_labels
 
         register_audit_labels()  # names of orders objects in the audit log

@@ -314,6 +314,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": timedelta(minutes=5),
     },
     "outbox-relay": {"task": "portal.tasks.relay_outbox", "schedule": timedelta(minutes=1)},
+    # Art. 16 of the Law: closed cases lose their personal data after the retention period.
+    "depersonalise-due-cases": {
+        "task": "cases.tasks.depersonalise_due_cases",
+        "schedule": crontab(minute=15, hour=3),
+    },
     "programme-resume-stalled-reports": {
         "task": "programme.tasks.resume_stalled_reports",
         "schedule": timedelta(minutes=5),

@@ -7,6 +7,11 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self) -> None:
+        from cases.extensions import register_retention
+        from referrals.retention import age_days as retention_age_days
+        from referrals.retention import scrub as retention_scrub
+
+        register_retention(scrub=retention_scrub, age_days=retention_age_days)
         from referrals.audit_labels import register_audit_labels
 
         register_audit_labels()  # names of referrals objects in the audit log
