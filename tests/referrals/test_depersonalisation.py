@@ -194,3 +194,14 @@ def test_a_case_closed_on_29_february_is_due_on_1_march():
     closed = datetime(2020, 2, 29, 12, tzinfo=KYIV)
     assert not retention.is_due(closed, date(2025, 2, 28), 5)
     assert retention.is_due(closed, date(2025, 3, 1), 5)
+
+
+def test_the_case_page_says_it_is_depersonalised_and_shows_no_old_name(
+    client, coordinator, old_case
+):
+    depersonalise(as_of=TODAY)
+    client.force_login(coordinator)
+    page = client.get(f"/cases/{old_case.pk}/").content.decode()
+    assert 'data-testid="case-depersonalised"' in page and "Знеособлено 01.12.2026" in page
+    for secret in ("Гайдамаченко", "0671234567", "Тиха", "Троєщин", "Львова"):
+        assert secret not in page
