@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +17,6 @@ from referrals.models import (
     BEDS,
     OPEN_STATUSES,
     Holiday,
-    InteractionProcedure,
     MartialLawPeriod,
     ProviderProfile,
     Referral,
@@ -675,21 +673,3 @@ def open_referrals_of_case(*, case: Case) -> list:
         )
         for referral in referrals
     ]
-
-
-# --- the interaction procedure as a document -------------------------------------------------
-
-
-def procedures_for(user) -> list:
-    if not can(user, Capability.POLICY_EDIT):
-        return []
-    return list(
-        InteractionProcedure.objects.prefetch_related("policies").order_by("-created_at", "-pk")
-    )
-
-
-def procedure_for_user(*, user, pk):
-    """A version of the procedure for those who keep the policy, or 404 for anyone else."""
-    if not can(user, Capability.POLICY_EDIT):
-        raise Http404
-    return get_object_for_user(InteractionProcedure.objects.all(), pk)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from portal.roles import Capability, can
 from referrals import services
 from referrals.procedure_forms import ProcedureNewForm, ProcedureStepForm
-from referrals.selectors import procedure_for_user, procedures_for
+from referrals.procedure_selectors import procedure_for_user, procedures_for
 
 STEPS = {
     "present": (services.procedure_mark_presented, _("Marked as presented to the council.")),
