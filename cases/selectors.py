@@ -337,6 +337,40 @@ def people_matching(*, user, last_name: str, first_name: str = "", birth_date=No
     return result
 
 
+# --- one person across cases ----------------------------------------------------------------
+
+
+def person_across_cases(*, user, pk) -> dict[str, object]:
+    """A person in at least one case the user sees: those cases, her role in each, and only a
+    count of the others. 404 when she is in no case the user sees (the same answer as for a
+    person who does not exist)."""
+    person_id = parse_id(pk)
+    visible = cases_visible_to(user)
+    mine = (
+        list(
+            Participant.objects.filter(person_id=person_id, case__in=visible)
+            .select_related("person", "case", "case__district")
+            .order_by("-case__reported_at", "pk")
+        )
+        if person_id
+        else []
+    )
+    if not mine:
+        raise Http404
+    everywhere = Participant.objects.filter(person_id=person_id)
+    cases_in_role = dict(
+        everywhere.values_list("role").annotate(n=Count("case", distinct=True)).order_by()
+    )
+    seen = {p.case_id for p in mine}
+    return {
+        "person": mine[0].person,
+        "participations": mine,
+        "others": everywhere.exclude(case_id__in=seen).values("case").distinct().count(),
+        "repeat_victim": cases_in_role.get(ParticipantRole.VICTIM, 0) > 1,
+        "repeat_offender": cases_in_role.get(ParticipantRole.OFFENDER, 0) > 1,
+    }
+
+
 # --- saved filters of the case list ---------------------------------------------------------
 
 

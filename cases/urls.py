@@ -12,6 +12,7 @@ urlpatterns = [
     path("filters/<int:pk>/delete/", listing.saved_filter_delete, name="saved_filter_delete"),
     path("new/", intake.intake, name="intake"),
     path("people/lookup/", intake.person_lookup, name="person_lookup"),
+    path("people/<int:person_pk>/", people.person_cases, name="person_cases"),
     path("risk/preview/", intake.risk_preview, name="risk_preview"),
     path("export.<str:fmt>", export.export, name="export"),
     path("<int:pk>/", detail.case_detail, name="detail"),

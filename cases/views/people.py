@@ -18,6 +18,7 @@ from cases.selectors import (
     case_for_user,
     case_is_editable,
     participant_of_case,
+    person_across_cases,
     person_history,
     person_version,
 )
@@ -70,3 +71,13 @@ def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def person_cases(request: HttpRequest, person_pk: int) -> HttpResponse:
+    """One person across the cases the user sees (and a count of the others); the read is
+    audited."""
+    context = person_across_cases(user=request.user, pk=person_pk)
+    person = context["person"]
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, detail="across cases")
+    return render(request, "cases/person_cases.html", context)
