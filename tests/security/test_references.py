@@ -45,6 +45,13 @@ REFERENCE_FORM_FIELDS = {
     # (tests/referrals/test_procedure.py::test_an_agenda_item_presents_only_a_draft…)
     "programme.council.forms.AgendaItemForm.procedure": "public documents, drafts only",
     "referrals.procedure_forms.ProcedureStepForm.version": "optimistic lock; stale is refused",
+    # The draft policy travels with the page, parsed by parse_policy; the rule is one of it, and
+    # a rule not in the draft is refused (tests/referrals/test_policy_editor.py, "R99").
+    "referrals.policy_editor.RuleForm.rules": "the draft itself, parsed and checked",
+    "referrals.policy_editor.RuleForm.rule_id": "a rule of the draft sent with it",
+    # The Django admin is the administrators' (is_staff); every membership is theirs to manage.
+    "portal.admin.MembershipForm.organisation": "admin only: administrators manage all",
+    "portal.admin.MembershipForm.user": "admin only: administrators manage all",
     "programme.council.forms.AssignmentForm.assignee": "organisations are public",
     "programme.council.forms.AttendanceForm.present": "the council's members on the meeting date",
     "programme.council.forms.MaterialRunForm.run": "finished report runs: aggregates, secretariat",
@@ -119,14 +126,17 @@ REQUEST_PARAMETERS = {
 
 
 def _form_modules():
-    """Every `forms` module of the portal's apps, also in sub-packages (programme.council)."""
+    """Every module of the portal's apps that defines forms (`forms`, `*_forms`, and the
+    editors that keep their form beside their logic, e.g. referrals.policy_editor), also in
+    sub-packages (programme.council). Tests, migrations and management commands are skipped."""
     import importlib
     import pkgutil
 
+    skip = (".migrations", ".management", ".tests")
     for app in APPS:
         package = importlib.import_module(app)
         for info in pkgutil.walk_packages(package.__path__, f"{app}."):
-            if info.name.rsplit(".", 1)[-1] == "forms" and ".migrations" not in info.name:
+            if not any(part in info.name for part in skip):
                 yield importlib.import_module(info.name)
 
 
