@@ -79,7 +79,6 @@ def _rule_step(request: HttpRequest, step: _Step, data, action: str) -> bool:
         step.rule_form, step.status = form, 400
         return False
     if draft is None:
-        PolicyForm({"rules": step.draft}).is_valid()
         step.fail([_("The draft is not valid: correct it in the advanced view first.")])
         return False
     rule_id = action.split(":", 1)[1][:16] if ":" in action else ""

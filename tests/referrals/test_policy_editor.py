@@ -145,7 +145,7 @@ def test_a_composed_condition_is_kept_as_it_is(coordinator_client):
         ({"deadline_unit": "weeks"}, "Виберіть варіант зі списку"),
         ({"description": ""}, "Це поле обов"),
         ({"rule_id": "R99"}, "Цього правила вже немає в чернетці"),
-        ({"rules": "{not json"}, "JSON"),
+        ({"rules": "{not json"}, "Некоректний JSON"),
     ],
 )
 def test_bad_input_says_why_in_ukrainian_and_changes_nothing(
