@@ -5,12 +5,11 @@ Every page says it is confidential and who printed it when, so a lost sheet can 
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cases.models import Case
 from cases.selectors import case_next_steps, case_page, case_timeline
+from portal.pdf import render_pdf
 
 TIMELINE_ROWS = 15
 
@@ -32,10 +31,6 @@ def case_summary_context(*, user, case: Case) -> dict:
 
 
 def case_summary_pdf(*, user, case: Case) -> bytes:
-    from weasyprint import HTML
-
-    with translation.override("uk"), timezone.override("Europe/Kyiv"):
-        html = render_to_string(
-            "cases/case_summary_pdf.html", case_summary_context(user=user, case=case)
-        )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return render_pdf(
+        "cases/case_summary_pdf.html", lambda: case_summary_context(user=user, case=case)
+    )

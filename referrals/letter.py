@@ -6,28 +6,23 @@ a provider's letter after a withdrawn consent or a closed referral carries no mo
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from portal.pdf import render_pdf
 from referrals.models import Referral
 from referrals.plan_view import referral_reasons
 from referrals.selectors import referral_shared_view
 
 
 def referral_letter_pdf(*, user, referral: Referral) -> bytes:
-    from weasyprint import HTML
-
-    with translation.override("uk"), timezone.override("Europe/Kyiv"):
-        html = render_to_string(
-            "referrals/letter_pdf.html",
-            {
-                "referral": referral,
-                "shared": referral_shared_view(user=user, referral=referral),
-                "reasons": referral_reasons(referral),
-                "sender_organisation": referral.case.owner,
-                "printed_by": user,
-                "printed_at": timezone.localtime(),
-            },
-        )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return render_pdf(
+        "referrals/letter_pdf.html",
+        lambda: {
+            "referral": referral,
+            "shared": referral_shared_view(user=user, referral=referral),
+            "reasons": referral_reasons(referral),
+            "sender_organisation": referral.case.owner,
+            "printed_by": user,
+            "printed_at": timezone.localtime(),
+        },
+    )

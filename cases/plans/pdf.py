@@ -9,13 +9,12 @@ anything of the portal: the offender may find the paper. With the discreet title
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cases.plans import suggestions
 from cases.plans.content import SafetyContent
 from cases.plans.models import SafetyPlan
+from portal.pdf import render_pdf
 
 
 def safety_plan_context(plan: SafetyPlan, *, has_children: bool) -> dict:
@@ -29,11 +28,7 @@ def safety_plan_context(plan: SafetyPlan, *, has_children: bool) -> dict:
 
 
 def safety_plan_pdf(plan: SafetyPlan, *, has_children: bool) -> bytes:
-    from weasyprint import HTML
-
-    with translation.override("uk"), timezone.override("Europe/Kyiv"):
-        html = render_to_string(
-            "cases/plans/safety_plan_pdf.html",
-            safety_plan_context(plan, has_children=has_children),
-        )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return render_pdf(
+        "cases/plans/safety_plan_pdf.html",
+        lambda: safety_plan_context(plan, has_children=has_children),
+    )

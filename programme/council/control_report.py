@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.pdf import render_pdf
 from programme.council.models import SHOWN_STATUSES, Assignment
 from programme.council.selectors import assignment_rows, assignments_visible_to
 
@@ -38,20 +37,16 @@ def control_groups(*, user, today: date) -> list[StatusGroup]:
 
 
 def control_pdf(*, user, today: date) -> bytes:
-    from weasyprint import HTML
-
-    with translation.override("uk"), timezone.override("Europe/Kyiv"):
+    def context() -> dict:
         groups = control_groups(user=user, today=today)
-        html = render_to_string(
-            "programme/council/control_pdf.html",
-            {
-                "groups": groups,
-                "total": sum(len(g.rows) for g in groups),
-                "today": today,
-                "generated_at": timezone.localtime(),
-            },
-        )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+        return {
+            "groups": groups,
+            "total": sum(len(g.rows) for g in groups),
+            "today": today,
+            "generated_at": timezone.localtime(),
+        }
+
+    return render_pdf("programme/council/control_pdf.html", context)
 
 
 def control_table(*, user, today: date) -> tuple[list[str], list[list[object]]]:

@@ -6,10 +6,9 @@ one official document. A meeting whose minutes are not signed yet is marked as a
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from portal.pdf import render_pdf
 from programme.council.models import Attendance, CouncilRole, Decision, Meeting
 from programme.council.selectors import members_on, quorum_of
 
@@ -38,8 +37,4 @@ def minutes_context(meeting: Meeting) -> dict:
 
 
 def minutes_pdf(meeting: Meeting) -> bytes:
-    from weasyprint import HTML
-
-    with translation.override("uk"), timezone.override("Europe/Kyiv"):
-        html = render_to_string("programme/council/minutes_pdf.html", minutes_context(meeting))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return render_pdf("programme/council/minutes_pdf.html", lambda: minutes_context(meeting))
