@@ -123,6 +123,19 @@ class WorkSection:
     more_url: str = ""
 
 
+# How many items a worklist section lists on the dashboard; the rest are counted.
+WORKLIST_SHOWN = 6
+
+
+def first_and_total(queryset) -> tuple[list, int]:
+    """The first WORKLIST_SHOWN rows of a section and how many there are in all: one query when
+    they all fit, a COUNT only when they do not."""
+    rows = list(queryset[: WORKLIST_SHOWN + 1])
+    if len(rows) <= WORKLIST_SHOWN:
+        return rows, len(rows)
+    return rows[:WORKLIST_SHOWN], queryset.count()
+
+
 WorklistSource = Callable[..., "WorkSection | None"]
 _worklist_sources: list[tuple[int, WorklistSource]] = []
 

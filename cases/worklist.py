@@ -19,12 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases import extensions
-from cases.extensions import WorkItem, WorkSection
+from cases.extensions import WorkItem, WorkSection, first_and_total
 from cases.models import CaseStatus, Task
 from cases.selectors import cases_visible_to
-
-# How many items a section lists on the dashboard; the rest are counted and linked.
-SHOWN = 6
 
 
 def days_late(due: date, today: date) -> str:
@@ -50,8 +47,7 @@ def tasks_due(*, user, cases) -> WorkSection:
         .select_related("case")
         .order_by("due_date", "pk")
     )
-    rows = list(tasks[: SHOWN + 1])
-    total = len(rows) if len(rows) <= SHOWN else tasks.count()
+    rows, total = first_and_total(tasks)
     return WorkSection(
         key="tasks",
         title=_("Tasks due today and overdue"),
@@ -65,7 +61,7 @@ def tasks_due(*, user, cases) -> WorkSection:
                 late=task.due_date < today,
                 note=days_late(task.due_date, today),
             )
-            for task in rows[:SHOWN]
+            for task in rows
         ],
         total=total,
     )

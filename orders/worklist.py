@@ -8,11 +8,9 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cases.extensions import WorkItem, WorkSection
+from cases.extensions import WorkItem, WorkSection, first_and_total
 from cases.models import RiskLevel
 from orders.models import OrderKind, RestrainingOrder
-
-SHOWN = 6
 
 
 def high_risk_without_order(*, user, cases) -> WorkSection:
@@ -22,7 +20,7 @@ def high_risk_without_order(*, user, cases) -> WorkSection:
     without = (
         cases.filter(risk_level=RiskLevel.HIGH).exclude(Exists(urgent)).order_by("reported_at")
     )
-    rows = list(without[: SHOWN + 1])
+    rows, total = first_and_total(without)
     return WorkSection(
         key="no_order",
         title=_("High risk without an urgent order"),
@@ -35,7 +33,7 @@ def high_risk_without_order(*, user, cases) -> WorkSection:
                 when=case.reported_at,
                 late=True,
             )
-            for case in rows[:SHOWN]
+            for case in rows
         ],
-        total=len(rows) if len(rows) <= SHOWN else without.count(),
+        total=total,
     )

@@ -10,14 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases.extensions import WorkItem, WorkSection
+from cases.extensions import WorkItem, WorkSection, first_and_total
 from portal.models import Notification
 from portal.roles import Capability, can
 from referrals.models import Referral, ReferralStatus
 from referrals.routing.explain import service_label
 from referrals.selectors import referrals_visible_to
 
-SHOWN = 6
 # The notices of referrals.services.notices that tell a worker of an answer.
 WORKER_NOTICE = re.compile(r"^referral:(\d+):worker:")
 
@@ -49,7 +48,7 @@ def new_answers(*, user, cases) -> WorkSection | None:
         .select_related("case", "provider")
         .order_by("-answered_at", "-pk")
     )
-    rows = list(referrals[: SHOWN + 1])
+    rows, total = first_and_total(referrals)
     return WorkSection(
         key="answers",
         title=_("New answers to your referrals"),
@@ -62,9 +61,9 @@ def new_answers(*, user, cases) -> WorkSection | None:
                 when=r.answered_at or r.escalated_at,
                 late=r.status in (ReferralStatus.DECLINED, ReferralStatus.ESCALATED),
             )
-            for r in rows[:SHOWN]
+            for r in rows
         ],
-        total=len(rows) if len(rows) <= SHOWN else referrals.count(),
+        total=total,
     )
 
 
@@ -80,9 +79,9 @@ def waiting(*, user, cases) -> WorkSection | None:
         .order_by("due_at", "pk")
     )
     now = timezone.now()
-    rows = list(referrals[: SHOWN + 1])
+    rows, total = first_and_total(referrals)
     items = []
-    for r in rows[:SHOWN]:
+    for r in rows:
         hours = int((now - r.due_at).total_seconds() // 3600)
         due = timezone.localtime(r.due_at).strftime("%d.%m.%Y %H:%M")
         note = (
@@ -106,5 +105,5 @@ def waiting(*, user, cases) -> WorkSection | None:
         title=_("Referrals waiting for an answer"),
         empty=_("No referral of your cases is waiting for an answer."),
         items=items,
-        total=len(rows) if len(rows) <= SHOWN else referrals.count(),
+        total=total,
     )
