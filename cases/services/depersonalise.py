@@ -126,11 +126,9 @@ def _depersonalise_batch(case_ids: list[int]) -> tuple[int, int, int]:
         attachment.delete()
         files += 1
     rows += extensions.retention_scrub(case_ids=case_ids)
-    now = timezone.now()
+    # One .update for the batch, not save(): it leaves no history row with the old values.
+    Case.objects.filter(pk__in=case_ids).update(depersonalised_at=timezone.now())
     for case in cases:
-        case.depersonalised_at = now
-        # .update, not save(): a depersonalisation leaves no history row with the old values.
-        Case.objects.filter(pk=case.pk).update(depersonalised_at=now)
         audit_record(
             actor=None,
             action=AuditAction.UPDATE,
