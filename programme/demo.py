@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from portal.calendar import KYIV
 from portal.env import env_bool
-from portal.models import User
+from portal.models import Organisation, User
 from programme.models import (
     IndicatorActual,
     IndicatorPlan,
     Measure,
+    Programme,
     Progress,
     ProgressStatus,
     ReportingWindow,
@@ -104,9 +105,111 @@ def seed_city(*, stdout) -> bool:
     return True
 
 
+NEXT_CODE = "dv-2025-2027"
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(11), tzinfo=KYIV)
+
+
+def seed_next_programme(previous):
+    """The illustrative 2025–2027 programme, made the way the secretariat makes one in the
+    portal: a copy of 2022–2024's structure, then two later edits, each a version (dated as
+    if recorded when the council would have made it). Idempotent: made once."""
+    from programme.structure import services as structure
+    from programme.structure.models import ProgrammeVersion
+
+    existing = Programme.objects.filter(code=NEXT_CODE).first()
+    if existing is not None:
+        return existing
+    secretariat = User.objects.filter(username="secretariat").first()
+    programme = structure.programme_copy(
+        actor=secretariat,
+        source_id=previous.pk,
+        code=NEXT_CODE,
+        title="Міська цільова програма «Запобігання та протидія домашньому насильству та/або "
+        "насильству за ознакою статі на 2025–2027 роки»",
+        title_en='City target programme "Preventing and combating domestic violence and/or '
+        'gender-based violence for 2025–2027"',
+        year_from=2025,
+        year_to=2027,
+        approved_by="Рішення Київської міської ради від 19.12.2024 № 612/10421 "
+        "(реквізити умовні, для демонстрації)",
+        illustrative=True,
+    )
+    organisations = {o.code: o for o in Organisation.objects.filter(code__in=DEMO_EXECUTORS)}
+    task = structure.task_save(
+        actor=secretariat,
+        programme=programme,
+        task=None,
+        seen_version=None,
+        code="8",
+        title="Підтримка ветеранів війни та членів їхніх родин, які постраждали від "
+        "домашнього насильства",
+        title_en="Support for war veterans and their families affected by domestic violence",
+    )
+    measure = structure.measure_save(
+        actor=secretariat,
+        task=task,
+        measure=None,
+        seen_version=None,
+        code="8.1",
+        title="Консультування ветеранів та членів їхніх родин з питань запобігання домашньому "
+        "насильству, залучення до програм психологічної підтримки",
+        title_en="Counselling veterans and their families on preventing domestic violence",
+        deadline=date(2027, 12, 31),
+        executor_ids=[o.pk for o in organisations.values()],
+        funding={
+            (2025, "city_budget"): Decimal("850.0"),
+            (2026, "city_budget"): Decimal("1200.0"),
+            (2027, "city_budget"): Decimal("1350.0"),
+        },
+    )
+    structure.indicator_save(
+        actor=secretariat,
+        measure=measure,
+        indicator=None,
+        seen_version=None,
+        code="8.1.1",
+        title="Кількість ветеранів та членів їхніх родин, які отримали консультації",
+        title_en="Veterans and family members counselled",
+        unit="осіб",
+        unit_en="people",
+        planned={2025: Decimal("300"), 2026: Decimal("450"), 2027: Decimal("500")},
+    )
+    # The budget of 2026 raised the trust line's funding.
+    trust_line = Measure.objects.get(task__programme=programme, code="1.1")
+    structure.measure_save(
+        actor=secretariat,
+        task=trust_line.task,
+        measure=trust_line,
+        seen_version=None,
+        code=trust_line.code,
+        title=trust_line.title,
+        title_en=trust_line.title_en,
+        deadline=trust_line.deadline,
+        executor_ids=list(trust_line.executors.values_list("pk", flat=True)),
+        funding={(2026, "city_budget"): Decimal("6400.0")},
+    )
+    dates = {
+        1: date(2024, 12, 19),
+        2: date(2025, 3, 14),
+        3: date(2025, 3, 14),
+        4: date(2026, 1, 23),
+    }
+    for version in ProgrammeVersion.objects.filter(programme=programme):
+        ProgrammeVersion.objects.filter(pk=version.pk).update(
+            created_at=_at(dates.get(version.number, date(2026, 1, 23)))
+        )
+    return programme
+
+
+DEMO_EXECUTORS = ("department", "city-centre")
+
+
 def seed_windows() -> None:
     """The executors' reporting deadlines: the 15th of the month after each quarter, 18:00."""
-    for year in (2022, 2023, 2024, 2025, 2026):
+    for year in range(2022, 2028):
         for quarter in (1, 2, 3, 4):
             month = quarter * 3 + 1
             deadline_year, deadline_month = (year + 1, 1) if month == 13 else (year, month)
@@ -123,11 +226,17 @@ def seed_windows() -> None:
 
 def seed(*, stdout) -> None:
     programme = programme_import()
+    first = programme.versions.order_by("number").first()
+    if first is not None and first.created_at.year > 2024:
+        # The 2022–2024 structure as recorded when the council approved it.
+        type(first).objects.filter(pk=first.pk).update(created_at=_at(date(2021, 12, 23)))
     seed_windows()
     added = seed_progress(programme)
+    following = seed_next_programme(programme)
+    added += seed_progress(following)
     stdout.write(
-        f"  programme: {programme.tasks.count()} tasks, {Progress.objects.count()} quarterly "
-        f"reports ({added} added)"
+        f"  programme: {programme.tasks.count()} + {following.tasks.count()} tasks, "
+        f"{Progress.objects.count()} quarterly reports ({added} added)"
     )
     from programme.council.demo import council_demo_load
 

@@ -391,3 +391,4 @@ class ReportRun(models.Model):
 
 # The council's models live in programme.council and register under this app.
 from programme.council.models import *  # noqa: E402, F403
+from programme.structure.models import *  # noqa: E402, F403

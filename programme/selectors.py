@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Prefetch, QuerySet, Sum
+from django.utils import timezone
 
 from portal.roles import Capability, acting_membership, can
 from programme.figures import FIRST_REPORT_YEAR, period_for
@@ -20,10 +21,19 @@ from programme.models import (
 from programme.statistics import has_reports
 
 
-def programme_for(user) -> Programme | None:
+def programme_for(user, *, code: str | None = None, today: date | None = None) -> Programme | None:
+    """The programme asked for by its code, or by default the one in force today (the latest
+    one when none is); None when the user may not see programmes or the code is not one."""
     if not (can(user, Capability.PROGRAMME_VIEW)):
         return None
-    return Programme.objects.select_related("responsible").order_by("pk").first()
+    programmes = Programme.objects.select_related("responsible")
+    if code is not None:
+        return programmes.filter(code=code).first()
+    year = (today or timezone.localdate()).year
+    return (
+        programmes.filter(year_from__lte=year, year_to__gte=year).order_by("-year_from").first()
+        or programmes.order_by("-year_to", "pk").first()
+    )
 
 
 def _progress_seen_by(user) -> QuerySet[Progress]:
@@ -35,7 +45,7 @@ def _progress_seen_by(user) -> QuerySet[Progress]:
     return Progress.objects.filter(submitted_at__isnull=False)
 
 
-def tasks_for(user, *, year: int) -> list[ProgrammeTask]:
+def tasks_for(user, *, programme: Programme, year: int) -> list[ProgrammeTask]:
     """Tasks with their measures; an executor sees only the measures their organisation runs."""
     measures = Measure.objects.prefetch_related(
         "executors",
@@ -49,7 +59,9 @@ def tasks_for(user, *, year: int) -> list[ProgrammeTask]:
     if not (can(user, Capability.PROGRAMME_MANAGE) or can(user, Capability.STATISTICS_VIEW)):
         membership = acting_membership(user)
         measures = measures.filter(executors=membership.organisation_id if membership else None)
-    tasks = ProgrammeTask.objects.prefetch_related(Prefetch("measures", queryset=measures))
+    tasks = ProgrammeTask.objects.filter(programme=programme).prefetch_related(
+        Prefetch("measures", queryset=measures)
+    )
     return [t for t in tasks if t.measures.all()]
 
 
@@ -80,7 +92,8 @@ def executor_panel(request) -> dict:
     from programme.services import measures_of
 
     year = timezone.localdate().year
-    return {"measures": list(measures_of(request.user).select_related("task")[:10]), "year": year}
+    measures = measures_of(request.user).filter(task__programme__year_to__gte=year)
+    return {"measures": list(measures.select_related("task")[:10]), "year": year}
 
 
 def statistics_default_year(user, *, today: date) -> int:

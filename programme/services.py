@@ -16,18 +16,14 @@ from django.utils.translation import gettext as _
 
 from portal import domains
 from portal.audit import audit_record
-from portal.models import AuditAction, Organisation
+from portal.models import AuditAction
 from portal.outbox import outbox_enqueue
 from portal.roles import Capability, acting_membership, can
 from programme.figures import Period
 from programme.models import (
-    Funding,
-    Indicator,
     IndicatorActual,
-    IndicatorPlan,
     Measure,
     Programme,
-    ProgrammeTask,
     Progress,
     ProgressStatus,
     ReportingWindow,
@@ -38,71 +34,13 @@ from programme.models import (
 DATA_FILE = Path(__file__).resolve().parent / "data" / "programme_2022_2024.yaml"
 
 
-@transaction.atomic
-def programme_import(*, path: Path = DATA_FILE) -> Programme:
-    """Create or update the programme from its YAML file, matched by codes: idempotent."""
+def programme_import(*, path: Path = DATA_FILE, actor=None) -> Programme:
+    """Create or update a programme from its YAML file, matched by codes: idempotent. The
+    structure it leaves is recorded as a version when it changed (programme.structure)."""
+    from programme.structure.services import programme_load
+
     data = yaml.safe_load(path.read_text(encoding="utf-8"))["programme"]
-    organisations = {o.code: o for o in Organisation.objects.all()}
-    programme, _created = Programme.objects.update_or_create(
-        code=data["code"],
-        defaults={
-            "title": " ".join(data["title_uk"].split()),
-            "title_en": " ".join(data.get("title_en", "").split()),
-            "year_from": min(data["years"]),
-            "year_to": max(data["years"]),
-            "approved_by": " ".join(data.get("approved_by", "").split()),
-            "responsible": organisations.get(data.get("responsible_executor")),
-            "illustrative": bool(data.get("illustrative")),
-        },
-    )
-    for raw_task in data["tasks"]:
-        task, _c = ProgrammeTask.objects.update_or_create(
-            programme=programme,
-            code=str(raw_task["code"]),
-            defaults={
-                "title": " ".join(raw_task["title_uk"].split()),
-                "title_en": " ".join(raw_task.get("title_en", "").split()),
-            },
-        )
-        for raw in raw_task.get("measures", []):
-            measure, _c = Measure.objects.update_or_create(
-                task=task,
-                code=str(raw["code"]),
-                defaults={
-                    "title": " ".join(raw["title_uk"].split()),
-                    "title_en": " ".join(raw.get("title_en", "").split()),
-                    "deadline": raw.get("deadline"),
-                },
-            )
-            missing = [code for code in raw.get("executors", []) if code not in organisations]
-            if missing:
-                raise ValidationError(
-                    _("Unknown executor codes: %(codes)s") % {"codes": ", ".join(missing)}
-                )
-            measure.executors.set([organisations[c] for c in raw.get("executors", [])])
-            for row in raw.get("funding", []):
-                Funding.objects.update_or_create(
-                    measure=measure,
-                    year=row["year"],
-                    source=row["source"],
-                    defaults={"amount": Decimal(str(row["amount"]))},
-                )
-            for raw_indicator in raw.get("indicators", []):
-                indicator, _c = Indicator.objects.update_or_create(
-                    measure=measure,
-                    code=str(raw_indicator["code"]),
-                    defaults={
-                        "title": " ".join(raw_indicator["title_uk"].split()),
-                        "title_en": " ".join(raw_indicator.get("title_en", "").split()),
-                        "unit": raw_indicator.get("unit_uk", ""),
-                        "unit_en": raw_indicator.get("unit_en", ""),
-                    },
-                )
-                for year, value in (raw_indicator.get("planned") or {}).items():
-                    IndicatorPlan.objects.update_or_create(
-                        indicator=indicator, year=int(year), defaults={"value": Decimal(str(value))}
-                    )
-    return programme
+    return programme_load(data=data, actor=actor)
 
 
 def measures_of(user):

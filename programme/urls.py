@@ -18,4 +18,5 @@ urlpatterns = [
     ),
     path("progress/<int:pk>/reopen/", pages.progress_reopen, name="progress_reopen"),
     path("council/", include("programme.council.urls")),
+    path("programmes/", include("programme.structure.urls")),
 ]

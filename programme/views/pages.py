@@ -33,16 +33,20 @@ from programme.selectors import (
     statistics_default_year,
     tasks_for,
 )
+from programme.structure.selectors import programmes_for
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Capability.PROGRAMME_VIEW):
         raise Http404
-    programme = programme_for(request.user)
+    code = request.GET.get("programme")
+    programme = programme_for(request.user, code=code, today=timezone.localdate())
     if programme is None:
+        if code is not None:
+            raise Http404
         return render(request, "programme/programme.html", {"programme": None})
-    year = min(timezone.localdate().year, programme.year_to)
+    year = min(max(timezone.localdate().year, programme.year_from), programme.year_to)
     status = 200
     if "year" in request.GET:
         try:
@@ -56,7 +60,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "programme/programme.html",
         {
             "programme": programme,
-            "tasks": tasks_for(request.user, year=year),
+            "tasks": tasks_for(request.user, programme=programme, year=year),
+            "programmes": programmes_for(request.user),
             "year": year,
             "years": range(programme.year_from, programme.year_to + 1),
             "can_report": can(request.user, Capability.PROGRAMME_PROGRESS),
