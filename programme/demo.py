@@ -195,7 +195,8 @@ def seed_next_programme(previous):
         1: date(2024, 12, 19),
         2: date(2025, 3, 14),
         3: date(2025, 3, 14),
-        4: date(2026, 1, 23),
+        4: date(2025, 3, 14),
+        5: date(2026, 1, 23),
     }
     for version in ProgrammeVersion.objects.filter(programme=programme):
         ProgrammeVersion.objects.filter(pk=version.pk).update(

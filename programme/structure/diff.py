@@ -121,7 +121,7 @@ def _field_name(field: str) -> str:
         return _("planned value for %(year)s") % {"year": field.split(":")[1]}
     return {
         "code": _("code"),
-        "title": _("title"),
+        "title": pgettext("a field of a programme's structure", "title"),
         "title_en": _("title in English"),
         "year_from": _("from year"),
         "year_to": _("to year"),

@@ -97,12 +97,14 @@ def programme_new(request: HttpRequest) -> HttpResponse:
         if programme:
             return redirect(_editor(programme))
     return render(
-        request, "programme/structure/programme_new.html", {"form": form}, status=_status(form)
+        request, "programme/structure/programme_new.html", {"form": form}, status=_status(request)
     )
 
 
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
+def _status(request) -> int:
+    """A form page reached by a POST is one whose input, or whose change, was refused (every
+    accepted POST redirects)."""
+    return 400 if request.method == "POST" else 200
 
 
 @login_required
@@ -165,7 +167,7 @@ def _form_page(request, form, *, title: str, back: str, submit: str, delete_url:
         request,
         "programme/structure/form.html",
         {"form": form, "title": title, "back": back, "submit": submit, "delete_url": delete_url},
-        status=_status(form),
+        status=_status(request),
     )
 
 
@@ -461,5 +463,5 @@ def windows(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "programme/structure/windows.html",
         {"programme": programme, "rows": rows, "form": form},
-        status=_status(form),
+        status=_status(request),
     )

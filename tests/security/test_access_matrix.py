@@ -32,7 +32,7 @@ from programme.council.models import (
     Meeting,
     Memorandum,
 )
-from programme.models import Measure, Programme, ProgrammeTask, Progress, ReportRun
+from programme.models import Indicator, Measure, Programme, ProgrammeTask, Progress, ReportRun
 from referrals import services as referral_services
 from referrals.models import InteractionProcedure, Referral
 from tests.cases.factories import person, register_case
@@ -137,6 +137,19 @@ OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "council:assignment_accept": {"pk": "assignment"},
     "council:assignment_return": {"pk": "assignment"},
     "council:assignment_extend": {"pk": "assignment"},
+    "structure:editor": {"pk": "programme_plan"},
+    "structure:structure_on": {"pk": "programme_plan"},
+    "structure:header_edit": {"pk": "programme_plan"},
+    "structure:windows": {"pk": "programme_plan"},
+    "structure:task_new": {"pk": "programme_plan"},
+    "structure:task_edit": {"pk": "programme_task"},
+    "structure:task_delete": {"pk": "programme_task"},
+    "structure:measure_new": {"pk": "programme_task"},
+    "structure:measure_edit": {"pk": "measure"},
+    "structure:measure_delete": {"pk": "measure"},
+    "structure:indicator_new": {"pk": "measure"},
+    "structure:indicator_edit": {"pk": "indicator"},
+    "structure:indicator_delete": {"pk": "indicator"},
     "portal:notification_open": {"pk": "notification"},
     "cases:saved_filter_delete": {"pk": "saved_filter"},
 }
@@ -161,6 +174,16 @@ REFUSED = {
     ],
     "programme_measure": ["owner", "colleague", "provider", "police", "admin", "executor"],
     "programme_run": ["owner", "colleague", "provider", "police", "admin", "executor"],
+    # The programme editor is the secretariat's alone; coordinators read the programme only.
+    "programme_structure": [
+        "owner",
+        "colleague",
+        "provider",
+        "police",
+        "admin",
+        "executor",
+        "coordinator",
+    ],
     # The council's meetings are the secretariat's and coordinators'; the assignment belongs
     # to the Obolonskyi centre, so the executor of another organisation is refused too.
     "council": ["owner", "colleague", "provider", "police", "admin", "executor"],
@@ -187,6 +210,8 @@ def _family(name: str) -> str:
         return "programme_measure"
     if name.startswith("council:"):
         return "council"
+    if name.startswith("structure:"):
+        return "programme_structure"
     return "programme_run"
 
 
@@ -288,6 +313,7 @@ def world(organisations, outsider, police):
         title="Захід",
     )
     measure.executors.set([organisations["css_obolonskyi"]])
+    indicator = Indicator.objects.create(measure=measure, code="1.1.1", title="Осіб", unit="осіб")
     progress = Progress.objects.create(
         measure=measure, year=2024, quarter=1, status="done", spent=0, submitted_at=timezone.now()
     )
@@ -353,6 +379,9 @@ def world(organisations, outsider, police):
             "closure": closure.pk,
             "transfer": transfer.pk,
             "measure": measure.pk,
+            "programme_plan": programme.pk,
+            "programme_task": measure.task_id,
+            "indicator": indicator.pk,
             "progress": progress.pk,
             "run": run.pk,
             "meeting": council_meeting.pk,

@@ -76,6 +76,17 @@ REFERENCE_FORM_FIELDS = {
     # tests/referrals/test_provider_side.py::test_nobody_corrects_another_organisations_places
     "referrals.forms.CapacityForm.provider": "resolved by capacity_to_correct (own org only)",
     "referrals.forms.CapacityForm.version": "optimistic lock; a stale value is refused",
+    # The programme editor (programme.structure), the secretariat's alone: the structure's
+    # version is a lock (tests/programme/test_structure.py::test_a_form_opened_before_…);
+    # organisations are public; the programme to copy is one of programmes_for(user).
+    "programme.structure.forms.VersionedForm.version": "optimistic lock; a stale one is refused",
+    "programme.structure.forms.TaskForm.version": "optimistic lock; a stale one is refused",
+    "programme.structure.forms.MeasureForm.version": "optimistic lock; a stale one is refused",
+    "programme.structure.forms.IndicatorForm.version": "optimistic lock; a stale one is refused",
+    "programme.structure.forms.ProgrammeHeaderForm.version": "optimistic lock; stale refused",
+    "programme.structure.forms.MeasureForm.executors": "organisations are public",
+    "programme.structure.forms.ProgrammeHeaderForm.responsible": "organisations are public",
+    "programme.structure.forms.ProgrammeNewForm.source": "programmes_for(user), secretariat only",
 }
 
 # Parameters read straight from request.GET/POST in views: "reference" when they name an
@@ -121,6 +132,11 @@ REQUEST_PARAMETERS = {
     "note": "value",
     "policy": "value",
     "json": "value",
+    # a programme's code: public reference data, an unknown one is 404
+    # (tests/programme/test_structure.py::test_the_programme_page_shows_the_current_…)
+    "programme": "reference",
+    # a version of a programme's structure, through versions_of(user) (test_structure.py)
+    "number": "reference",
     "pk": "reference",  # holidays and other small forms remove by id: scoped in services
 }
 
