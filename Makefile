@@ -35,6 +35,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core gettext ch
 system-deps:
 	@missing=""; \
 	ldconfig -p | grep -q libpango-1.0.so || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	ldconfig -p | grep -q libharfbuzz-subset.so || missing="$$missing libharfbuzz-subset0"; \
 	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
