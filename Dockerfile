@@ -19,7 +19,6 @@ RUN apt-get update \
         libpango-1.0-0 \
         libpangoft2-1.0-0 \
         libharfbuzz-subset0 \
-        libharfbuzz-subset0 \
         fontconfig \
         fonts-dejavu-core \
         gettext \
