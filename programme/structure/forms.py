@@ -110,6 +110,9 @@ class ProgrammeNewForm(StyledForm):
         self.fields["source"].queryset = (
             programmes if programmes is not None else Programme.objects.none()
         )
+        self.fields["source"].label_from_instance = (
+            lambda p: f"{p.year_from}–{p.year_to}: {p.display_title}"
+        )
 
     def clean(self):
         data = super().clean()
@@ -152,6 +155,13 @@ class TaskForm(VersionedForm):
     )
 
 
+def _typed_the_ukrainian_way(field: forms.DecimalField) -> None:
+    """A text box showing "300,0" (a number input refuses the comma in a Ukrainian browser)."""
+    field.localize = True
+    field.widget = forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"})
+    field.widget.is_localized = True
+
+
 def funding_name(year: int, source: str) -> str:
     return f"funding_{year}_{source}"
 
@@ -185,8 +195,7 @@ class MeasureForm(VersionedForm):
                     required=False,
                 )
         for name in self.funding_fields:
-            self.fields[name].widget.attrs.setdefault("class", "form-control")
-            self.fields[name].widget.attrs.setdefault("inputmode", "decimal")
+            _typed_the_ukrainian_way(self.fields[name])
 
     @property
     def funding_fields(self) -> list[str]:
@@ -219,7 +228,7 @@ class IndicatorForm(VersionedForm):
                 decimal_places=1,
                 required=False,
             )
-            field.widget.attrs.update({"class": "form-control", "inputmode": "decimal"})
+            _typed_the_ukrainian_way(field)
             self.fields[plan_name(year)] = field
 
     @property
