@@ -66,6 +66,18 @@ class CasesConfig(AppConfig):
                 position=5,
             )
         )
+        # The "Команда" tab: the multidisciplinary team and its conferences (cases.team).
+        from cases.team.selectors import team_section
+
+        register_case_section(
+            CaseSection(
+                key="team",
+                title=_("Team"),
+                template="cases/team/_section.html",
+                context=team_section,
+                position=6,
+            )
+        )
         from cases.lifecycle.selectors import coordinator_closures_panel, head_panel
 
         register_panel(

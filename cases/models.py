@@ -650,3 +650,4 @@ from cases.plans.models import (  # noqa: E402, F401
     SafetyPlan,
     SafetyPlanRevision,
 )
+from cases.team.models import *  # noqa: E402, F403

@@ -319,6 +319,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "cases.tasks.depersonalise_due_cases",
         "schedule": crontab(minute=15, hour=3),
     },
+    # Tasks due tomorrow (plan actions, conference decisions) reminded to their assignees.
+    "cases-task-reminders": {
+        "task": "cases.tasks.remind_tasks_due",
+        "schedule": crontab(minute=0, hour=7),
+    },
     "programme-resume-stalled-reports": {
         "task": "programme.tasks.resume_stalled_reports",
         "schedule": timedelta(minutes=5),
