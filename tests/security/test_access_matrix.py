@@ -21,6 +21,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.lifecycle import services as lifecycle
 from cases.lifecycle import transfers
+from cases.team import services as team_services
 from orders import services as order_services
 from portal.models import AuditAction, AuditEvent, District, Notification, OrganisationKind
 from portal.roles import Role
@@ -82,6 +83,15 @@ OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "cases:reassign": {"pk": "case"},
     "cases:transfer_request": {"pk": "case"},
     "cases:transfer": {"pk": "transfer"},
+    "cases:team_convene": {"pk": "case"},
+    "cases:team": {"pk": "team"},
+    "cases:team_member_add": {"pk": "team"},
+    "cases:team_member_remove": {"pk": "team", "member_pk": "team_member"},
+    "cases:team_extend": {"pk": "team"},
+    "cases:team_close": {"pk": "team"},
+    "cases:conference_new": {"pk": "team"},
+    "cases:conference": {"pk": "conference"},
+    "cases:conference_print": {"pk": "conference"},
     "cases:transfer_accept": {"pk": "transfer"},
     "cases:transfer_decline": {"pk": "transfer"},
     "cases:transfer_withdraw": {"pk": "transfer"},
@@ -304,6 +314,27 @@ def world(organisations, outsider, police):
         actor=outsider, case_id=moving.pk, to_organisation_id=podil.pk, reason="Переїзд"
     )
     grantee = member(Role.SOCIAL_WORKER, organisations["css_obolonskyi"], "obolon-2")
+    # The case's multidisciplinary team, with the Obolonskyi colleague on it and a conference.
+    team = team_services.team_convene(
+        actor=outsider, case_id=case.pk, purpose="Складний випадок", ends_on=timezone.localdate()
+    )
+    team_member = team_services.team_member_add(
+        actor=outsider,
+        team_id=team.pk,
+        membership_id=grantee.memberships.get().pk,
+        role="social_services",
+    )
+    conference = team_services.conference_record(
+        actor=outsider,
+        team_id=team.pk,
+        held_on=timezone.localdate(),
+        form="online",
+        situation=SECRET_SURNAME,
+        case_manager_id=grantee.pk,
+        present_ids=[team_member.pk],
+        next_review=None,
+        decisions=[],
+    )
     programme = Programme.objects.create(
         code="p-test", title="Програма", year_from=2024, year_to=2024
     )
@@ -378,6 +409,9 @@ def world(organisations, outsider, police):
             "referral": referral.pk,
             "closure": closure.pk,
             "transfer": transfer.pk,
+            "team": team.pk,
+            "team_member": team_member.pk,
+            "conference": conference.pk,
             "measure": measure.pk,
             "programme_plan": programme.pk,
             "programme_task": measure.task_id,

@@ -76,6 +76,13 @@ REFERENCE_FORM_FIELDS = {
     # tests/referrals/test_provider_side.py::test_nobody_corrects_another_organisations_places
     "referrals.forms.CapacityForm.provider": "resolved by capacity_to_correct (own org only)",
     "referrals.forms.CapacityForm.version": "optimistic lock; a stale value is refused",
+    # The multidisciplinary team (cases.team): people offered from the team's own candidates
+    # and members; anything else is refused at the field
+    # (tests/cases/test_team.py::test_a_person_not_on_the_candidates_list_is_refused_…,
+    # test_a_conference_the_rules_refuse_records_nothing).
+    "cases.team.forms.MemberForm.membership": "member_candidates(team), scoped to the team",
+    "cases.team.forms.ConferenceRecordForm.present": "the team's current members only",
+    "cases.team.forms.ConferenceRecordForm.case_manager": "the team's current members only",
     # The programme editor (programme.structure), the secretariat's alone: the structure's
     # version is a lock (tests/programme/test_structure.py::test_a_form_opened_before_…);
     # organisations are public; the programme to copy is one of programmes_for(user).
