@@ -196,6 +196,10 @@ def seed(*, stdout) -> None:
     from cases.plans.demo import seed as seed_plans
 
     seed_plans(stdout=stdout)
+    # The same case has a multidisciplinary team with a conference (cases.team).
+    from cases.team.demo import seed as seed_team
+
+    seed_team(stdout=stdout)
 
 
 def _seed_cases(*, stdout) -> None:

@@ -9,11 +9,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from cases.models import Case, CasePlan, SafetyPlan
+from cases.models import Case, CasePlan, CaseTeam, ConferenceDecision, SafetyPlan
 from orders.models import RestrainingOrder
 from portal.demo import DEMO_PASSWORD, DEMO_USERS
 from portal.models import AuditEvent, Membership
-from programme.models import Measure, Programme
+from programme.models import Measure, Programme, ProgrammeVersion
 from referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,9 @@ def _counts() -> dict[str, int]:
         "memberships": Membership.objects.count(),
         "safety_plans": SafetyPlan.objects.count(),
         "case_plans": CasePlan.objects.filter(status="awaiting_approval").count(),
+        "teams": CaseTeam.objects.count(),
+        "conference_decisions": ConferenceDecision.objects.count(),
+        "programme_versions": ProgrammeVersion.objects.count(),
     }
 
 
