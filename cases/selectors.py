@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from django.db.models import Case as Case_
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Left
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -155,6 +155,28 @@ def _victim_name() -> Subquery:
     )
 
 
+def _victim_initials() -> Subquery:
+    """The victim's initials (surname, first name) for her code in lists: "ШО"."""
+    return Subquery(
+        Participant.objects.filter(case=OuterRef("pk"), role=ParticipantRole.VICTIM)
+        .order_by("pk")
+        .annotate(
+            initials=Concat(
+                Left("person__last_name", 1),
+                Left("person__first_name", 1),
+                output_field=CharField(),
+            )
+        )
+        .values("initials")[:1]
+    )
+
+
+def victim_code(initials: str | None, number: str) -> str:
+    """A victim as lists show her (Primero's GBV lists do the same): initials and the case's
+    serial number, "ШО-000123"; the name is one audited click away (cases:victim_name)."""
+    return f"{(initials or '').upper() or '—'}-{number.rsplit('-', 1)[-1]}"
+
+
 def _search(qs: QuerySet[Case], term: str) -> QuerySet[Case]:
     term = term.strip()
     if not term:
@@ -179,8 +201,10 @@ def _search(qs: QuerySet[Case], term: str) -> QuerySet[Case]:
     return qs.filter(condition)
 
 
-def case_list(*, user, filters: CaseFilters) -> QuerySet[Case]:
-    """The user's cases, filtered and sorted, with everything a list row shows in ONE query."""
+def case_list(*, user, filters: CaseFilters, names: bool = False) -> QuerySet[Case]:
+    """The user's cases, filtered and sorted, with everything a list row shows in ONE query.
+    A row carries the victim's initials for her code; her full name only when `names` (the
+    export, a capability of its own)."""
     qs = cases_visible_to(user)
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -200,8 +224,10 @@ def case_list(*, user, filters: CaseFilters) -> QuerySet[Case]:
     if filters.has_children is not None:
         qs = qs.filter(has_children=filters.has_children)
     qs = _search(qs, filters.q)
+    if names:
+        qs = qs.annotate(victim_name=_victim_name())
     qs = qs.select_related("district", "responsible", "owner").annotate(
-        victim_name=_victim_name(),
+        victim_initials=_victim_initials(),
         risk_order=Case_(
             When(risk_level="high", then=Value(0)),
             When(risk_level="medium", then=Value(1)),

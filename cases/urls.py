@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/", detail.case_detail, name="detail"),
     path("<int:pk>/edit/", edit.case_edit, name="edit"),
     path("<int:pk>/print/", detail.case_print, name="print"),
+    path("<int:pk>/victim-name/", listing.victim_name, name="victim_name"),
     path("<int:pk>/people/", edit.participant_add, name="participant_add"),
     path("<int:pk>/people/<int:person_pk>/", people.person_edit, name="person"),
     path("<int:pk>/status/", edit.case_status, name="status"),

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from cases.selectors import case_for_user
@@ -99,7 +100,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _apply(form, error)
         else:
-            messages.success(request, _("The member is added."))
+            messages.success(request, pgettext("a team", "The member is added."))
             return redirect("cases:team", team.pk)
     return _team_response(request, team, status=400, member_form=form)
 

@@ -22,3 +22,11 @@ def needs_labels(codes) -> str:
 @register.filter
 def get_item(mapping, key):
     return (mapping or {}).get(key)
+
+
+@register.filter
+def victim_code(case) -> str:
+    """The victim's code in a list row (cases.selectors.victim_code)."""
+    from cases.selectors import victim_code as code
+
+    return code(getattr(case, "victim_initials", ""), case.number)

@@ -26,7 +26,7 @@ MAX_ROWS = 50_000
 
 def _rows(request):
     _form, filters = filters_from_request(request)
-    qs = case_list(user=request.user, filters=filters).filter(
+    qs = case_list(user=request.user, filters=filters, names=True).filter(
         Q(confidential=False) | Q(responsible=request.user)
     )[:MAX_ROWS]
     labels = dict(ViolenceForm.choices)

@@ -46,3 +46,19 @@ def test_worker_records_a_case_finds_it_misspelled_and_sees_the_timeline(
     page.click("[data-testid=timeline-tab]")
     timeline = page.inner_text("[data-testid=timeline]")
     assert f"Випадок {number} зареєстровано" in timeline
+
+
+def test_a_worker_reveals_a_victims_name_behind_her_code_in_the_list(
+    page, live_server, login_as, owner
+):
+    from tests.cases.factories import person, register_case
+
+    case = register_case(owner, victim=person("Шевченко", "Оксана"))
+    login_as(page, owner)
+    page.goto(f"{live_server.url}/cases/")
+    table = page.inner_text("[data-testid=case-table]")
+    assert f"ШО-{case.number.rsplit('-', 1)[-1]}" in table and "Шевченко" not in table
+    page.click("[data-testid=victim-name-show]")
+    page.wait_for_selector("[data-testid=victim-name]")
+    assert page.inner_text("[data-testid=victim-name]") == "Шевченко Оксана"
+    assert page.url.endswith("/cases/")  # revealed in place, the list stays

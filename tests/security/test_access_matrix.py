@@ -52,6 +52,7 @@ OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "cases:detail": {"pk": "case"},
     "cases:edit": {"pk": "case"},
     "cases:print": {"pk": "case"},
+    "cases:victim_name": {"pk": "case"},
     "cases:person_cases": {"person_pk": "offender"},
     "cases:person": {"pk": "case", "person_pk": "offender"},
     "cases:participant_add": {"pk": "case"},
