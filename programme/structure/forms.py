@@ -110,8 +110,8 @@ class ProgrammeNewForm(StyledForm):
         self.fields["source"].queryset = (
             programmes if programmes is not None else Programme.objects.none()
         )
-        self.fields["source"].label_from_instance = (
-            lambda p: f"{p.year_from}–{p.year_to}: {p.display_title}"
+        self.fields["source"].label_from_instance = lambda p: (
+            f"{p.year_from}–{p.year_to}: {p.display_title}"
         )
 
     def clean(self):
