@@ -186,3 +186,19 @@ def retention_age_days(*, person_ids: list[int]) -> dict[int, set]:
         for person_id, found in source(person_ids=person_ids).items():
             days.setdefault(person_id, set()).update(found)
     return days
+
+
+# --- rows that name a person (the merge of duplicates) ----------------------------------------
+
+_person_references: list[tuple[Any, str]] = []
+
+
+def register_person_reference(model: Any, field: str) -> None:
+    """Another app's foreign key to a person (e.g. an order's offender): a merge of duplicate
+    records moves such rows to the record that stays, and its undo moves them back."""
+    if (model, field) not in _person_references:
+        _person_references.append((model, field))
+
+
+def person_references() -> list[tuple[Any, str]]:
+    return list(_person_references)

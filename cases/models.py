@@ -639,6 +639,7 @@ class SavedFilter(models.Model):
 
 # The case plan and the safety plan live in their own sub-package; imported here so that they
 # belong to this app (migrations, admin, `apps.get_model("cases", …)`).
+from cases.merge.models import *  # noqa: E402, F403
 from cases.plans.models import (  # noqa: E402, F401
     ActionStatus,
     CasePlan,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from cases.lifecycle import views as lead
+from cases.merge.urls import urlpatterns as merge_urlpatterns
 from cases.plans.urls import urlpatterns as plan_urlpatterns
 from cases.team.urls import urlpatterns as team_urlpatterns
 from cases.views import access, attachments, detail, edit, export, intake, listing, people
@@ -41,6 +42,7 @@ urlpatterns = [
     path("break-glass/", access.break_glass, name="break_glass"),
     *plan_urlpatterns,
     *team_urlpatterns,
+    *merge_urlpatterns,
     # The case's lead: closure with the head's approval, reopening, reassigning, transfers.
     path("<int:pk>/closure/", lead.closure_request, name="closure_request"),
     path(

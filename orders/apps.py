@@ -12,6 +12,14 @@ class OrdersConfig(AppConfig):
         from orders.retention import scrub as retention_scrub
 
         register_retention(scrub=retention_scrub, age_days=retention_age_days)
+        # A merge of a person's duplicate records moves her orders and measures along.
+        from cases.extensions import register_person_reference
+        from orders.models import OffenderProgramme, PreventiveRecord, RestrainingOrder
+
+        register_person_reference(RestrainingOrder, "offender")
+        register_person_reference(RestrainingOrder, "victim")
+        register_person_reference(PreventiveRecord, "offender")
+        register_person_reference(OffenderProgramme, "offender")
         from orders.audit_labels import register_audit_labels
 
         register_audit_labels()  # names of orders objects in the audit log

@@ -58,6 +58,8 @@ class Capability(StrEnum):
     # of the organisation or to a city coordinator. Nobody approves their own request.
     CASE_CLOSE_APPROVE = "case.close_approve"
     CASE_REASSIGN = "case.reassign"
+    # Merge two records of one person (and undo it within 30 days): heads and coordinators.
+    PERSON_MERGE = "person.merge"
     ORGANISATION_WORKLOAD = "organisation.workload"
     # Approve a worker's case plan (peers such as Primero require it); never one's own.
     CASE_PLAN_APPROVE = "case.plan_approve"
@@ -110,6 +112,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.REFERRAL_SEND,
             C.CASE_CLOSE_APPROVE,
             C.CASE_REASSIGN,
+            C.PERSON_MERGE,
             C.ORGANISATION_WORKLOAD,
             C.CASE_PLAN_APPROVE,
         }
@@ -132,6 +135,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.REFERRAL_COORDINATE,
             # Only a head's own closure or a confidential case's (cases.lifecycle.rules).
             C.CASE_CLOSE_APPROVE,
+            C.PERSON_MERGE,
             C.POLICY_EDIT,
             C.PROGRAMME_VIEW,
             C.STATISTICS_VIEW,

@@ -80,4 +80,7 @@ def person_cases(request: HttpRequest, person_pk: int) -> HttpResponse:
     context = person_across_cases(user=request.user, pk=person_pk)
     person = context["person"]
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, detail="across cases")
+    from cases.merge.selectors import mergeable_people
+
+    context["may_merge"] = mergeable_people(request.user).filter(pk=person.pk).exists()
     return render(request, "cases/person_cases.html", context)

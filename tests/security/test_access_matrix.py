@@ -21,6 +21,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.lifecycle import services as lifecycle
 from cases.lifecycle import transfers
+from cases.merge import services as merge_services
 from cases.team import services as team_services
 from orders import services as order_services
 from portal.models import AuditAction, AuditEvent, District, Notification, OrganisationKind
@@ -53,6 +54,10 @@ OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "cases:edit": {"pk": "case"},
     "cases:print": {"pk": "case"},
     "cases:victim_name": {"pk": "case"},
+    "cases:merge_candidates": {"pk": "offender"},
+    "cases:merge_compare": {"pk": "offender", "other_pk": "duplicate"},
+    "cases:merge": {"pk": "merge"},
+    "cases:merge_undo": {"pk": "merge"},
     "cases:person_cases": {"person_pk": "offender"},
     "cases:person": {"pk": "case", "person_pk": "offender"},
     "cases:participant_add": {"pk": "case"},
@@ -315,6 +320,19 @@ def world(organisations, outsider, police):
         actor=outsider, case_id=moving.pk, to_organisation_id=podil.pk, reason="Переїзд"
     )
     grantee = member(Role.SOCIAL_WORKER, organisations["css_obolonskyi"], "obolon-2")
+    # Two records of the secret victim merged by the Obolonskyi head, and a third one left.
+    head_obolon = member(Role.HEAD, organisations["css_obolonskyi"], "head-obolon")
+    twice = register_case(
+        outsider, district_id=obolon.pk, victim=person(SECRET_SURNAME, "Ліна", phone="0679998877")
+    )
+    thrice = register_case(outsider, district_id=obolon.pk, victim=person(SECRET_SURNAME, "Ліна"))
+    merge = merge_services.person_merge(
+        actor=head_obolon,
+        kept_id=case.participants.get(role="victim").person_id,
+        duplicate_id=twice.participants.get(role="victim").person_id,
+        choices={},
+        reason="Та сама особа, той самий телефон",
+    )
     # The case's multidisciplinary team, with the Obolonskyi colleague on it and a conference.
     team = team_services.team_convene(
         actor=outsider, case_id=case.pk, purpose="Складний випадок", ends_on=timezone.localdate()
@@ -411,6 +429,8 @@ def world(organisations, outsider, police):
             "closure": closure.pk,
             "transfer": transfer.pk,
             "team": team.pk,
+            "merge": merge.pk,
+            "duplicate": thrice.participants.get(role="victim").person_id,
             "team_member": team_member.pk,
             "conference": conference.pk,
             "measure": measure.pk,

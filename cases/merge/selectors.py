@@ -1,0 +1,110 @@
+"""Reads for merging duplicates, always from the user. A head or a coordinator may merge a
+person only when they see every case she is in: a head never rewrites a record that another
+organisation's cases rely on without seeing them (a coordinator sees them all). Anything else
+is answered like a missing record (404)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cases.merge.models import PersonMerge
+from cases.models import Participant, Person
+from cases.selectors import cases_visible_to, people_visible_to
+from portal.roles import Capability, can, get_object_for_user
+
+UNDO_DAYS = 30
+FIELDS = (
+    "last_name",
+    "first_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "approximate_age",
+    "disability",
+    "displaced",
+    "veteran",
+    "phone",
+    "address",
+)
+
+
+def mergeable_people(user) -> QuerySet[Person]:
+    if not can(user, Capability.PERSON_MERGE):
+        return Person.objects.none()
+    unseen = Participant.objects.filter(person=OuterRef("pk")).exclude(
+        case__in=cases_visible_to(user).values("pk")
+    )
+    return people_visible_to(user).filter(~Exists(unseen))
+
+
+def person_to_merge(*, user, pk) -> Person:
+    return get_object_for_user(mergeable_people(user), pk)
+
+
+def duplicate_candidates(*, user, person: Person) -> list[Person]:
+    """Records that may be the same person: a similar surname and first name (trigram), the
+    same birth date or none; those the user may merge only."""
+    people = (
+        mergeable_people(user)
+        .filter(
+            last_name__trigram_similar=person.last_name,
+            first_name__trigram_similar=person.first_name,
+        )
+        .exclude(pk=person.pk)
+    )
+    if person.birth_date:
+        people = people.filter(birth_date=person.birth_date) | people.filter(
+            birth_date__isnull=True, last_name__trigram_similar=person.last_name
+        )
+    return list(people.order_by("last_name", "first_name", "pk")[:20])
+
+
+def differing_fields(kept: Person, duplicate: Person) -> list[dict]:
+    return [
+        {
+            "name": field,
+            "label": Person._meta.get_field(field).verbose_name,
+            "kept": _shown(kept, field),
+            "duplicate": _shown(duplicate, field),
+        }
+        for field in FIELDS
+        if getattr(kept, field) != getattr(duplicate, field)
+    ]
+
+
+def _shown(person: Person, field: str) -> str:
+    value = getattr(person, field)
+    if field == "sex":
+        return person.get_sex_display()
+    if value is None or value == "":
+        return "—"
+    if hasattr(value, "strftime"):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, bool):
+        from django.utils.translation import gettext as _
+
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+def merge_for_user(*, user, pk) -> PersonMerge:
+    if not can(user, Capability.PERSON_MERGE):
+        raise Http404
+    return get_object_for_user(
+        PersonMerge.objects.filter(kept__in=mergeable_people(user).values("pk")).select_related(
+            "kept", "duplicate", "merged_by", "undone_by"
+        ),
+        pk,
+    )
+
+
+def undo_deadline(merge: PersonMerge):
+    return merge.merged_at + timedelta(days=UNDO_DAYS)
+
+
+def may_undo(merge: PersonMerge) -> bool:
+    return merge.undone_at is None and timezone.now() <= undo_deadline(merge)
