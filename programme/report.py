@@ -444,6 +444,11 @@ def report_context(period: Period, *, cached: bool = False, run=None) -> dict:
         "charts": charts,
         "execution": execution,
         "programme": programme,
+        # The report reads the structure as it stands when it is made: it names that version,
+        # which the programme editor shows as it stood (programme.structure).
+        "structure_version": (
+            programme.versions.order_by("-number").first() if programme is not None else None
+        ),
         "funding_sources": funding_by_source(programme, period.end.year),
         "totals": {
             "plan": sum((t["plan"] for t in execution), Decimal(0)),

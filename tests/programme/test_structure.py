@@ -470,3 +470,17 @@ def test_the_demo_makes_the_next_programme_as_the_secretariat_would(secretariat,
     )
     assert seed_next_programme(previous) == following  # made once
     assert following.versions.count() == 5
+
+
+def test_the_report_names_the_version_of_the_structure_it_was_made_from(secretariat, previous):
+    from django.utils import translation as tr
+
+    from programme.figures import period_for
+    from programme.report import render_html
+
+    services.task_save(
+        actor=secretariat, programme=previous, task=None, seen_version=1, code="2", title="Нове"
+    )
+    with tr.override("uk"):
+        html = render_html(period_for("months", 2024, months=9))
+    assert "Структура програми — за її версією 2 від" in html
