@@ -285,6 +285,8 @@ PANEL_ROWS = 8
 
 
 def head_panel(request) -> dict[str, object]:
+    from cases.merge.selectors import recent_possible_duplicates
+
     """The head's dashboard: the workload per worker, quiet cases, what waits for an answer."""
     user = request.user
     membership = acting_membership(user)
@@ -315,6 +317,7 @@ def head_panel(request) -> dict[str, object]:
         "closures": [{"request": c, "own": c.requested_by_id == user.pk} for c in closures],
         "incoming": [t for t in transfers if t.to_organisation_id == organisation_id],
         "outgoing": [t for t in transfers if t.from_organisation_id == organisation_id],
+        "duplicates": recent_possible_duplicates(user, organisation_id=organisation_id),
     }
 
 

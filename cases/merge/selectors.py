@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -108,3 +108,27 @@ def undo_deadline(merge: PersonMerge):
 
 def may_undo(merge: PersonMerge) -> bool:
     return merge.undone_at is None and timezone.now() <= undo_deadline(merge)
+
+
+def recent_possible_duplicates(user, *, organisation_id: int, limit: int = 5) -> list[Person]:
+    """For the head's dashboard: people registered in the organisation's cases in the last 30
+    days who have a similar record (surname and first name alike, the same birth date or none)
+    that the head may merge with — what the intake's "possibly already known" finding left for
+    someone to decide. One query; nothing about records the head could not merge."""
+    if not can(user, Capability.PERSON_MERGE):
+        return []
+    mergeable = mergeable_people(user)
+    similar = (
+        Person.objects.filter(
+            last_name__trigram_similar=OuterRef("last_name"),
+            first_name__trigram_similar=OuterRef("first_name"),
+        )
+        .filter(Q(birth_date=OuterRef("birth_date")) | Q(birth_date__isnull=True))
+        .exclude(pk=OuterRef("pk"))
+        .filter(pk__in=mergeable.values("pk"))
+    )
+    recent = mergeable.filter(
+        created_at__gte=timezone.now() - timedelta(days=UNDO_DAYS),
+        participations__case__owner_id=organisation_id,
+    )
+    return list(recent.filter(Exists(similar)).order_by("-created_at")[:limit])

@@ -173,3 +173,19 @@ def test_another_districts_head_finds_nothing_to_merge(client, twins, organisati
         assert client.get(url).status_code == 404, url
     assert client.post(f"/cases/merges/{merge.pk}/undo/").status_code == 404
     assert PersonMerge.objects.get().undone_at is None
+
+
+def test_the_heads_dashboard_lists_a_new_record_that_looks_like_a_known_one(
+    client, head, owner, outsider, twins
+):
+    kept, duplicate, *_ = twins
+    # A similar woman known only in another district's case: not the head's to merge or know.
+    register_case(outsider, victim=person("Коваль", "Ірина"))
+    register_case(owner, victim=person("Коваль", "Ірина", birth_date=None))
+    client.force_login(head)
+    panel = client.get("/").content.decode()
+    listed = panel[panel.index('data-testid="possible-duplicates"') :]
+    listed = listed[: listed.index("</ul>")]
+    # The pair shows once: from the record with a birth date, which the other may be.
+    assert f"/cases/people/{kept.pk}/duplicates/" in listed
+    assert "Коваль" not in listed
