@@ -178,7 +178,7 @@ def test_another_districts_head_finds_nothing_to_merge(client, twins, organisati
 def test_the_heads_dashboard_lists_a_new_record_that_looks_like_a_known_one(
     client, head, owner, outsider, twins
 ):
-    kept, duplicate, *_ = twins
+    kept, _duplicate, *_ = twins
     # A similar woman known only in another district's case: not the head's to merge or know.
     register_case(outsider, victim=person("Коваль", "Ірина"))
     register_case(owner, victim=person("Коваль", "Ірина", birth_date=None))
