@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -159,7 +160,16 @@ def conference_new(request: HttpRequest, pk: int) -> HttpResponse:
     team = _managed_team(request, pk)
     if not team.is_open:
         raise PermissionDenied
-    form = forms.ConferenceRecordForm(request.POST or None, team=team)
+    members = team.members.filter(left_at__isnull=True)
+    form = forms.ConferenceRecordForm(
+        request.POST or None,
+        team=team,
+        initial={
+            "held_on": timezone.localdate(),
+            "present": list(members.values_list("pk", flat=True)),
+            "case_manager": request.user.pk if members.filter(user=request.user).exists() else None,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -182,6 +182,7 @@ class MeasureForm(VersionedForm):
         queryset=_organisations(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
     )
 
     def __init__(self, *args, years: range, **kwargs) -> None:

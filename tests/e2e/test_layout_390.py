@@ -16,10 +16,12 @@ from django.utils import timezone
 
 from cases.lifecycle import services as lifecycle
 from cases.lifecycle import transfers
+from cases.team import services as team_services
 from orders import services as order_services
 from portal.models import District
 from portal.roles import Role
 from programme.models import Indicator, Measure, Programme, ProgrammeTask
+from programme.structure.services import record_version
 from referrals import services as referral_services
 from referrals.models import Referral
 from tests.cases.factories import register_case
@@ -48,9 +50,18 @@ PAGES = {
         "/referrals/",
         "/referrals/case/{case}/",
         "/notifications/",
+        "/cases/teams/{team}/",
+        "/cases/teams/{team}/conferences/new/",
+        "/cases/conferences/{conference}/",
     ],
     # The head of the Darnytskyi centre: the dashboard, a closure to approve, a transfer to answer.
-    "head": ["/", "/cases/{closure_case}/", "/cases/transfers/{transfer}/"],
+    "head": [
+        "/",
+        "/cases/{closure_case}/",
+        "/cases/transfers/{transfer}/",
+        "/cases/people/{victim}/",
+        "/cases/people/{victim}/duplicates/",
+    ],
     "police": [
         "/",
         "/orders/",
@@ -94,6 +105,12 @@ PAGES = {
         "/programme/council/assignments/",
         "/programme/council/memoranda/",
         "/programme/council/members/",
+        "/programme/programmes/",
+        "/programme/programmes/new/",
+        "/programme/programmes/{plan}/",
+        "/programme/programmes/{plan}/as-of/?day=01.12.2026",
+        "/programme/programmes/{plan}/windows/",
+        "/programme/programmes/measures/{measure}/",
     ],
     "executor": ["/", "/programme/", "/programme/measures/{measure}/", "{progress_form}"],
     "admin": ["/", "/audit/"],
@@ -147,6 +164,34 @@ def demo_rows(owner, police, provider, executor, organisations, head, outsider):
     )
     measure.executors.add(organisations["city_centre"])
     Indicator.objects.create(measure=measure, code="1", title="Навчено фахівців", unit="осіб")
+    record_version(programme=programme, actor=None, origin="imported")
+    team = team_services.team_convene(
+        actor=owner, case_id=case.pk, purpose="Повторне насильство", ends_on=timezone.localdate()
+    )
+    seat = team_services.team_member_add(
+        actor=owner,
+        team_id=team.pk,
+        membership_id=owner.memberships.get().pk,
+        role="case_manager",
+    )
+    team_services.team_member_add(
+        actor=owner, team_id=team.pk, membership_id=police.memberships.get().pk, role="police"
+    )
+    conference = team_services.conference_record(
+        actor=owner,
+        team_id=team.pk,
+        held_on=timezone.localdate(),
+        form="mixed",
+        situation="Постраждала з дітьми у родичів; кривдник порушив припис.",
+        case_manager_id=owner.pk,
+        present_ids=[seat.pk],
+        next_review=None,
+        decisions=[
+            team_services.DecisionInput(
+                "Подати позовну заяву про обмежувальний припис", owner.pk, timezone.localdate()
+            )
+        ],
+    )
     closure_case = register_case(owner)
     lifecycle.closure_request(actor=owner, case_id=closure_case.pk, reason="moved_away")
     member(Role.HEAD, organisations["css_obolonskyi"], "head-obolon")
@@ -171,6 +216,9 @@ def demo_rows(owner, police, provider, executor, organisations, head, outsider):
         "notice": Referral.objects.get(case=case, service="police_notice").pk,
         "accepted": accepted.pk,
         "measure": measure.pk,
+        "plan": programme.pk,
+        "team": team.pk,
+        "conference": conference.pk,
         "progress_form": (f"/programme/measures/{measure.pk}/progress/2025/1/"),
     }
 
