@@ -46,8 +46,12 @@ def _reference_key(model, field: str) -> str:
     return f"{model._meta.label_lower}.{field}"
 
 
-def _touched_cases(participant_ids: list[int]) -> list[Case]:
-    return list(Case.objects.filter(participants__pk__in=participant_ids).distinct())
+def _record(*, actor, merge: PersonMerge, detail: str, summary: str) -> None:
+    """The audit event on the kept record, and a line on every case whose participant moved."""
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=merge.kept, detail=detail)
+    moved = merge.moved.get(PARTICIPANTS, [])
+    for case in Case.objects.filter(participants__pk__in=moved).distinct():
+        timeline_record(case=case, actor=actor, kind="person.merge", summary=summary, obj=merge)
 
 
 @transaction.atomic
@@ -99,20 +103,12 @@ def person_merge(
         reason=reason,
         merged_by=actor,
     )
-    audit_record(
+    _record(
         actor=actor,
-        action=AuditAction.UPDATE,
-        obj=kept,
+        merge=merge,
         detail=f"merged person {duplicate.pk} into {kept.pk} (merge {merge.pk})",
+        summary=_("Two records of one person merged"),
     )
-    for case in _touched_cases(moved_participants):
-        timeline_record(
-            case=case,
-            actor=actor,
-            kind="person.merge",
-            summary=_("Two records of one person merged"),
-            obj=merge,
-        )
     return merge
 
 
@@ -152,18 +148,10 @@ def person_merge_undo(*, actor, merge_id: int) -> PersonMerge:
         )
     merge.undone_by, merge.undone_at = actor, timezone.now()
     merge.save(update_fields=["undone_by", "undone_at"])
-    audit_record(
+    _record(
         actor=actor,
-        action=AuditAction.UPDATE,
-        obj=kept,
+        merge=merge,
         detail=f"undid merge {merge.pk}: person {merge.duplicate_id} restored",
+        summary=_("A merge of two records was undone"),
     )
-    for case in _touched_cases(participants):
-        timeline_record(
-            case=case,
-            actor=actor,
-            kind="person.merge",
-            summary=_("A merge of two records was undone"),
-            obj=merge,
-        )
     return merge

@@ -30,6 +30,7 @@ from programme.models import (
 )
 from programme.structure.diff import structure_changes
 from programme.structure.models import ProgrammeVersion
+from programme.structure.selectors import programme_to_copy
 from programme.structure.snapshot import structure_of
 
 
@@ -223,7 +224,7 @@ def programme_copy(
     whose year falls outside the new programme is left out). Progress is never copied."""
     _need(actor)
     _check_years(year_from, year_to)
-    source = Programme.objects.filter(pk=source_id).first()
+    source = programme_to_copy(actor, source_id)
     if source is None:
         raise ValidationError(_("Choose the programme to copy."), code="source")
     if Programme.objects.filter(code=code).exists():
@@ -321,7 +322,8 @@ def programme_update(
     programme.title_en = _clean(title_en)
     programme.year_from, programme.year_to = year_from, year_to
     programme.approved_by = _clean(approved_by)
-    programme.responsible = Organisation.objects.filter(pk=responsible_id).first()
+    # Organisations are public reference data; the form offers the active ones.
+    programme.responsible = Organisation.objects.filter(pk=responsible_id, is_active=True).first()
     programme.illustrative = illustrative
     programme.save()
     record_version(programme=programme, actor=actor, origin=Origin.EDITED)
