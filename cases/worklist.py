@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from cases import extensions
 from cases.extensions import WorkItem, WorkSection, first_and_total
 from cases.models import CaseStatus, Task
-from cases.selectors import cases_visible_to
+from cases.selectors import cases_visible_to, visible_case_exists
 
 
 def days_late(due: date, today: date) -> str:
@@ -38,7 +38,7 @@ def tasks_due(*, user, cases) -> WorkSection:
     today = timezone.localdate()
     tasks = (
         Task.objects.filter(
-            Q(assignee=user, case__in=cases_visible_to(user))
+            Q(visible_case_exists(user), assignee=user)
             | Q(assignee__isnull=True, case__in=cases),
             done_at__isnull=True,
             due_date__lte=today,

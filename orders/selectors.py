@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from cases.models import CaseStatus, Person, RiskLevel
-from cases.selectors import cases_visible_to, visible_cases_q
+from cases.selectors import cases_visible_to, one_of, visible_cases_q
 from orders.models import (
     Breach,
     OffenderProgramme,
@@ -38,7 +38,13 @@ def orders_visible_to(user) -> QuerySet[RestrainingOrder]:
     if condition is None:
         return RestrainingOrder.objects.all()
     if can(user, Capability.ORDER_ISSUE):
-        condition |= Q(issued_by_id=membership.organisation_id)
+        # Police: the unit's orders, or orders on the few cases the officer sees. Both are
+        # index conditions (a BitmapOr over issued_by and case_id), so neither the list nor
+        # its count joins every order to its case to test the visibility rule.
+        return RestrainingOrder.objects.filter(
+            Q(issued_by_id=membership.organisation_id)
+            | Q(one_of("case_id", cases_visible_to(user).values("pk")))
+        )
     return RestrainingOrder.objects.filter(condition)
 
 

@@ -17,8 +17,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # SELECT COUNT(*) FROM (… LIMIT cap + 1): bounded whatever the table size.
-        counted = self.object_list.order_by()[: self.cap + 1].count()
+        # SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1): bounded whatever the table size,
+        # and without the row annotations (initials, statuses) that only the page shows.
+        counted = self.object_list.order_by().values("pk")[: self.cap + 1].count()
         self.capped = counted > self.cap
         return min(counted, self.cap)
 

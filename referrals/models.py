@@ -324,6 +324,21 @@ class Referral(models.Model):
             models.Index(fields=["provider", "status", "due_at"]),
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["case", "-sent_at"]),
+            # The coordinator's "overdue and escalated" panel walks this in due order and stops
+            # after a page (referrals.selectors.overdue_rows).
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(status__in=["sent", "escalated"]),
+                name="referral_waiting_due",
+            ),
+            # A provider's inbox: its open referrals, newest first (referrals.selectors.
+            # inbox_for_provider), read in index order instead of sorting all of them.
+            models.Index(
+                F("provider"),
+                F("sent_at").desc(),
+                condition=Q(status__in=["sent", "accepted", "in_progress"]),
+                name="referral_provider_inbox",
+            ),
         ]
         constraints = [
             # A stay that holds places holds at least one, and never more than a shelter has.

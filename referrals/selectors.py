@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -88,19 +99,21 @@ def overdue_rows(
     hops (decline, escalation, a manual resend) is one problem for the coordinator, shown by its
     newest referral."""
     qs = Referral.objects.filter(
-        Q(status=ReferralStatus.ESCALATED) | overdue_q(now), status__in=OPEN_STATUSES
+        Q(status=ReferralStatus.ESCALATED) | overdue_q(now),
+        status__in=[ReferralStatus.SENT, ReferralStatus.ESCALATED],
     )
     if service:
         qs = qs.filter(service=service)
     if district:
         qs = qs.filter(case__district__slug=district)
-    newest = (
-        qs.order_by("case_id", "service", "-sent_at", "-pk")
-        .distinct("case_id", "service")
-        .values("pk")
+    # The newest of a chain is the one no later referral of the same case and service
+    # outranks: walked in due order through the (status, due_at) index and stopped after
+    # `limit` rows, instead of DISTINCT ON over every overdue referral of the city.
+    newer = qs.filter(case_id=OuterRef("case_id"), service=OuterRef("service")).filter(
+        Q(sent_at__gt=OuterRef("sent_at")) | Q(sent_at=OuterRef("sent_at"), pk__gt=OuterRef("pk"))
     )
     referrals = (
-        Referral.objects.filter(pk__in=newest)
+        qs.filter(~Exists(newer))
         .select_related("case", "case__district", "provider")
         .order_by("due_at", "pk")[:limit]
     )
