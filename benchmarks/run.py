@@ -111,6 +111,34 @@ def pages() -> None:
         "/programme/statistics/?kind=9months&year=2024",
         150,
     )
+    new_pages()
+
+
+def new_pages() -> None:
+    """The pages of issues 8–14, at the target every page now has."""
+    from cases.team.models import CaseTeam
+    from programme.council.models import Meeting
+    from programme.models import Programme
+
+    head, worker = client_for("head"), client_for("worker")
+    coordinator, secretariat = client_for("coordinator"), client_for("secretariat")
+    time_page(head, "dashboard: head (workload, duplicates)", "/", 100)
+    time_page(worker, "case list: my cases", "/cases/?mine=1", 100)
+    time_page(coordinator, "referrals: city coordination", "/referrals/", 100)
+    time_page(coordinator, "orders list (coordinator, whole city)", "/orders/", 100)
+    team = CaseTeam.objects.order_by("pk").first()
+    if team is not None:
+        time_page(worker, "case team page", f"/cases/teams/{team.pk}/", 100)
+    time_page(secretariat, "programme index", "/programme/", 100)
+    time_page(secretariat, "council meetings", "/programme/council/", 100)
+    meeting = Meeting.objects.order_by("-pk").first()
+    if meeting is not None:
+        time_page(
+            secretariat, "council meeting page", f"/programme/council/meetings/{meeting.pk}/", 100
+        )
+    programme = Programme.objects.order_by("-pk").first()
+    if programme is not None:
+        time_page(secretariat, "programme editor", f"/programme/programmes/{programme.pk}/", 100)
 
 
 def computations() -> None:

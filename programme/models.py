@@ -389,6 +389,92 @@ class ReportRun(models.Model):
         return f"{self.get_kind_display()} {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
 
 
+# --- statistics rollups (programme.rollups; kept by triggers, migration 0012) ----------------
+
+
+class RollupDirty(models.Model):
+    """A Kyiv day whose rollups must be recomputed from the base tables before they are read."""
+
+    domain = models.CharField(max_length=16)  # "cases" (by report day) or "orders" (start day)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("domain", "day"), name="rollup_dirty_once")]
+
+    def __str__(self) -> str:
+        return f"{self.domain} {self.day}"
+
+
+class DayCount(models.Model):
+    """How many facts of one kind a Kyiv day has: cases by channel, district or form; urgent
+    orders by initiator. Additive, so a period is a sum over its days."""
+
+    domain = models.CharField(max_length=16)
+    day = models.DateField()
+    figure = models.CharField(max_length=32)
+    key = models.CharField(max_length=64, blank=True)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("domain", "day", "figure", "key"), name="day_count_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.figure} {self.key}: {self.n}"
+
+
+class PersonDay(models.Model):
+    """One person in one role on one Kyiv day of reports, for the figures that count people
+    (victims by sex and age, repeat victims, children affected, offenders): people are not
+    additive over days, so a period counts distinct ids over its days. An id only, never a
+    name; never shown."""
+
+    kind = models.CharField(max_length=16)  # victim, child_witness, offender
+    day = models.DateField()
+    person_id = models.BigIntegerField()
+    sex = models.CharField(max_length=8, null=True, blank=True)
+    age_group = models.CharField(max_length=8)  # on that day; programme.figures.age_group
+    # A victim reported earlier than her last report of the day (a repeat victim).
+    earlier = models.BooleanField(default=False)
+    # The person's previous day in the same family of rows (programme.rollups.POINTERS): a
+    # row counts towards "distinct people in [a, b]" when it is the first of its family in
+    # the period, i.e. its previous day is before `a` or there is none. This turns the
+    # distinct counts into plain counts over an index.
+    prev_kind = models.DateField(null=True)
+    prev_repeat = models.DateField(null=True)
+    prev_group = models.DateField(null=True)
+    prev_child = models.DateField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("kind", "day", "person_id"), name="person_day_once")
+        ]
+        indexes = [
+            models.Index(fields=["person_id", "kind", "day"], name="person_day_person"),
+            # Everything the period counts read, so that they are index-only scans.
+            models.Index(
+                fields=["day"],
+                include=[
+                    "kind",
+                    "sex",
+                    "age_group",
+                    "earlier",
+                    "prev_kind",
+                    "prev_repeat",
+                    "prev_group",
+                    "prev_child",
+                ],
+                name="person_day_counting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.day}"
+
+
 # The council's models live in programme.council and register under this app.
 from programme.council.models import *  # noqa: E402, F403
 from programme.structure.models import *  # noqa: E402, F403

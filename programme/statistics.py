@@ -160,7 +160,48 @@ def case_figures(cur, prev) -> dict:
     }
 
 
-def order_figures(cur, prev) -> dict:
+def case_figures_from_rollups(cur, prev) -> dict:
+    """case_figures read from programme.rollups: the same figures, figure for figure
+    (tests/programme/test_rollups.py), from per-day counts and per-day people."""
+    from programme import rollups
+
+    cur_days, prev_days = _days(cur), _days(prev)
+    counts = rollups.day_counts("cases", cur_days, prev_days, _rows)
+    people = rollups.people(cur_days, prev_days, _rows)
+
+    def total(figure: str) -> dict:
+        return change(*counts.get((figure, ""), (0, 0)))
+
+    def by(figure: str) -> dict:
+        return {key: change(c, p) for (f, key), (c, p) in counts.items() if f == figure}
+
+    t = people["totals"]
+    return {
+        "registered": total("registered"),
+        "with_children": total("with_children"),
+        "by_channel": by("channel"),
+        "by_district": by("district"),
+        "by_form": by("form"),
+        **{
+            name: {key: change(c, p) for key, (c, p) in people[name].items()}
+            for name in ("victim_sex", "victim_age", "offender_sex")
+        },
+        "victims": change(t[0], t[1]),
+        "repeat_victims": change(t[2], t[3]),
+        "repeat_victims_pct": change_of_share((t[2], t[0]), (t[3], t[1])),
+        "children_affected": change(t[4], t[5]),
+    }
+
+
+def _urgent_from_rollups(cur_days, prev_days) -> list[int]:
+    """The urgent-order counts in order_figures' layout, from programme.rollups."""
+    from programme import rollups
+
+    counts = rollups.day_counts("orders", cur_days, prev_days, _rows)
+    return [n for figure in rollups.URGENT_FIGURES for n in counts.get((figure, ""), (0, 0))]
+
+
+def order_figures(cur, prev, *, from_rollups: bool = False) -> dict:
     cur_days, prev_days = _days(cur), _days(prev)
     # Law 2229-VIII art. 25: a measure against an offender under 18 is limited; the offender's
     # age is counted on the day the order starts (Kyiv), the recorded flag counts as well.
@@ -173,18 +214,22 @@ def order_figures(cur, prev) -> dict:
         "COALESCE(o.initiated_by, '') = ''",
         minor,
     ]
-    row = _rows(
-        "SELECT "
-        + ", ".join(
-            f"COUNT(*) FILTER (WHERE {cond} AND o.starts_at BETWEEN %s AND %s)"
-            for cond in urgent
-            for _side in (0, 1)
-        )
-        + " FROM orders_restrainingorder o JOIN cases_person pe ON pe.id = o.offender_id "
-        "WHERE o.kind = 'urgent' AND (o.starts_at BETWEEN %s AND %s "
-        "OR o.starts_at BETWEEN %s AND %s)",
-        [*cur, *prev] * len(urgent) + [*cur, *prev],
-    )[0]
+    row = (
+        _urgent_from_rollups(cur_days, prev_days)
+        if from_rollups
+        else _rows(
+            "SELECT "
+            + ", ".join(
+                f"COUNT(*) FILTER (WHERE {cond} AND o.starts_at BETWEEN %s AND %s)"
+                for cond in urgent
+                for _side in (0, 1)
+            )
+            + " FROM orders_restrainingorder o JOIN cases_person pe ON pe.id = o.offender_id "
+            "WHERE o.kind = 'urgent' AND (o.starts_at BETWEEN %s AND %s "
+            "OR o.starts_at BETWEEN %s AND %s)",
+            [*cur, *prev] * len(urgent) + [*cur, *prev],
+        )[0]
+    )
     # A restrictive order (and its extension) is dated by the court's decision; a record
     # without a decision date by the day it starts.
     decided = f"COALESCE(decision_date, {kyiv_day_sql('starts_at')})"
@@ -341,10 +386,24 @@ def referral_figures(cur, prev, *, today: date) -> dict:
     }
 
 
-@for_reporting
 def statistics(period: Period, *, today: date | None = None) -> dict:
     """Every figure of the statistics page and the report, for `period` and a year earlier.
-    `today` ends the stays that are still open (default: today in Kyiv)."""
+    `today` ends the stays that are still open (default: today in Kyiv). Case figures and
+    urgent orders come from the rollups, brought up to date first (on the primary)."""
+    from programme import rollups
+
+    rollups.refresh()
+    return _statistics(period, today=today, from_rollups=True)
+
+
+def statistics_from_base_tables(period: Period, *, today: date | None = None) -> dict:
+    """The same figures computed straight from the base tables: the reference the rollups are
+    tested and verified against (manage.py statistics_rollups verify)."""
+    return _statistics(period, today=today, from_rollups=False)
+
+
+@for_reporting
+def _statistics(period: Period, *, today: date | None, from_rollups: bool) -> dict:
     from django.utils import timezone
 
     prev_period = previous_year(period)
@@ -357,8 +416,8 @@ def statistics(period: Period, *, today: date | None = None) -> dict:
             "kind": period.kind,
         },
         "previous": {"start": prev_period.start.isoformat(), "end": prev_period.end.isoformat()},
-        "cases": case_figures(cur, prev),
-        "orders": order_figures(cur, prev),
+        "cases": (case_figures_from_rollups if from_rollups else case_figures)(cur, prev),
+        "orders": order_figures(cur, prev, from_rollups=from_rollups),
         "referrals": referral_figures(cur, prev, today=today),
     }
 
