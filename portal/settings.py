@@ -324,6 +324,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "cases.tasks.remind_tasks_due",
         "schedule": crontab(minute=0, hour=7),
     },
+    # The statistics rollups follow the day's writes (programme.rollups), so that a
+    # statistics read rarely has days to recompute first.
+    "programme-refresh-statistics-rollups": {
+        "task": "programme.tasks.refresh_statistics_rollups",
+        "schedule": timedelta(minutes=1),
+    },
     "programme-resume-stalled-reports": {
         "task": "programme.tasks.resume_stalled_reports",
         "schedule": timedelta(minutes=5),

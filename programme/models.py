@@ -435,6 +435,7 @@ class PersonDay(models.Model):
     kind = models.CharField(max_length=16)  # victim, child_witness, offender
     day = models.DateField()
     person_id = models.BigIntegerField()
+    service = models.CharField(max_length=32, blank=True, default="")  # kind "served"
     sex = models.CharField(max_length=8, null=True, blank=True)
     age_group = models.CharField(max_length=8)  # on that day; programme.figures.age_group
     # A victim reported earlier than her last report of the day (a repeat victim).
@@ -450,7 +451,9 @@ class PersonDay(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=("kind", "day", "person_id"), name="person_day_once")
+            models.UniqueConstraint(
+                fields=("kind", "day", "person_id", "service"), name="person_day_once"
+            )
         ]
         indexes = [
             models.Index(fields=["person_id", "kind", "day"], name="person_day_person"),
@@ -473,6 +476,33 @@ class PersonDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.day}"
+
+
+class Stay(models.Model):
+    """A stay in a shelter or a crisis room (an accepted referral for a bed), once per
+    referral (person_id NULL, for the bed-days) and once per victim of its case (for the
+    people placed). Stays overlap periods and run until today while open, so they are kept
+    as intervals, not by day; refreshed with the day the referral was sent."""
+
+    referral_id = models.BigIntegerField()
+    sent_day = models.DateField()
+    service = models.CharField(max_length=32)
+    person_id = models.BigIntegerField(null=True)
+    start_day = models.DateField(null=True)
+    end_day = models.DateField(null=True)  # None: still open
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["sent_day"], name="stay_sent_day"),
+            models.Index(
+                fields=["service", "start_day"],
+                include=["end_day", "person_id"],
+                name="stay_overlap",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.start_day}–{self.end_day}"
 
 
 # The council's models live in programme.council and register under this app.

@@ -24,14 +24,29 @@ from programme.statistics import age_group_sql, person_age_sql
 # One refresh at a time; concurrent writers only add days, which the next refresh takes.
 LOCK = 15_150_001
 
-# The days of a set, as a join that reads each day through the timestamp index.
-DAYS = (
+# The rows of a set of days: for a few days each day's rows through the timestamp index; for
+# many (a rebuild, a bulk load) one pass over the table, hashed by Kyiv day.
+FEW_DAYS = (
     "unnest(%s::date[]) AS dd(day) JOIN {table} {alias} ON "
     "{alias}.{column} >= (dd.day::timestamp AT TIME ZONE 'Europe/Kyiv') AND "
     "{alias}.{column} < ((dd.day + 1)::timestamp AT TIME ZONE 'Europe/Kyiv')"
 )
-CASE_DAYS = DAYS.format(table="cases_case", alias="c", column="reported_at")
-ORDER_DAYS = DAYS.format(table="orders_restrainingorder", alias="o", column="starts_at")
+MANY_DAYS = (
+    "unnest(%s::date[]) AS dd(day) JOIN {table} {alias} ON "
+    "({alias}.{column} AT TIME ZONE 'Europe/Kyiv')::date = dd.day"
+)
+TABLES = {
+    "cases": ("cases_case", "c", "reported_at"),
+    "orders": ("orders_restrainingorder", "o", "starts_at"),
+    "referrals": ("referrals_referral", "r", "sent_at"),
+}
+
+
+def over_days(domain: str, days: list[date]) -> str:
+    table, alias, column = TABLES[domain]
+    form = MANY_DAYS if len(days) > WHOLE_TABLE_DAYS else FEW_DAYS
+    return form.format(table=table, alias=alias, column=column)
+
 
 CASE_COUNTS = [
     # figure, key expression, extra FROM, condition
@@ -57,7 +72,7 @@ CHILD = "(kind = 'child_witness' OR (kind = 'victim' AND age_group = '0-17'))"
 POINTERS = {
     "prev_kind": ("TRUE", "person_id, kind", "day"),
     "prev_repeat": ("kind = 'victim' AND earlier", "person_id", "day"),
-    "prev_group": ("kind = 'victim'", "person_id, age_group", "day"),
+    "prev_group": ("kind IN ('victim', 'served')", "person_id, kind, service, age_group", "day"),
     "prev_child": (CHILD, "person_id", "day, kind"),
 }
 # More changed days than this and the pointers are recomputed for everyone at once.
@@ -75,18 +90,21 @@ URGENT_COUNTS = [
 URGENT_FIGURES = [figure for figure, _condition in URGENT_COUNTS]
 
 
-def _refresh_cases(cursor, days: list[date]) -> None:
+def _refresh_cases(cursor, days: list[date]) -> set[int]:
+    case_days = over_days("cases", days)
     cursor.execute(
         "DELETE FROM programme_daycount WHERE domain = 'cases' AND day = ANY(%s::date[])", [days]
     )
     cursor.execute(
-        "DELETE FROM programme_personday WHERE day = ANY(%s::date[]) RETURNING person_id", [days]
+        "DELETE FROM programme_personday WHERE kind <> 'served' AND day = ANY(%s::date[]) "
+        "RETURNING person_id",
+        [days],
     )
     affected = {row[0] for row in cursor.fetchall()}
     for figure, key, joins, condition in CASE_COUNTS:
         cursor.execute(
             f"INSERT INTO programme_daycount (domain, day, figure, key, n) "
-            f"SELECT 'cases', dd.day, %s, {key}, COUNT(*) FROM {CASE_DAYS}{joins} "
+            f"SELECT 'cases', dd.day, %s, {key}, COUNT(*) FROM {case_days}{joins} "
             f"WHERE {condition} GROUP BY 2, 4",
             [figure, days],
         )
@@ -99,36 +117,43 @@ def _refresh_cases(cursor, days: list[date]) -> None:
             else "FALSE"
         )
         cursor.execute(
-            f"INSERT INTO programme_personday (kind, day, person_id, sex, age_group, earlier) "
-            f"SELECT %s, x.day, x.person_id, x.sex, x.age_group, {earlier} FROM ("
+            f"INSERT INTO programme_personday "
+            f"(kind, day, person_id, service, sex, age_group, earlier) "
+            f"SELECT %s, x.day, x.person_id, '', x.sex, x.age_group, {earlier} FROM ("
             f"SELECT dd.day, pe.id AS person_id, pe.sex, {group} AS age_group, "
-            f"MAX(c.reported_at) AS last_at FROM {CASE_DAYS} "
+            f"MAX(c.reported_at) AS last_at FROM {case_days} "
             f"JOIN cases_participant pa ON pa.case_id = c.id AND pa.role = %s "
             f"JOIN cases_person pe ON pe.id = pa.person_id GROUP BY 1, 2, 3, 4) x "
             f"RETURNING person_id",
             [kind, days, role],
         )
         affected.update(row[0] for row in cursor.fetchall())
-    _point(cursor, None if len(days) > WHOLE_TABLE_DAYS else sorted(affected))
+    return affected
 
 
 def _point(cursor, persons: list[int] | None) -> None:
-    """Recompute the previous-day pointers of these people's rows (None: of everyone)."""
+    """Recompute the previous-day pointers of these people's rows (None: of everyone), all
+    four in one UPDATE: "the previous day among the rows of a family" is the running maximum
+    of the family's days before this row."""
     if persons == []:
         return
     mine = "TRUE" if persons is None else "person_id = ANY(%s::bigint[])"
-    params = [] if persons is None else [persons]
-    for column, (rows, partition, order) in POINTERS.items():
-        cursor.execute(
-            f"UPDATE programme_personday t SET {column} = w.previous FROM ("
-            f"SELECT id, LAG(day) OVER (PARTITION BY {partition} ORDER BY {order}) AS previous "
-            f"FROM programme_personday WHERE {rows} AND {mine}) w "
-            f"WHERE t.id = w.id AND t.{column} IS DISTINCT FROM w.previous",
-            params,
-        )
+    windows = ", ".join(
+        f"MAX(CASE WHEN {rows} THEN day END) OVER (PARTITION BY {partition} ORDER BY {order}, id "
+        f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS {column}"
+        for column, (rows, partition, order) in POINTERS.items()
+    )
+    assign = ", ".join(f"{column} = w.{column}" for column in POINTERS)
+    changed = " OR ".join(f"t.{column} IS DISTINCT FROM w.{column}" for column in POINTERS)
+    cursor.execute(
+        f"UPDATE programme_personday t SET {assign} FROM (SELECT id, {windows} "
+        f"FROM programme_personday WHERE {mine}) w WHERE t.id = w.id AND ({changed})",
+        [] if persons is None else [persons],
+    )
 
 
-def _refresh_orders(cursor, days: list[date]) -> None:
+def _refresh_orders(cursor, days: list[date]) -> set[int]:
+    order_days = over_days("orders", days)
     cursor.execute(
         "DELETE FROM programme_daycount WHERE domain = 'orders' AND day = ANY(%s::date[])",
         [days],
@@ -136,14 +161,71 @@ def _refresh_orders(cursor, days: list[date]) -> None:
     for figure, condition in URGENT_COUNTS:
         cursor.execute(
             f"INSERT INTO programme_daycount (domain, day, figure, key, n) "
-            f"SELECT 'orders', dd.day, %s, '', COUNT(*) FROM {ORDER_DAYS} "
+            f"SELECT 'orders', dd.day, %s, '', COUNT(*) FROM {order_days} "
             f"JOIN cases_person pe ON pe.id = o.offender_id "
             f"WHERE o.kind = 'urgent' AND {condition} GROUP BY dd.day",
             [figure, days],
         )
+    return set()
 
 
-REFRESH = {"cases": _refresh_cases, "orders": _refresh_orders}
+# programme.statistics.referral_figures: accepted means answered yes and not withdrawn.
+ACCEPTED = "r.status IN ('accepted', 'in_progress', 'completed')"
+BEDS = ("shelter", "crisis_room")
+SERVED_GROUP = (
+    f"CASE WHEN {person_age_sql('pe', 'dd.day')} < 18 THEN 'children' "
+    f"WHEN pe.sex = 'M' THEN 'men' ELSE 'women' END"
+)
+STAY_START = "((COALESCE(r.started_at, r.answered_at)) AT TIME ZONE 'Europe/Kyiv')::date"
+STAY_END = "((r.completed_at) AT TIME ZONE 'Europe/Kyiv')::date"
+
+
+def _refresh_referrals(cursor, days: list[date]) -> set[int]:
+    referral_days = over_days("referrals", days)
+    cursor.execute(
+        "DELETE FROM programme_daycount WHERE domain = 'referrals' AND day = ANY(%s::date[])",
+        [days],
+    )
+    cursor.execute(
+        "DELETE FROM programme_personday WHERE kind = 'served' AND day = ANY(%s::date[]) "
+        "RETURNING person_id",
+        [days],
+    )
+    affected = {row[0] for row in cursor.fetchall()}
+    cursor.execute("DELETE FROM programme_stay WHERE sent_day = ANY(%s::date[])", [days])
+    in_time = f"r.answered_at IS NOT NULL AND r.answered_at <= r.due_at AND {ACCEPTED}"
+    for figure, key, condition in [("service", "r.service", "TRUE"), ("in_time", "''", in_time)]:
+        cursor.execute(
+            f"INSERT INTO programme_daycount (domain, day, figure, key, n) "
+            f"SELECT 'referrals', dd.day, %s, {key}, COUNT(*) FROM {referral_days} "
+            f"WHERE {condition} GROUP BY 2, 4",
+            [figure, days],
+        )
+    victims = (
+        "JOIN cases_participant pa ON pa.case_id = r.case_id AND pa.role = 'victim' "
+        "JOIN cases_person pe ON pe.id = pa.person_id"
+    )
+    cursor.execute(
+        f"INSERT INTO programme_personday "
+        f"(kind, day, person_id, service, sex, age_group, earlier) "
+        f"SELECT 'served', dd.day, pe.id, r.service, pe.sex, {SERVED_GROUP}, FALSE "
+        f"FROM {referral_days} {victims} WHERE {ACCEPTED} GROUP BY 2, 3, 4, 5, 6 "
+        f"RETURNING person_id",
+        [days],
+    )
+    affected.update(row[0] for row in cursor.fetchall())
+    stay = (
+        f"INSERT INTO programme_stay (referral_id, sent_day, service, person_id, start_day, "
+        f"end_day) SELECT DISTINCT r.id, dd.day, r.service, {{person}}, {STAY_START}, "
+        f"{STAY_END} "
+        f"FROM {referral_days} {{join}} WHERE {ACCEPTED} AND r.service = ANY(%s)"
+    )
+    cursor.execute(stay.format(person="NULL::bigint", join=""), [days, list(BEDS)])
+    cursor.execute(stay.format(person="pe.id", join=victims), [days, list(BEDS)])
+    return affected
+
+
+REFRESH = {"cases": _refresh_cases, "orders": _refresh_orders, "referrals": _refresh_referrals}
 
 
 def refresh(*, using: str = "default") -> int:
@@ -157,9 +239,12 @@ def refresh(*, using: str = "default") -> int:
         by_domain: dict[str, list[date]] = {}
         for domain, day in cursor.fetchall():
             by_domain.setdefault(domain, []).append(day)
+        affected: set[int] = set()
         for domain, days in by_domain.items():
-            REFRESH[domain](cursor, sorted(days))
-        return sum(len(days) for days in by_domain.values())
+            affected |= REFRESH[domain](cursor, sorted(days))
+        many = sum(len(days) for days in by_domain.values())
+        _point(cursor, None if many > WHOLE_TABLE_DAYS else sorted(affected))
+        return many
 
 
 def pending() -> bool:
@@ -173,20 +258,22 @@ def rebuild() -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
         # DELETE, not TRUNCATE: the application's database role may not truncate.
-        cursor.execute("DELETE FROM programme_daycount")
-        cursor.execute("DELETE FROM programme_personday")
+        for table in ("programme_daycount", "programme_personday", "programme_stay"):
+            cursor.execute(f"DELETE FROM {table}")
         cursor.execute(
             "INSERT INTO programme_rollupdirty (domain, day) SELECT DISTINCT 'cases', "
             "(reported_at AT TIME ZONE 'Europe/Kyiv')::date FROM cases_case "
             "UNION SELECT DISTINCT 'orders', (starts_at AT TIME ZONE 'Europe/Kyiv')::date "
-            "FROM orders_restrainingorder ON CONFLICT DO NOTHING"
+            "FROM orders_restrainingorder "
+            "UNION SELECT DISTINCT 'referrals', (sent_at AT TIME ZONE 'Europe/Kyiv')::date "
+            "FROM referrals_referral ON CONFLICT DO NOTHING"
         )
     days = refresh()
     if not connection.in_atomic_block:
         with connection.cursor() as cursor:
             # Fresh visibility maps and statistics: the readers are index-only scans.
-            cursor.execute("VACUUM (ANALYZE) programme_daycount")
-            cursor.execute("VACUUM (ANALYZE) programme_personday")
+            for table in ("programme_daycount", "programme_personday", "programme_stay"):
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
     return days
 
 
@@ -238,7 +325,8 @@ def people(cur, prev, rows) -> dict:
             params += [first, last, sides[side]]
     counted = rows(
         f"SELECT sex, age_group, {', '.join(columns)} FROM programme_personday "
-        f"WHERE (day BETWEEN %s AND %s OR day BETWEEN %s AND %s) GROUP BY 1, 2 ORDER BY 1, 2",
+        f"WHERE kind <> 'served' AND (day BETWEEN %s AND %s OR day BETWEEN %s AND %s) "
+        f"GROUP BY 1, 2 ORDER BY 1, 2",
         [*params, *cur, *prev],
     )
     names = [f"{name}_{side}" for name in families for side in ("c", "p")]
@@ -263,4 +351,48 @@ def people(cur, prev, rows) -> dict:
     return {
         "totals": [totals[name] for name in names if not name.startswith(("group", "offender"))],
         **split,
+    }
+
+
+def served(cur, prev, rows) -> dict:
+    """People served by each service, as women, men and children (the victims of the cases
+    whose referral sent in the period was accepted), each person once per service and group."""
+    first = "(prev_group IS NULL OR prev_group < %s)"
+    counted = rows(
+        f"SELECT service, age_group, "
+        f"COUNT(*) FILTER (WHERE day BETWEEN %s AND %s AND {first}), "
+        f"COUNT(*) FILTER (WHERE day BETWEEN %s AND %s AND {first}) "
+        f"FROM programme_personday WHERE kind = 'served' "
+        f"AND (day BETWEEN %s AND %s OR day BETWEEN %s AND %s) GROUP BY 1, 2 ORDER BY 1, 2",
+        [*cur, cur[0], *prev, prev[0], *cur, *prev],
+    )
+    split: dict[str, dict] = {"women": {}, "men": {}, "children": {}}
+    for service, who, current, previous in counted:
+        if current or previous:
+            split[who][service] = (current, previous)
+    return split
+
+
+def stays(side: tuple[date, date], today: date, rows) -> dict:
+    """People placed in a shelter or a crisis room during the period (a stay that overlaps
+    it, each person once per kind of place) and the nights of every stay inside it."""
+    start, end = side
+    overlaps = "start_day <= %s AND COALESCE(end_day, %s) >= %s AND service = ANY(%s)"
+    persons = dict(
+        rows(
+            f"SELECT service, COUNT(DISTINCT person_id) FROM programme_stay "
+            f"WHERE person_id IS NOT NULL AND {overlaps} GROUP BY 1",
+            [end, today, start, list(BEDS)],
+        )
+    )
+    nights = rows(
+        f"SELECT COALESCE(SUM(GREATEST(0, LEAST(COALESCE(end_day, %s), %s::date + 1) - "
+        f"GREATEST(start_day, %s::date))), 0) FROM programme_stay "
+        f"WHERE person_id IS NULL AND {overlaps}",
+        [today, end, start, end, today, start, list(BEDS)],
+    )[0][0]
+    return {
+        "shelter": persons.get("shelter", 0),
+        "crisis_room": persons.get("crisis_room", 0),
+        "nights": int(nights),
     }

@@ -353,6 +353,49 @@ def _served_persons(cur, prev) -> dict:
     return {f"service_{who}": by_service for who, by_service in split.items()}
 
 
+def referral_figures_from_rollups(cur, prev, *, today: date) -> dict:
+    """referral_figures from programme.rollups (the median from an index of the period)."""
+    from programme import rollups
+
+    cur_days, prev_days = _days(cur), _days(prev)
+    counts = rollups.day_counts("referrals", cur_days, prev_days, _rows)
+    window = "sent_at BETWEEN %s AND %s"
+    response = "extract(epoch FROM answered_at - sent_at)"
+    medians = _rows(
+        f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY {response}) FILTER (WHERE {window}),"
+        f" percentile_cont(0.5) WITHIN GROUP (ORDER BY {response}) FILTER (WHERE {window}) "
+        f"FROM referrals_referral WHERE answered_at IS NOT NULL AND ({window} OR {window})",
+        [*cur, *prev, *cur, *prev],
+    )[0]
+    side = {
+        name: rollups.stays(days, today, _rows)
+        for name, days in (("current", cur_days), ("previous", prev_days))
+    }
+    served = rollups.served(cur_days, prev_days, _rows)
+    c, p = side["current"], side["previous"]
+    return {
+        "by_service": {
+            key: change(n, m) for (figure, key), (n, m) in counts.items() if figure == "service"
+        },
+        "accepted_in_time": change(*counts.get(("in_time", ""), (0, 0))),
+        "median_response_hours": change(_hours(medians[0]), _hours(medians[1])),
+        "shelter_placements": change(
+            c["shelter"] + c["crisis_room"], p["shelter"] + p["crisis_room"]
+        ),
+        "shelter_bed_days": change(c["nights"], p["nights"]),
+        "shelter_persons": change(c["shelter"], p["shelter"]),
+        "crisis_room_persons": change(c["crisis_room"], p["crisis_room"]),
+        **{
+            f"service_{who}": {service: change(*pair) for service, pair in by_service.items()}
+            for who, by_service in served.items()
+        },
+    }
+
+
+def _hours(seconds):
+    return None if seconds is None else round(seconds / 3600, 1)
+
+
 def referral_figures(cur, prev, *, today: date) -> dict:
     by_service = _grouped("referrals_referral", "service", cur, prev, "sent_at")
     accepted = "status IN ('accepted', 'in_progress', 'completed')"
@@ -370,14 +413,11 @@ def referral_figures(cur, prev, *, today: date) -> dict:
         [*cur, *prev, *cur, *prev, *cur, *prev],
     )[0]
 
-    def hours(seconds):
-        return None if seconds is None else round(seconds / 3600, 1)
-
     stays = _stays(cur, prev, today)
     return {
         "by_service": by_service,
         "accepted_in_time": change(row[0], row[1]),
-        "median_response_hours": change(hours(row[2]), hours(row[3])),
+        "median_response_hours": change(_hours(row[2]), _hours(row[3])),
         "shelter_placements": stays["shelter_placements"],
         "shelter_bed_days": stays["shelter_bed_days"],
         "shelter_persons": stays["shelter_persons"],
@@ -392,6 +432,7 @@ def statistics(period: Period, *, today: date | None = None) -> dict:
     urgent orders come from the rollups, brought up to date first (on the primary)."""
     from programme import rollups
 
+    # On the primary; a replica serving reports replays it within the lag it is allowed.
     rollups.refresh()
     return _statistics(period, today=today, from_rollups=True)
 
@@ -418,7 +459,9 @@ def _statistics(period: Period, *, today: date | None, from_rollups: bool) -> di
         "previous": {"start": prev_period.start.isoformat(), "end": prev_period.end.isoformat()},
         "cases": (case_figures_from_rollups if from_rollups else case_figures)(cur, prev),
         "orders": order_figures(cur, prev, from_rollups=from_rollups),
-        "referrals": referral_figures(cur, prev, today=today),
+        "referrals": (referral_figures_from_rollups if from_rollups else referral_figures)(
+            cur, prev, today=today
+        ),
     }
 
 

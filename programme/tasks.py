@@ -5,6 +5,15 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 
+@shared_task
+def refresh_statistics_rollups() -> int:
+    """Recompute the statistics rollups of the days changed since the last refresh. Safe to
+    deliver twice: the second finds nothing noted (refreshes take one lock in turn)."""
+    from programme import rollups
+
+    return rollups.refresh()
+
+
 @shared_task(bind=True, max_retries=3)
 def render_report(self, run_id: int) -> str:
     """Render one report run to PDF. A failure is retried with backoff; after the last try the

@@ -339,6 +339,13 @@ class Referral(models.Model):
                 condition=Q(status__in=["sent", "accepted", "in_progress"]),
                 name="referral_provider_inbox",
             ),
+            # The median answer time of a period (programme.statistics): an index-only scan.
+            models.Index(
+                fields=["sent_at"],
+                include=["answered_at"],
+                condition=Q(answered_at__isnull=False),
+                name="referral_answered_by_sent",
+            ),
         ]
         constraints = [
             # A stay that holds places holds at least one, and never more than a shelter has.

@@ -21,6 +21,8 @@ PY
   .venv/bin/python manage.py seed_demo --quiet-credentials > var/bench/seed_demo.log
   .venv/bin/python manage.py seed_synthetic --cases "$CASES" --seed "$SEED" --years 2019-2024 \
     | tee var/bench/seed_synthetic.log
+  # The statistics rollups of every loaded day, from nothing (programme.rollups).
+  .venv/bin/python manage.py statistics_rollups rebuild | tee -a var/bench/seed_synthetic.log
   rm -f var/bench/dataset-*.loaded
   touch "$MARKER"
 fi

@@ -26,6 +26,11 @@ LANGUAGE sql AS $$
     SELECT DISTINCT 'orders', {KYIV_DAY % "o.starts_at"}
     FROM orders_restrainingorder o WHERE o.offender_id = ANY(person_ids)
     ON CONFLICT DO NOTHING;
+    INSERT INTO programme_rollupdirty (domain, day)
+    SELECT DISTINCT 'referrals', {KYIV_DAY % "r.sent_at"}
+    FROM cases_participant pa JOIN referrals_referral r ON r.case_id = pa.case_id
+    WHERE pa.person_id = ANY(person_ids)
+    ON CONFLICT DO NOTHING;
 $$;
 
 CREATE FUNCTION programme_case_changed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -75,6 +80,21 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE FUNCTION programme_referral_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO programme_rollupdirty (domain, day)
+        SELECT DISTINCT 'referrals', {KYIV_DAY % "sent_at"} FROM new_rows
+        ON CONFLICT DO NOTHING;
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        INSERT INTO programme_rollupdirty (domain, day)
+        SELECT DISTINCT 'referrals', {KYIV_DAY % "sent_at"} FROM old_rows
+        ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN NULL;
+END $$;
+
 CREATE FUNCTION programme_order_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
@@ -113,6 +133,7 @@ TRIGGERS = "\n".join(
         _triggers("cases_participant", "programme_participant_changed"),
         _triggers("cases_person", "programme_person_changed", events=("UPDATE",)),
         _triggers("orders_restrainingorder", "programme_order_changed"),
+        _triggers("referrals_referral", "programme_referral_changed"),
     ]
 )
 
@@ -127,6 +148,10 @@ DROP TRIGGER IF EXISTS programme_rollup_update ON cases_person;
 DROP TRIGGER IF EXISTS programme_rollup_insert ON orders_restrainingorder;
 DROP TRIGGER IF EXISTS programme_rollup_update ON orders_restrainingorder;
 DROP TRIGGER IF EXISTS programme_rollup_delete ON orders_restrainingorder;
+DROP TRIGGER IF EXISTS programme_rollup_insert ON referrals_referral;
+DROP TRIGGER IF EXISTS programme_rollup_update ON referrals_referral;
+DROP TRIGGER IF EXISTS programme_rollup_delete ON referrals_referral;
+DROP FUNCTION IF EXISTS programme_referral_changed();
 DROP FUNCTION IF EXISTS programme_order_changed();
 DROP FUNCTION IF EXISTS programme_person_changed();
 DROP FUNCTION IF EXISTS programme_participant_changed();
@@ -143,6 +168,9 @@ ON CONFLICT DO NOTHING;
 INSERT INTO programme_rollupdirty (domain, day)
 SELECT DISTINCT 'orders', {KYIV_DAY % "starts_at"} FROM orders_restrainingorder
 ON CONFLICT DO NOTHING;
+INSERT INTO programme_rollupdirty (domain, day)
+SELECT DISTINCT 'referrals', {KYIV_DAY % "sent_at"} FROM referrals_referral
+ON CONFLICT DO NOTHING;
 """
 
 
@@ -151,6 +179,7 @@ class Migration(migrations.Migration):
         ("programme", "0011_programme_structure_versions"),
         ("cases", "0011_person_merges"),
         ("orders", "0004_order_appeals"),
+        ("referrals", "0010_indexes_for_the_inbox_and_the_overdue_panel"),
     ]
 
     operations = [
@@ -207,6 +236,7 @@ class Migration(migrations.Migration):
                 ("kind", models.CharField(max_length=16)),
                 ("day", models.DateField()),
                 ("person_id", models.BigIntegerField()),
+                ("service", models.CharField(blank=True, default="", max_length=32)),
                 ("sex", models.CharField(blank=True, max_length=8, null=True)),
                 ("age_group", models.CharField(max_length=8)),
                 ("earlier", models.BooleanField(default=False)),
@@ -218,7 +248,7 @@ class Migration(migrations.Migration):
             options={
                 "constraints": [
                     models.UniqueConstraint(
-                        fields=("kind", "day", "person_id"), name="person_day_once"
+                        fields=("kind", "day", "person_id", "service"), name="person_day_once"
                     )
                 ],
                 "indexes": [
@@ -238,6 +268,33 @@ class Migration(migrations.Migration):
                         name="person_day_counting",
                     ),
                 ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Stay",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("referral_id", models.BigIntegerField()),
+                ("sent_day", models.DateField()),
+                ("service", models.CharField(max_length=32)),
+                ("person_id", models.BigIntegerField(null=True)),
+                ("start_day", models.DateField(null=True)),
+                ("end_day", models.DateField(null=True)),
+            ],
+            options={
+                "indexes": [
+                    models.Index(fields=["sent_day"], name="stay_sent_day"),
+                    models.Index(
+                        fields=["service", "start_day"],
+                        include=["end_day", "person_id"],
+                        name="stay_overlap",
+                    ),
+                ]
             },
         ),
         migrations.RunSQL(FUNCTIONS + TRIGGERS + MARK_ALL, DROP),

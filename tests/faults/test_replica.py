@@ -105,10 +105,16 @@ def test_reports_read_from_a_fresh_replica_and_from_the_primary_when_it_lags(
     wait_for(lambda: _caught_up(lsn, replica), timeout=60, what="the replica to catch up")
 
     without_replica, _ = _report_json(replica=None, max_lag=30)
+    # That report brought the statistics rollups up to date on the primary; the replica
+    # serves them once it has replayed that.
+    lsn = _primary_lsn()
+    wait_for(lambda: _caught_up(lsn, replica), timeout=60, what="the replica to catch up")
     from_replica, log = _report_json(replica=replica, max_lag=30)
     assert from_replica == without_replica  # figure for figure
     assert _reports(from_replica) == 6
-    assert "cases_case" in replica.log.read_text()  # the replica answered the statistics
+    # The replica answered the statistics: the rollups and the referrals' medians.
+    assert "programme_daycount" in replica.log.read_text()
+    assert "referrals_referral" in replica.log.read_text()
     assert "read from the primary" not in log
 
     replica.execute("SELECT pg_wal_replay_pause()")
