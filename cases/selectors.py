@@ -131,7 +131,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 
 def visible_case_exists(user, ref: str = "case_id") -> Exists | Q:
-    """"The case `ref` points at is visible to `user`", checked per row by its primary key: for
+    """Whether the case `ref` points at is visible to `user`, checked per row by its key: for
     lists driven by a few rows of another table (a person's tasks, a unit's orders), where
     building the whole visible set of a large organisation would cost more than the list."""
     condition = visible_cases_q(user)

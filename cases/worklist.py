@@ -38,8 +38,7 @@ def tasks_due(*, user, cases) -> WorkSection:
     today = timezone.localdate()
     tasks = (
         Task.objects.filter(
-            Q(visible_case_exists(user), assignee=user)
-            | Q(assignee__isnull=True, case__in=cases),
+            Q(visible_case_exists(user), assignee=user) | Q(assignee__isnull=True, case__in=cases),
             done_at__isnull=True,
             due_date__lte=today,
         )
