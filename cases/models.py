@@ -308,6 +308,8 @@ class Person(models.Model):
         indexes = [
             GinIndex(fields=["search_name"], name="person_name_trgm", opclasses=["gin_trgm_ops"]),
             GinIndex(fields=["last_name"], name="person_surname_trgm", opclasses=["gin_trgm_ops"]),
+            # The newest people first (the head's "possible duplicates").
+            models.Index(fields=["-created_at"], name="person_newest"),
             models.Index(fields=["birth_date"]),
             models.Index(fields=["phone"]),
         ]

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -110,25 +111,49 @@ def may_undo(merge: PersonMerge) -> bool:
     return merge.undone_at is None and timezone.now() <= undo_deadline(merge)
 
 
+# How many of the newest people the head's panel looks at: enough for a month of an
+# organisation's intake, and each look is one trigram probe (docs/performance.md).
+RECENT_PEOPLE_CHECKED = 50
+
+
 def recent_possible_duplicates(user, *, organisation_id: int, limit: int = 5) -> list[Person]:
     """For the head's dashboard: people registered in the organisation's cases in the last 30
     days who have a similar record (surname and first name alike, the same birth date or none)
     that the head may merge with — what the intake's "possibly already known" finding left for
-    someone to decide. One query; nothing about records the head could not merge."""
+    someone to decide. The newest RECENT_PEOPLE_CHECKED people are looked at, newest first,
+    until `limit` are found; each look is one probe of the surname trigram index, and only
+    records the head could merge are counted or shown."""
     if not can(user, Capability.PERSON_MERGE):
         return []
-    mergeable = mergeable_people(user)
-    similar = (
+    recent = list(
         Person.objects.filter(
-            last_name__trigram_similar=OuterRef("last_name"),
-            first_name__trigram_similar=OuterRef("first_name"),
+            created_at__gte=timezone.now() - timedelta(days=UNDO_DAYS),
+            pk__in=Participant.objects.filter(case__owner_id=organisation_id).values("person_id"),
+        ).order_by("-created_at", "-pk")[:RECENT_PEOPLE_CHECKED]
+    )
+    if not recent:
+        return []
+    # Every (recent person, similar record) pair in one query: one probe of the surname
+    # trigram index per recent person.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.id, q.id FROM cases_person p JOIN cases_person q "
+            "ON q.last_name %% p.last_name AND q.first_name %% p.first_name "
+            "AND (q.birth_date = p.birth_date OR q.birth_date IS NULL) AND q.id <> p.id "
+            "WHERE p.id = ANY(%s)",
+            [[person.pk for person in recent]],
         )
-        .filter(Q(birth_date=OuterRef("birth_date")) | Q(birth_date__isnull=True))
-        .exclude(pk=OuterRef("pk"))
-        .filter(pk__in=mergeable.values("pk"))
-    )
-    recent = mergeable.filter(
-        created_at__gte=timezone.now() - timedelta(days=UNDO_DAYS),
-        participations__case__owner_id=organisation_id,
-    )
-    return list(recent.filter(Exists(similar)).order_by("-created_at")[:limit])
+        pairs = cursor.fetchall()
+    similar: dict[int, set[int]] = {}
+    for person_id, other_id in pairs:
+        similar.setdefault(person_id, set()).add(other_id)
+    # Only records the head may merge count, on either side (one query over these ids).
+    involved = {person.pk for person in recent} | {
+        other for others in similar.values() for other in others
+    }
+    mergeable = set(mergeable_people(user).filter(pk__in=involved).values_list("pk", flat=True))
+    return [
+        person
+        for person in recent
+        if person.pk in mergeable and similar.get(person.pk, set()) & mergeable
+    ][:limit]
