@@ -14,7 +14,11 @@ from django.utils import timezone
 
 from cases.merge.models import PersonMerge
 from cases.models import Participant, Person
-from cases.selectors import cases_visible_to, people_visible_to
+from cases.selectors import (
+    people_visible_to,
+    visible_case_exists,
+    visible_cases_q,
+)
 from portal.roles import Capability, can, get_object_for_user
 
 UNDO_DAYS = 30
@@ -36,10 +40,13 @@ FIELDS = (
 def mergeable_people(user) -> QuerySet[Person]:
     if not can(user, Capability.PERSON_MERGE):
         return Person.objects.none()
-    unseen = Participant.objects.filter(person=OuterRef("pk")).exclude(
-        case__in=cases_visible_to(user).values("pk")
-    )
-    return people_visible_to(user).filter(~Exists(unseen))
+    people = people_visible_to(user)
+    if visible_cases_q(user) is None:
+        return people  # every case is visible: no participation is hidden
+    # A participation in a case the user may not open, checked per participation by the
+    # case's key (not by building the set of every visible case first).
+    unseen = Participant.objects.filter(person=OuterRef("pk")).exclude(visible_case_exists(user))
+    return people.filter(~Exists(unseen))
 
 
 def person_to_merge(*, user, pk) -> Person:
@@ -133,13 +140,18 @@ def recent_possible_duplicates(user, *, organisation_id: int, limit: int = 5) ->
     )
     if not recent:
         return []
-    # Every (recent person, similar record) pair in one query: one probe of the surname
-    # trigram index per recent person.
+    # Every (recent person, similar record) pair in one query. Records are found by the birth
+    # date (or its absence) through its index, then compared by name: the same test as pg_trgm's
+    # `%` operator, written as similarity() so that PostgreSQL does not probe the surname
+    # trigram index, which returns thousands of namesakes for a common surname.
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT p.id, q.id FROM cases_person p JOIN cases_person q "
-            "ON q.last_name %% p.last_name AND q.first_name %% p.first_name "
-            "AND (q.birth_date = p.birth_date OR q.birth_date IS NULL) AND q.id <> p.id "
+            "ON (q.birth_date = p.birth_date OR q.birth_date IS NULL) AND q.id <> p.id "
+            "AND similarity(q.last_name, p.last_name) "
+            ">= current_setting('pg_trgm.similarity_threshold')::real "
+            "AND similarity(q.first_name, p.first_name) "
+            ">= current_setting('pg_trgm.similarity_threshold')::real "
             "WHERE p.id = ANY(%s)",
             [[person.pk for person in recent]],
         )
