@@ -123,31 +123,41 @@ def overdue_rows(
 def coordinator_overview(user, *, service: str = "", district: str = "") -> dict:
     if not can(user, Capability.REFERRAL_COORDINATE):
         return {}
+    from django.utils.translation import get_language
+
+    from portal.caching import cached_aggregate
+
     now = timezone.now()
-    open_qs = Referral.objects.filter(status__in=OPEN_STATUSES)
-    by_service = list(
-        open_qs.values("service")
-        .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_q(now)))
-        .order_by("service")
-    )
-    counts = list(
-        open_qs.exclude(provider=None)
-        .values("provider")
-        .annotate(n=Count("pk"))
-        .order_by("-n")[:15]
-    )
-    providers = Organisation.objects.in_bulk([row["provider"] for row in counts])
-    # Named in the reader's language (the organisation's short name, else its name).
-    by_provider = [{"label": str(providers[row["provider"]]), "n": row["n"]} for row in counts]
-    response = Referral.objects.filter(answered_at__isnull=False).aggregate(
-        avg=Avg(F("answered_at") - F("sent_at")),
-        in_time=Count("pk", filter=Q(answered_at__lte=F("due_at"))),
-        answered=Count("pk"),
-    )
+
+    def compute() -> dict:
+        # City-wide counts over every open (and every answered) referral: at most once a
+        # minute, like the coordinator's other city-wide panels (docs/performance.md).
+        open_qs = Referral.objects.filter(status__in=OPEN_STATUSES)
+        by_service = list(
+            open_qs.values("service")
+            .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_q(now)))
+            .order_by("service")
+        )
+        counts = list(
+            open_qs.exclude(provider=None)
+            .values("provider")
+            .annotate(n=Count("pk"))
+            .order_by("-n")[:15]
+        )
+        providers = Organisation.objects.in_bulk([row["provider"] for row in counts])
+        # Named in the reader's language (the organisation's short name, else its name).
+        by_provider = [{"label": str(providers[row["provider"]]), "n": row["n"]} for row in counts]
+        response = Referral.objects.filter(answered_at__isnull=False).aggregate(
+            avg=Avg(F("answered_at") - F("sent_at")),
+            in_time=Count("pk", filter=Q(answered_at__lte=F("due_at"))),
+            answered=Count("pk"),
+        )
+        return {"by_service": by_service, "by_provider": by_provider, "response": response}
+
+    cached = cached_aggregate(f"referrals:coordination:{get_language()}", compute)
     return {
-        "by_service": by_service,
-        "by_provider": by_provider,
-        "response": response,
+        **cached["value"],
+        "computed_at": cached["computed_at"],
         "overdue": overdue_rows(now=now, service=service, district=district),
         "filters": {"service": service, "district": district},
     }
