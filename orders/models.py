@@ -98,6 +98,8 @@ class RestrainingOrder(models.Model):
             models.Index(fields=["kind", "starts_at"]),
             models.Index(fields=["ends_at"]),
             models.Index(fields=["issued_by", "-starts_at"]),
+            # The city's orders list, newest first (coordinators), read in index order.
+            models.Index(fields=["-starts_at", "-id"], name="order_newest"),
             models.Index(fields=["offender"]),
             models.Index(fields=["case"]),
         ]

@@ -467,8 +467,14 @@ def police_panel(request) -> dict:
     user = request.user
     now = timezone.now()
     orders = orders_visible_to(user)
+    # An order ends within the window only if its own end is at most the window's end (an
+    # extension only moves the end later), and it is still running only if its own end or an
+    # extension's is after now: two index ranges that leave a handful of orders to annotate.
+    still_running = Q(ends_at__gt=now) | Q(
+        pk__in=OrderExtension.objects.filter(ends_at__gt=now).values("order_id")
+    )
     expiring = list(
-        with_status(orders, now)
+        with_status(orders.filter(still_running, ends_at__lte=now + EXPIRING_WINDOW), now)
         .filter(effective_end__gt=now, effective_end__lte=now + EXPIRING_WINDOW)
         .exclude(status=OrderStatus.CANCELLED.value)
         .select_related("case")
