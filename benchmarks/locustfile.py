@@ -21,13 +21,16 @@ SESSIONS = itertools.cycle(PLAN["sessions"])
 
 
 class PortalUser(HttpUser):
-    wait_time = between(1, 3)
+    wait_time = between(3, 10)
 
     def on_start(self) -> None:
         session = next(SESSIONS)
         self.role = session["role"]
         self.pages = PLAN["pages"][self.role]
         self.client.cookies.set(PLAN["cookie_name"], session["key"])
+        # A connection per page, as browsers behind a proxy do: no race between gunicorn
+        # closing an idle keep-alive connection and the next request on it.
+        self.client.headers["Connection"] = "close"
 
     @task
     def browse(self) -> None:
