@@ -2,8 +2,9 @@
 
 Run by benchmarks/crowd.py as `locust --headless` against gunicorn on 127.0.0.1 only. The plan
 (CROWD_PLAN, a JSON file written by crowd.py) gives each simulated user a signed-in session of
-its role and the pages that role uses, with ids the role may open; a user thinks 1–3 s between
-pages, as a person reading them does. Only HTTP here: no Django, no database.
+its role and the pages that role uses, with ids the role may open; a user thinks 3–10 s between
+pages, as a person reading them does (at 1–3 s the two cores saturate: docs/performance.md).
+Only HTTP here: no Django, no database.
 """
 
 from __future__ import annotations
