@@ -159,6 +159,18 @@ def audit_per_request(plan: dict[str, list[tuple[str, str]]]) -> dict[str, float
     return {label: sum(n) / len(n) for label, n in per_label.items()}
 
 
+def warm_up(port: int, plan: dict[str, list[tuple[str, str]]], keys: dict[str, str]) -> None:
+    """Every page a few times before the crowd comes, so that the steady state is measured,
+    not each gunicorn worker's first import, template compilation and database connection."""
+    for _ in range(4):
+        for role, role_pages in plan.items():
+            opener = urllib.request.build_opener()
+            opener.addheaders = [("Cookie", f"{settings.SESSION_COOKIE_NAME}={keys[role]}")]
+            for _label, url in role_pages:
+                with opener.open(f"http://127.0.0.1:{port}{url}", timeout=30) as response:
+                    response.read()
+
+
 def run(seconds: int, record) -> None:
     from portal.models import AuditEvent
 
@@ -177,6 +189,7 @@ def run(seconds: int, record) -> None:
     )
     prefix = out / "crowd"
     with gunicorn() as port:
+        warm_up(port, plan, {role: session_key(role) for role in plan})
         before = AuditEvent.objects.count()
         subprocess.run(
             [
