@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -167,7 +168,8 @@ def warm_up(port: int, plan: dict[str, list[tuple[str, str]]], keys: dict[str, s
             opener = urllib.request.build_opener()
             opener.addheaders = [("Cookie", f"{settings.SESSION_COOKIE_NAME}={keys[role]}")]
             for _label, url in role_pages:
-                with opener.open(f"http://127.0.0.1:{port}{url}", timeout=30) as response:
+                address = f"http://127.0.0.1:{port}{urllib.parse.quote(url, safe='/?=&')}"
+                with opener.open(address, timeout=30) as response:
                     response.read()
 
 
