@@ -67,6 +67,8 @@ def main() -> int:
     manage("migrate", "--no-input", "-v", "0", as_owner=True)
     # Rows only, no DDL: the application's role is enough.
     manage("seed_demo")
+    # The statistics rollups of every day the seeding changed, before the first page asks.
+    manage("statistics_rollups", "refresh")
 
     processes = {
         "web": [

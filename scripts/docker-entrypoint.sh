@@ -21,6 +21,9 @@ migrate)
     : "${DATABASE_OWNER_URL:?set DATABASE_OWNER_URL, the role that owns the tables}"
     : "${PORTAL_DB_APP_PASSWORD:?set PORTAL_DB_APP_PASSWORD, the password of the application role}"
     DATABASE_URL="$DATABASE_OWNER_URL" python manage.py migrate --noinput
+    # The statistics rollups of the days changed since the last start (all of them after the
+    # migration that adds them): done here, so that no page waits for it (programme.rollups).
+    DATABASE_URL="$DATABASE_OWNER_URL" python manage.py statistics_rollups refresh
     # Every time, not only in migration 0003: idempotent, and it brings a database that was
     # migrated before the application's role existed up to date (portal/dbroles.py).
     exec python - <<'PY'
