@@ -325,13 +325,13 @@ class Referral(models.Model):
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["case", "-sent_at"]),
             # The coordinator's "overdue and escalated" panel walks this in due order and stops
-            # after a page (referrals.selectors.overdue_rows).
+            # after a page (referrals.coordination.overdue_rows).
             models.Index(
                 fields=["due_at", "id"],
                 condition=Q(status__in=["sent", "escalated"]),
                 name="referral_waiting_due",
             ),
-            # A provider's inbox: its open referrals, newest first (referrals.selectors.
+            # A provider's inbox: its open referrals, newest first (referrals.inbox.
             # inbox_for_provider), read in index order instead of sorting all of them.
             models.Index(
                 F("provider"),

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db.models import (
-    Avg,
     BooleanField,
-    Count,
-    Exists,
     ExpressionWrapper,
-    F,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -24,6 +18,7 @@ from cases.models import Case, CaseStatus, RiskLevel
 from cases.selectors import cases_visible_to, visible_cases_q
 from portal.models import Organisation
 from portal.roles import Capability, Role, acting_membership, can, get_object_for_user, parse_id
+from referrals.coordination import overdue_rows
 from referrals.models import (
     BEDS,
     OPEN_STATUSES,
@@ -84,83 +79,6 @@ def referrals_for_case(*, user, case) -> list[Referral]:
 
 def latest_plan(*, case) -> RoutingPlanRecord | None:
     return case.routing_plans.order_by("-created_at").first()
-
-
-@dataclass(frozen=True)
-class OverdueRow:
-    referral: Referral
-    late_by: timedelta  # since the answer was due; zero for an escalated one not yet due
-
-
-def overdue_rows(
-    *, now, service: str = "", district: str = "", limit: int = 30
-) -> list[OverdueRow]:
-    """Overdue and escalated referrals, most late first, once per case and service: a chain of
-    hops (decline, escalation, a manual resend) is one problem for the coordinator, shown by its
-    newest referral."""
-    qs = Referral.objects.filter(
-        Q(status=ReferralStatus.ESCALATED) | overdue_q(now),
-        status__in=[ReferralStatus.SENT, ReferralStatus.ESCALATED],
-    )
-    if service:
-        qs = qs.filter(service=service)
-    if district:
-        qs = qs.filter(case__district__slug=district)
-    # The newest of a chain is the one no later referral of the same case and service
-    # outranks: walked in due order through the (status, due_at) index and stopped after
-    # `limit` rows, instead of DISTINCT ON over every overdue referral of the city.
-    newer = qs.filter(case_id=OuterRef("case_id"), service=OuterRef("service")).filter(
-        Q(sent_at__gt=OuterRef("sent_at")) | Q(sent_at=OuterRef("sent_at"), pk__gt=OuterRef("pk"))
-    )
-    referrals = (
-        qs.filter(~Exists(newer))
-        .select_related("case", "case__district", "provider")
-        .order_by("due_at", "pk")[:limit]
-    )
-    return [OverdueRow(r, max(now - r.due_at, timedelta(0))) for r in referrals]
-
-
-def coordinator_overview(user, *, service: str = "", district: str = "") -> dict:
-    if not can(user, Capability.REFERRAL_COORDINATE):
-        return {}
-    from django.utils.translation import get_language
-
-    from portal.caching import cached_aggregate
-
-    now = timezone.now()
-
-    def compute() -> dict:
-        # City-wide counts over every open (and every answered) referral: at most once a
-        # minute, like the coordinator's other city-wide panels (docs/performance.md).
-        open_qs = Referral.objects.filter(status__in=OPEN_STATUSES)
-        by_service = list(
-            open_qs.values("service")
-            .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_q(now)))
-            .order_by("service")
-        )
-        counts = list(
-            open_qs.exclude(provider=None)
-            .values("provider")
-            .annotate(n=Count("pk"))
-            .order_by("-n")[:15]
-        )
-        providers = Organisation.objects.in_bulk([row["provider"] for row in counts])
-        # Named in the reader's language (the organisation's short name, else its name).
-        by_provider = [{"label": str(providers[row["provider"]]), "n": row["n"]} for row in counts]
-        response = Referral.objects.filter(answered_at__isnull=False).aggregate(
-            avg=Avg(F("answered_at") - F("sent_at")),
-            in_time=Count("pk", filter=Q(answered_at__lte=F("due_at"))),
-            answered=Count("pk"),
-        )
-        return {"by_service": by_service, "by_provider": by_provider, "response": response}
-
-    cached = cached_aggregate(f"referrals:coordination:{get_language()}", compute)
-    return {
-        **cached["value"],
-        "computed_at": cached["computed_at"],
-        "overdue": overdue_rows(now=now, service=service, district=district),
-        "filters": {"service": service, "district": district},
-    }
 
 
 def district_choices():
@@ -551,93 +469,6 @@ def _visible_data(referral: Referral, *, is_provider: bool) -> tuple[dict, str]:
             _("The referral is closed: only the case number, the service and the outcome remain.")
         )
     return data, notice
-
-
-# Most urgent first within the same answer time: the procedure's deadlines already shorten with
-# the risk (DOMAIN §4), so the time decides and the risk breaks ties.
-RISK_ORDER = {RiskLevel.HIGH: 0, RiskLevel.MEDIUM: 1, RiskLevel.LOW: 2}
-# Closed referrals shown under "all, also closed": the latest ones; older ones are in the
-# case's history with the worker, not in the provider's inbox.
-CLOSED_LIMIT = 50
-# Open referrals in one inbox: far more than any provider has at once.
-OPEN_LIMIT = 300
-
-
-@dataclass(frozen=True)
-class InboxRow:
-    """What triage needs on one line: the service, risk, people, district and due time — from
-    the data the referral shares with the provider, under the same rules as its page."""
-
-    referral: Referral
-    risk: str  # a RiskLevel value, "" when the referral does not share it
-    adults: int | None  # None: the referral shares nobody's data
-    children: int | None  # accompanying children, when the referral counts them
-    children_involved: bool | None  # a notice says only whether children are involved
-    district: str
-    # Until the answer is due (negative once overdue); None once answered.
-    due_in: timedelta | None
-
-    @property
-    def overdue(self) -> bool:
-        return self.due_in is not None and self.due_in < timedelta(0)
-
-    @property
-    def late_by(self) -> timedelta:
-        return -self.due_in if self.overdue else timedelta(0)
-
-
-@dataclass(frozen=True)
-class Inbox:
-    new: list[InboxRow]  # waiting for the provider's answer, most urgent first
-    in_work: list[InboxRow]  # accepted or started: the service is being delivered
-    closed: list[InboxRow]  # answered and done, passed on or cancelled (only when asked)
-
-
-def _inbox_row(referral: Referral, now, districts: dict[str, str]) -> InboxRow:
-    data, _notice = _visible_data(referral, is_provider=True)
-    risk = data.get("risk_level")
-    children = data.get("accompanying_children")
-    involved = data.get("children_involved")
-    return InboxRow(
-        referral=referral,
-        risk=risk if risk in RISK_ORDER else "",
-        adults=1 if "victim" in data else None,
-        children=children if isinstance(children, int) and not isinstance(children, bool) else None,
-        children_involved=involved if isinstance(involved, bool) else None,
-        district=_human("district", data.get("district"), districts=districts),
-        due_in=referral.due_at - now if referral.status == ReferralStatus.SENT else None,
-    )
-
-
-def inbox_for_provider(user, *, with_closed: bool = False) -> Inbox:
-    """The provider's (or police unit's) inbox for triage: new referrals apart from those in
-    work, each row with only what that referral shares. Answered ones leave "new" at once."""
-    membership = acting_membership(user)
-    if membership is None or not can(user, Capability.REFERRAL_INBOX):
-        return Inbox([], [], [])
-    now = timezone.now()
-    mine = Referral.objects.filter(provider_id=membership.organisation_id).select_related("case")
-    working = list(mine.filter(status__in=PROVIDER_WORKING_STATUSES)[:OPEN_LIMIT])
-    districts = _district_names()  # the reader's language, one query
-    rows = [_inbox_row(r, now, districts) for r in working]
-    new = sorted(
-        (row for row in rows if row.referral.status == ReferralStatus.SENT),
-        key=lambda row: (row.referral.due_at, RISK_ORDER.get(row.risk, 3), row.referral.pk),
-    )
-    in_work = sorted(
-        (row for row in rows if row.referral.status != ReferralStatus.SENT),
-        key=lambda row: (row.referral.answered_at or row.referral.sent_at, row.referral.pk),
-        reverse=True,
-    )
-    closed = []
-    if with_closed:
-        closed = [
-            _inbox_row(r, now, districts)
-            for r in mine.exclude(status__in=PROVIDER_WORKING_STATUSES).order_by("-sent_at", "-pk")[
-                :CLOSED_LIMIT
-            ]
-        ]
-    return Inbox(new=new, in_work=in_work, closed=closed)
 
 
 def provider_for_service(*, service: str, pk) -> Organisation | None:

@@ -19,11 +19,11 @@ from portal.notifications import notification_mark_seen
 from portal.roles import Capability, can
 from referrals import services
 from referrals.forms import AcceptForm, CapacityForm
+from referrals.inbox import inbox_for_provider
 from referrals.letter import referral_letter_pdf
 from referrals.plan_view import referral_reasons
 from referrals.selectors import (
     acceptance_places,
-    inbox_for_provider,
     own_capacity,
     places_held,
     providers_of,

@@ -12,6 +12,7 @@ from cases.selectors import case_for_user, case_is_editable
 from portal.notifications import notification_mark_seen
 from portal.roles import Capability, can
 from referrals import services
+from referrals.coordination import coordinator_overview
 from referrals.forms import (
     OUTCOME_LENGTH,
     REASON_LENGTH,
@@ -22,7 +23,6 @@ from referrals.forms import (
 from referrals.plan_view import plan_view
 from referrals.routing.explain import SERVICE_LABELS
 from referrals.selectors import (
-    coordinator_overview,
     district_choices,
     holidays_for,
     latest_plan,

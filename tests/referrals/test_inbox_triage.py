@@ -17,8 +17,8 @@ from django.utils import timezone
 from cases import services as case_services
 from portal.models import AuditAction, AuditEvent, Organisation
 from referrals import services
+from referrals.inbox import inbox_for_provider
 from referrals.models import Referral
-from referrals.selectors import inbox_for_provider
 from referrals.services.sharing import CaseMaterial, shared_data
 from tests.cases.factories import register_case
 from tests.referrals.factories import catalogue_for_darnytskyi
