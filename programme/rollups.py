@@ -234,6 +234,10 @@ def refresh(*, using: str = "default") -> int:
     from django.db import connections
 
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        # Nothing noted (the usual case: beat refreshes every minute): no lock, one probe.
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM programme_rollupdirty)")
+        if not cursor.fetchone()[0]:
+            return 0
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
         cursor.execute("DELETE FROM programme_rollupdirty RETURNING domain, day")
         by_domain: dict[str, list[date]] = {}
