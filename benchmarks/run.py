@@ -236,18 +236,10 @@ def _load(url: str, cookie: str, seconds: float, threads: int = 8) -> float:
 
 
 def throughput() -> None:
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from benchmarks.crowd import gunicorn
+    from benchmarks.crowd import gunicorn, session_key
 
     with gunicorn() as port:
-        user = User.objects.get(username="coordinator")
-        session = SessionStore()
-        session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-        session["_auth_user_hash"] = user.get_session_auth_hash()
-        session.create()
-        cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+        cookie = f"{settings.SESSION_COOKIE_NAME}={session_key('coordinator')}"
         seconds = float(os.environ.get("BENCH_LOAD_SECONDS", "10"))
         trivial = _load(f"http://127.0.0.1:{port}/healthz", cookie, seconds)
         case_list = _load(f"http://127.0.0.1:{port}/cases/", cookie, seconds)

@@ -12,6 +12,25 @@ from django.db import migrations, models
 
 KYIV_DAY = "((%s) AT TIME ZONE 'Europe/Kyiv')::date"
 
+
+def _own_days(domain: str, column: str) -> str:
+    """The trigger body that notes the days of the changed rows themselves, before and after."""
+    return "\n".join(
+        f"""    IF TG_OP IN ({ops}) THEN
+        INSERT INTO programme_rollupdirty (domain, day)
+        SELECT DISTINCT '{domain}', {KYIV_DAY % column} FROM {rows}
+        ON CONFLICT DO NOTHING;
+    END IF;"""
+        for ops, rows in (("'INSERT', 'UPDATE'", "new_rows"), ("'DELETE', 'UPDATE'", "old_rows"))
+    )
+
+
+OWN_DAYS = {
+    "cases": _own_days("cases", "reported_at"),
+    "orders": _own_days("orders", "starts_at"),
+    "referrals": _own_days("referrals", "sent_at"),
+}
+
 FUNCTIONS = f"""
 -- Every day on which one of these people is a participant of a case (any role: a victim's
 -- earlier report changes her later days' "repeat" flag; sex and age change every day).
@@ -35,16 +54,7 @@ $$;
 
 CREATE FUNCTION programme_case_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO programme_rollupdirty (domain, day)
-        SELECT DISTINCT 'cases', {KYIV_DAY % "reported_at"} FROM new_rows
-        ON CONFLICT DO NOTHING;
-    END IF;
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        INSERT INTO programme_rollupdirty (domain, day)
-        SELECT DISTINCT 'cases', {KYIV_DAY % "reported_at"} FROM old_rows
-        ON CONFLICT DO NOTHING;
-    END IF;
+{OWN_DAYS["cases"]}
     IF TG_OP = 'UPDATE' THEN
         -- A report moved in time changes the "repeat" flag of its people's other days.
         PERFORM programme_mark_person_days(ARRAY(
@@ -82,31 +92,13 @@ END $$;
 
 CREATE FUNCTION programme_referral_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO programme_rollupdirty (domain, day)
-        SELECT DISTINCT 'referrals', {KYIV_DAY % "sent_at"} FROM new_rows
-        ON CONFLICT DO NOTHING;
-    END IF;
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        INSERT INTO programme_rollupdirty (domain, day)
-        SELECT DISTINCT 'referrals', {KYIV_DAY % "sent_at"} FROM old_rows
-        ON CONFLICT DO NOTHING;
-    END IF;
+{OWN_DAYS["referrals"]}
     RETURN NULL;
 END $$;
 
 CREATE FUNCTION programme_order_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO programme_rollupdirty (domain, day)
-        SELECT DISTINCT 'orders', {KYIV_DAY % "starts_at"} FROM new_rows
-        ON CONFLICT DO NOTHING;
-    END IF;
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        INSERT INTO programme_rollupdirty (domain, day)
-        SELECT DISTINCT 'orders', {KYIV_DAY % "starts_at"} FROM old_rows
-        ON CONFLICT DO NOTHING;
-    END IF;
+{OWN_DAYS["orders"]}
     RETURN NULL;
 END $$;
 """
@@ -137,27 +129,32 @@ TRIGGERS = "\n".join(
     ]
 )
 
-DROP = """
-DROP TRIGGER IF EXISTS programme_rollup_insert ON cases_case;
-DROP TRIGGER IF EXISTS programme_rollup_update ON cases_case;
-DROP TRIGGER IF EXISTS programme_rollup_delete ON cases_case;
-DROP TRIGGER IF EXISTS programme_rollup_insert ON cases_participant;
-DROP TRIGGER IF EXISTS programme_rollup_update ON cases_participant;
-DROP TRIGGER IF EXISTS programme_rollup_delete ON cases_participant;
-DROP TRIGGER IF EXISTS programme_rollup_update ON cases_person;
-DROP TRIGGER IF EXISTS programme_rollup_insert ON orders_restrainingorder;
-DROP TRIGGER IF EXISTS programme_rollup_update ON orders_restrainingorder;
-DROP TRIGGER IF EXISTS programme_rollup_delete ON orders_restrainingorder;
-DROP TRIGGER IF EXISTS programme_rollup_insert ON referrals_referral;
-DROP TRIGGER IF EXISTS programme_rollup_update ON referrals_referral;
-DROP TRIGGER IF EXISTS programme_rollup_delete ON referrals_referral;
-DROP FUNCTION IF EXISTS programme_referral_changed();
-DROP FUNCTION IF EXISTS programme_order_changed();
-DROP FUNCTION IF EXISTS programme_person_changed();
-DROP FUNCTION IF EXISTS programme_participant_changed();
-DROP FUNCTION IF EXISTS programme_case_changed();
-DROP FUNCTION IF EXISTS programme_mark_person_days(bigint[]);
-"""
+# Each trigger and function the migration creates, in reverse order.
+TRIGGERED = [
+    ("cases_case", ("insert", "update", "delete")),
+    ("cases_participant", ("insert", "update", "delete")),
+    ("cases_person", ("update",)),
+    ("orders_restrainingorder", ("insert", "update", "delete")),
+    ("referrals_referral", ("insert", "update", "delete")),
+]
+DROP = "\n".join(
+    [
+        f"DROP TRIGGER IF EXISTS programme_rollup_{event} ON {table};"
+        for table, events in TRIGGERED
+        for event in events
+    ]
+    + [
+        f"DROP FUNCTION IF EXISTS {function};"
+        for function in (
+            "programme_referral_changed()",
+            "programme_order_changed()",
+            "programme_person_changed()",
+            "programme_participant_changed()",
+            "programme_case_changed()",
+            "programme_mark_person_days(bigint[])",
+        )
+    ]
+)
 
 # Every day that has a fact is dirty at first: the first read (or `manage.py
 # statistics_rollups rebuild`) fills the rollups.
