@@ -209,7 +209,11 @@ class Case(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The newest timeline entry's moment, kept by the database (a trigger on cases_caseevent,
+    # migration cases 0013) so that no write path can forget it; Django never writes it (save()).
+    # The head's "quiet cases" panel reads it through the index case_quiet.
+    last_activity_at = models.DateTimeField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at", "last_activity_at"])
 
     class Meta:
         verbose_name = _("case")
@@ -224,6 +228,11 @@ class Case(models.Model):
             models.Index(fields=["-reported_at", "-id"]),
             models.Index(fields=["risk_level", "status"]),
             GinIndex(fields=["forms"], name="case_forms_gin"),
+            models.Index(
+                fields=["owner", "last_activity_at"],
+                condition=~models.Q(status="closed"),
+                name="case_quiet",
+            ),
         ]
         constraints = [
             # A closed case says why (a reason from the list); "other" says it in words.
@@ -246,6 +255,21 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        # last_activity_at belongs to the database's trigger: an instance read before a timeline
+        # entry was written must not put the older moment back.
+        if (
+            not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "last_activity_at"
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -154,7 +154,18 @@ def load_city(
                 consent=rng.random() < 0.7,
                 **case["people"],
             )
-            rows["cases_case"].append(_case_row(rng, facts, ref, year, now))
+            case_row = _case_row(rng, facts, ref, year, now)
+            rows["cases_case"].append(case_row)
+            # The timeline's first entry, and the closure's (the head's "quiet cases" read it).
+            rows["cases_caseevent"].append(
+                loader.event_row(
+                    ids, facts.pk, reported, "case.created", f"Випадок {number} зареєстровано"
+                )
+            )
+            if case_row[8] is not None:
+                rows["cases_caseevent"].append(
+                    loader.event_row(ids, facts.pk, case_row[8], "case.status", "Закрито")
+                )
             rows["cases_incident"].append(
                 (
                     ids["cases_incident"].take(),

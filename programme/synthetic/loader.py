@@ -83,6 +83,7 @@ COLUMNS = {
     "summary, children_service_notified, forms, risk_level, has_children, version, created_at, "
     "updated_at, consent_recorded_by_id, created_by_id, district_id, owner_id, responsible_id",
     "cases_participant": "id, role, relation_to_victim, case_id, person_id",
+    "cases_caseevent": "id, at, kind, summary, detail, object_type, object_id, case_id, actor_id",
     "cases_incident": "id, occurred_at, place, forms, children_present, injuries, weapons, "
     "police_called, description, case_id, recorded_by_id",
     "orders_restrainingorder": "id, kind, number, initiated_by, risk_level, court, "
@@ -266,6 +267,10 @@ def offender_row(rng: random.Random, pk: int, year: int, created: datetime) -> t
     )
 
 
+def event_row(ids: dict[str, IdPool], case_id: int, at: datetime, kind: str, summary: str):
+    return (ids["cases_caseevent"].take(), at, kind, summary, "{}", "", "", case_id, None)
+
+
 def array(items) -> str:
     return "{" + ",".join(items) + "}"
 
@@ -346,6 +351,20 @@ def load(
                     None,
                 )
             )
+            # The timeline, as the services leave it: the registration, then (for half of the
+            # open cases) a later note, or the closure; the head's "quiet cases" read it.
+            rows["cases_caseevent"].append(
+                event_row(ids, cid, reported, "case.created", f"Випадок {number} зареєстровано")
+            )
+            if status == "closed":
+                rows["cases_caseevent"].append(
+                    event_row(ids, cid, reported + timedelta(days=60), "case.status", "Закрито")
+                )
+            elif rng.random() < 0.5:
+                later = reported + timedelta(days=rng.uniform(0, max(age_days, 0)))
+                rows["cases_caseevent"].append(
+                    event_row(ids, cid, later, "note.added", "Нотатку додано")
+                )
             repeat_victim = victims_seen and rng.random() < 0.08
             if repeat_victim:
                 victim = rng.choice(victims_seen)
