@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.paginator import Page, Paginator
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import RiskLevel
@@ -19,8 +21,10 @@ RISK_ORDER = {RiskLevel.HIGH: 0, RiskLevel.MEDIUM: 1, RiskLevel.LOW: 2}
 # Closed referrals shown under "all, also closed": the latest ones; older ones are in the
 # case's history with the worker, not in the provider's inbox.
 CLOSED_LIMIT = 50
-# Open referrals in one inbox: far more than any provider has at once.
-OPEN_LIMIT = 300
+# Rows on one page of "new" and of "in work": a provider answers the most urgent first, and a
+# city-wide provider's hundreds of open referrals are paged, never cut off.
+PAGE_ROWS = 50
+IN_WORK_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class Inbox:
     new: list[InboxRow]  # waiting for the provider's answer, most urgent first
     in_work: list[InboxRow]  # accepted or started: the service is being delivered
     closed: list[InboxRow]  # answered and done, passed on or cancelled (only when asked)
+    new_page: Page | None = None  # which page of "new" this is, and how many there are
+    in_work_page: Page | None = None
 
 
 def _inbox_row(referral: Referral, now, districts: dict[str, str]) -> InboxRow:
@@ -69,26 +75,35 @@ def _inbox_row(referral: Referral, now, districts: dict[str, str]) -> InboxRow:
     )
 
 
-def inbox_for_provider(user, *, with_closed: bool = False) -> Inbox:
+def inbox_for_provider(
+    user, *, with_closed: bool = False, new_page: object = 1, in_work_page: object = 1
+) -> Inbox:
     """The provider's (or police unit's) inbox for triage: new referrals apart from those in
-    work, each row with only what that referral shares. Answered ones leave "new" at once."""
+    work, a page of each, each row with only what that referral shares. Answered ones leave
+    "new" at once. A page number that is not one gives the first or the last page."""
     membership = acting_membership(user)
     if membership is None or not can(user, Capability.REFERRAL_INBOX):
         return Inbox([], [], [])
     now = timezone.now()
     mine = Referral.objects.filter(provider_id=membership.organisation_id).select_related("case")
-    working = list(mine.filter(status__in=PROVIDER_WORKING_STATUSES)[:OPEN_LIMIT])
+    # The most urgent first: due time in the index (provider, status, due_at); the risk, which
+    # only the shared data holds, breaks ties within the page.
+    new = Paginator(
+        mine.filter(status=ReferralStatus.SENT).order_by("due_at", "pk"), PAGE_ROWS
+    ).get_page(new_page)
+    # The latest answered first (index referral_provider_in_work).
+    in_work = Paginator(
+        mine.filter(status__in=IN_WORK_STATUSES).order_by(
+            Coalesce("answered_at", "sent_at").desc(), "-pk"
+        ),
+        PAGE_ROWS,
+    ).get_page(in_work_page)
     districts = _district_names()  # the reader's language, one query
-    rows = [_inbox_row(r, now, districts) for r in working]
-    new = sorted(
-        (row for row in rows if row.referral.status == ReferralStatus.SENT),
+    new_rows = sorted(
+        (_inbox_row(r, now, districts) for r in new.object_list),
         key=lambda row: (row.referral.due_at, RISK_ORDER.get(row.risk, 3), row.referral.pk),
     )
-    in_work = sorted(
-        (row for row in rows if row.referral.status != ReferralStatus.SENT),
-        key=lambda row: (row.referral.answered_at or row.referral.sent_at, row.referral.pk),
-        reverse=True,
-    )
+    in_work_rows = [_inbox_row(r, now, districts) for r in in_work.object_list]
     closed = []
     if with_closed:
         closed = [
@@ -97,4 +112,6 @@ def inbox_for_provider(user, *, with_closed: bool = False) -> Inbox:
                 :CLOSED_LIMIT
             ]
         ]
-    return Inbox(new=new, in_work=in_work, closed=closed)
+    return Inbox(
+        new=new_rows, in_work=in_work_rows, closed=closed, new_page=new, in_work_page=in_work
+    )

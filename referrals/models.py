@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -331,13 +332,14 @@ class Referral(models.Model):
                 condition=Q(status__in=["sent", "escalated"]),
                 name="referral_waiting_due",
             ),
-            # A provider's inbox: its open referrals, newest first (referrals.inbox.
-            # inbox_for_provider), read in index order instead of sorting all of them.
+            # A provider's inbox, "in work": the latest answered first, a page at a time
+            # (referrals.inbox.inbox_for_provider; "new" reads provider, status, due_at).
             models.Index(
                 F("provider"),
-                F("sent_at").desc(),
-                condition=Q(status__in=["sent", "accepted", "in_progress"]),
-                name="referral_provider_inbox",
+                Coalesce("answered_at", "sent_at").desc(),
+                F("id").desc(),
+                condition=Q(status__in=["accepted", "in_progress"]),
+                name="referral_provider_in_work",
             ),
             # The median answer time of a period (programme.statistics): an index-only scan.
             models.Index(

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,7 +38,12 @@ from referrals.selectors import (
 def provider_inbox(request: HttpRequest) -> HttpResponse:
     """New referrals apart from those in work (and, asked for, the closed ones)."""
     show_all = request.GET.get("all") == "1"
-    inbox = inbox_for_provider(request.user, with_closed=show_all)
+    inbox = inbox_for_provider(
+        request.user,
+        with_closed=show_all,
+        new_page=request.GET.get("new", 1),
+        in_work_page=request.GET.get("work", 1),
+    )
     audit_read(
         actor=request.user,
         object_type="referrals.referral",
@@ -52,9 +57,16 @@ def provider_inbox(request: HttpRequest) -> HttpResponse:
         {
             "inbox": inbox,
             "show_all": show_all,
+            # Each list's pager keeps the other list's page and the closed toggle.
+            "new_query": urlencode({"all": int(show_all), "work": _number(inbox.in_work_page)}),
+            "work_query": urlencode({"all": int(show_all), "new": _number(inbox.new_page)}),
             "own_row": next((row for row in board if row.own), None),
         },
     )
+
+
+def _number(page) -> int:
+    return page.number if page is not None else 1
 
 
 def _detail(request: HttpRequest, referral, *, accept_form=None, status: int = 200):

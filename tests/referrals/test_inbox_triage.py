@@ -235,3 +235,64 @@ def test_the_inbox_costs_the_same_queries_for_three_referrals_or_nine(
     with CaptureQueriesContext(connection) as nine:
         client.get("/referrals/")
     assert len(nine) == len(three)
+
+
+def _order(section: str) -> list[int]:
+    return [
+        int(n) for n in re.findall(r'href="/referrals/(\d+)/" data-testid="inbox-item"', section)
+    ]
+
+
+def test_a_long_inbox_comes_in_pages_the_most_urgent_first_and_is_counted_whole(
+    client, owner, provider, organisations, catalogue, monkeypatch
+):
+    monkeypatch.setattr("referrals.inbox.PAGE_ROWS", 2)
+    shelter = organisations["shelter"]
+    # Sent newest first: the oldest is the most overdue and must not fall off the first page.
+    waiting = [
+        _send(_case(owner), shelter, "shelter", due_in=timedelta(hours=h), sent_by=owner)
+        for h in (5, 4, 3, 2, -1)
+    ]
+    client.force_login(provider)
+    first = _section(client.get("/referrals/").content.decode(), "inbox-new")
+    assert _order(first) == [waiting[4].pk, waiting[3].pk]
+    assert 'text-bg-warning">5<' in first
+    assert "Сторінка 1 з 3" in first
+    assert "new=2" in first and "work=1" in first  # the other list keeps its page
+    second = _section(client.get("/referrals/?new=2").content.decode(), "inbox-new")
+    assert _order(second) == [waiting[2].pk, waiting[1].pk]
+    last = _section(client.get("/referrals/?new=3").content.decode(), "inbox-new")
+    assert _order(last) == [waiting[0].pk]
+
+
+def test_in_work_the_latest_answered_come_first_a_page_at_a_time(
+    client, owner, provider, organisations, catalogue, monkeypatch
+):
+    monkeypatch.setattr("referrals.inbox.PAGE_ROWS", 2)
+    shelter = organisations["shelter"]
+    sent = [
+        _send(_case(owner), shelter, "shelter", due_in=timedelta(hours=5), sent_by=owner)
+        for _ in range(3)
+    ]
+    for minutes, referral in zip((30, 10, 20), sent, strict=True):
+        with time_machine.travel(NOW + timedelta(minutes=minutes), tick=False):
+            services.referral_accept(actor=provider, referral_id=referral.pk)
+    client.force_login(provider)
+    work = _section(client.get("/referrals/?work=1").content.decode(), "inbox-in-work")
+    assert _order(work) == [sent[0].pk, sent[2].pk]
+    assert 'text-bg-success">3<' in work
+    rest = _section(client.get("/referrals/?work=2&new=7").content.decode(), "inbox-in-work")
+    assert _order(rest) == [sent[1].pk]
+
+
+@pytest.mark.parametrize("junk", ["abc", "-1", "0", "99999", "1.5", "%D0%B4%D0%B2%D0%B0", "9" * 40])
+def test_a_page_number_that_is_not_one_gives_a_page_not_an_error(
+    client, owner, provider, organisations, catalogue, junk
+):
+    _send(
+        _case(owner), organisations["shelter"], "shelter", due_in=timedelta(hours=2), sent_by=owner
+    )
+    client.force_login(provider)
+    response = client.get(f"/referrals/?new={junk}&work={junk}")
+    assert response.status_code == 200
+    assert len(_order(_section(response.content.decode(), "inbox-new"))) == 1
