@@ -25,7 +25,8 @@ class OrdersConfig(AppConfig):
         register_audit_labels()  # names of orders objects in the audit log
 
         from cases.sections import CaseSection, register_case_section
-        from orders.selectors import case_section_context, statistics_panel
+        from orders.selectors import case_section_context
+        from orders.statistics import statistics_panel
         from portal.dashboard import Panel, register_panel
         from portal.navigation import NavItem, register_nav_item
         from portal.roles import Capability, Role

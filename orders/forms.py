@@ -18,7 +18,7 @@ from orders.models import (
     ProgrammeStatus,
 )
 from orders.rules import RESTRICTIVE_MEASURES, STATUS_LABELS, URGENT_MEASURES
-from orders.selectors import last_month_end
+from orders.statistics import last_month_end
 from portal import domains
 from portal.forms import DATE_PLACEHOLDER, DateRangeForm, StyledForm, date_field, datetime_field
 from portal.models import District

@@ -20,7 +20,7 @@ more people than their known minimum: sum(value - minimum over H) >= 3, and at l
 them is an "x" (no upper bound). `protect` keeps hiding until that holds for every column.
 
 Called in one place per app, after computing and before rendering (programme.report.published,
-orders.selectors.published_year_on_year): stored figures stay exact.
+orders.statistics.published_year_on_year): stored figures stay exact.
 """
 
 from __future__ import annotations

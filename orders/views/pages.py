@@ -28,17 +28,19 @@ from orders.forms import (
 from orders.rules import RESTRICTIVE_MEASURES, STATUS_LABELS, URGENT_MEASURES
 from orders.selectors import (
     OrderFilters,
-    exact_counts_for,
-    last_month_end,
     offender_for_user,
     offender_measures,
     order_actions,
     order_for_user,
     order_list,
     order_page_links,
-    order_year_on_year,
     orders_ending,
     orders_for_person,
+)
+from orders.statistics import (
+    exact_counts_for,
+    last_month_end,
+    order_year_on_year,
     published_year_on_year,
     statistics_context,
 )

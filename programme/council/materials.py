@@ -152,7 +152,7 @@ def material_attach_orders(*, actor, item_id: int) -> AgendaMaterial:
     """Urgent orders since 1 January against the same days a year earlier, as of the meeting
     date — counted, as on the orders statistics page for the roles that see aggregates only, to
     the last month end on or before it, so that two snapshots a day apart cannot be subtracted."""
-    from orders.selectors import last_month_end, order_year_on_year, published_year_on_year
+    from orders.statistics import last_month_end, order_year_on_year, published_year_on_year
 
     item = _open_item(actor, item_id)
     as_of = last_month_end(min(item.meeting.date, kyiv_today()))

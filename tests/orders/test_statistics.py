@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from orders import services
-from orders.selectors import order_year_on_year, statistics_context
+from orders.statistics import order_year_on_year, statistics_context
 from portal.disclosure import is_small
 from portal.models import District
 from tests.cases.factories import person, register_case

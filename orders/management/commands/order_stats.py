@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from orders.forms import AsOfForm
-from orders.selectors import last_month_end, order_year_on_year, published_year_on_year
+from orders.statistics import last_month_end, order_year_on_year, published_year_on_year
 
 
 class Command(BaseCommand):
