@@ -19,6 +19,7 @@ from cases.selectors import (
     visible_case_exists,
     visible_cases_q,
 )
+from portal.caching import cached_aggregate
 from portal.roles import Capability, can, get_object_for_user
 
 UNDO_DAYS = 30
@@ -128,15 +129,42 @@ def recent_possible_duplicates(user, *, organisation_id: int, limit: int = 5) ->
     days who have a similar record (surname and first name alike, the same birth date or none)
     that the head may merge with — what the intake's "possibly already known" finding left for
     someone to decide. The newest RECENT_PEOPLE_CHECKED people are looked at, newest first,
-    until `limit` are found; each look is one probe of the surname trigram index, and only
-    records the head could merge are counted or shown."""
+    until `limit` are found, and only records the head could merge are counted or shown.
+
+    The pairs are the same for every head of the organisation and change only with intake, so
+    they are found at most once a minute (ids only in the cache, never a name); which of them
+    this head may merge, and the people shown, are read on every view."""
     if not can(user, Capability.PERSON_MERGE):
         return []
+    pairs = cached_aggregate(
+        f"merge:similar:{organisation_id}", lambda: _similar_pairs(organisation_id)
+    )["value"]
+    if not pairs:
+        return []
+    # Only records the head may merge count, on either side (one query over these ids).
+    involved = {person_id for person_id, _others in pairs} | {
+        other for _person_id, others in pairs for other in others
+    }
+    mergeable = set(mergeable_people(user).filter(pk__in=involved).values_list("pk", flat=True))
+    shown = [
+        person_id
+        for person_id, others in pairs
+        if person_id in mergeable and set(others) & mergeable
+    ][:limit]
+    people = Person.objects.in_bulk(shown)
+    return [people[person_id] for person_id in shown if person_id in people]
+
+
+def _similar_pairs(organisation_id: int) -> list[tuple[int, list[int]]]:
+    """The organisation's newest people (at most RECENT_PEOPLE_CHECKED, newest first), each with
+    the ids of the records similar to it; people without one are left out."""
     recent = list(
         Person.objects.filter(
             created_at__gte=timezone.now() - timedelta(days=UNDO_DAYS),
             pk__in=Participant.objects.filter(case__owner_id=organisation_id).values("person_id"),
-        ).order_by("-created_at", "-pk")[:RECENT_PEOPLE_CHECKED]
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)[:RECENT_PEOPLE_CHECKED]
     )
     if not recent:
         return []
@@ -153,19 +181,10 @@ def recent_possible_duplicates(user, *, organisation_id: int, limit: int = 5) ->
             "AND similarity(q.first_name, p.first_name) "
             ">= current_setting('pg_trgm.similarity_threshold')::real "
             "WHERE p.id = ANY(%s)",
-            [[person.pk for person in recent]],
+            [recent],
         )
-        pairs = cursor.fetchall()
-    similar: dict[int, set[int]] = {}
-    for person_id, other_id in pairs:
-        similar.setdefault(person_id, set()).add(other_id)
-    # Only records the head may merge count, on either side (one query over these ids).
-    involved = {person.pk for person in recent} | {
-        other for others in similar.values() for other in others
-    }
-    mergeable = set(mergeable_people(user).filter(pk__in=involved).values_list("pk", flat=True))
-    return [
-        person
-        for person in recent
-        if person.pk in mergeable and similar.get(person.pk, set()) & mergeable
-    ][:limit]
+        found = cursor.fetchall()
+    similar: dict[int, list[int]] = {}
+    for person_id, other_id in found:
+        similar.setdefault(person_id, []).append(other_id)
+    return [(person_id, sorted(similar[person_id])) for person_id in recent if person_id in similar]

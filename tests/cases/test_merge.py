@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
@@ -189,3 +190,21 @@ def test_the_heads_dashboard_lists_a_new_record_that_looks_like_a_known_one(
     # The pair shows once: from the record with a birth date, which the other may be.
     assert f"/cases/people/{kept.pk}/duplicates/" in listed
     assert "Коваль" not in listed
+
+
+def test_the_heads_possible_duplicates_are_found_once_a_minute_and_shown_from_fresh_data(
+    client, head, owner, organisations, twins
+):
+    kept, duplicate, *_ = twins
+    client.force_login(head)
+    assert f"/cases/people/{kept.pk}/duplicates/" in client.get("/").content.decode()
+    # Only ids are kept between views, never a name.
+    key = f"aggregate:merge:similar:{organisations['css_darnytskyi'].pk}"
+    pairs = cache.get(key)["value"]
+    assert (kept.pk, [duplicate.pk]) in pairs
+    assert all(isinstance(i, int) for pk, others in pairs for i in (pk, *others))
+    # The name shown is read on every view; so is what the head may merge.
+    Person.objects.filter(pk=kept.pk).update(last_name="Шевченко-Бондар")
+    assert "Шевченко-Бондар" in client.get("/").content.decode()
+    _merge(head, kept, duplicate)
+    assert f"/cases/people/{kept.pk}/duplicates/" not in client.get("/").content.decode()
