@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from cases import extensions
 from cases.extensions import WorkItem, WorkSection, first_and_total
 from cases.models import CaseStatus, Task
-from cases.selectors import cases_visible_to, visible_case_exists
+from cases.selectors import cases_led_by, visible_case_exists
 
 
 def days_late(due: date, today: date) -> str:
@@ -68,7 +68,7 @@ def tasks_due(*, user, cases) -> WorkSection:
 
 def my_open_cases(user):
     """The cases the user leads and sees, not closed: where the worklist looks."""
-    return cases_visible_to(user).filter(responsible=user).exclude(status=CaseStatus.CLOSED)
+    return cases_led_by(user)
 
 
 def worklist_panel(request) -> dict[str, object]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases import services
 from cases.access import case_grant_access
 from cases.models import Case
-from cases.selectors import cases_editable_by, cases_visible_to
+from cases.selectors import cases_editable_by, cases_led_by, cases_visible_to
 from orders import services as order_services
 from portal.models import Membership
 from portal.roles import Role
@@ -204,3 +204,23 @@ def test_acting_for_another_centre_shows_that_centres_cases_and_not_the_first_on
     client.post("/account/switch/", {"membership": second.pk})
     assert client.get(f"/cases/{darnytskyi.pk}/").status_code == 404
     assert client.get(f"/cases/{obolonskyi.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("confidential", [False, True])
+def test_whoever_leads_a_case_sees_it_and_a_role_that_sees_no_case_leads_none(
+    personas, confidential
+):
+    """The dashboards read "the cases I lead" without the rest of the visibility rule; for
+    every persona that is a part of what the rule lets them see, never more."""
+    case = register_case(personas["owner"], confidential=confidential)
+    for name, user in personas.items():
+        Case.objects.filter(pk=case.pk).update(responsible=user)
+        led = set(cases_led_by(user).values_list("pk", flat=True))
+        visible = set(cases_visible_to(user).values_list("pk", flat=True))
+        assert led <= visible, name
+        if name in ("provider", "secretariat", "executor", "admin"):
+            assert not led, name
+        else:
+            assert led == {case.pk}, name
+    Case.objects.filter(pk=case.pk).update(status="closed", close_reason_code="goals_reached")
+    assert not cases_led_by(personas["owner"]).exists()
