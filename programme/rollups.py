@@ -131,12 +131,12 @@ def _refresh_cases(cursor, days: list[date]) -> set[int]:
     return affected
 
 
-def _point(cursor, persons: list[int] | None) -> None:
+def _point(cursor, persons: list[int] | None) -> set[date]:
     """Recompute the previous-day pointers of these people's rows (None: of everyone), all
     four in one UPDATE: "the previous day among the rows of a family" is the running maximum
-    of the family's days before this row."""
+    of the family's days before this row. The days of the rows whose pointers changed."""
     if persons == []:
-        return
+        return set()
     mine = "TRUE" if persons is None else "person_id = ANY(%s::bigint[])"
     windows = ", ".join(
         f"MAX(CASE WHEN {rows} THEN day END) OVER (PARTITION BY {partition} ORDER BY {order}, id "
@@ -146,9 +146,32 @@ def _point(cursor, persons: list[int] | None) -> None:
     assign = ", ".join(f"{column} = w.{column}" for column in POINTERS)
     changed = " OR ".join(f"t.{column} IS DISTINCT FROM w.{column}" for column in POINTERS)
     cursor.execute(
-        f"UPDATE programme_personday t SET {assign} FROM (SELECT id, {windows} "
-        f"FROM programme_personday WHERE {mine}) w WHERE t.id = w.id AND ({changed})",
+        f"WITH moved AS (UPDATE programme_personday t SET {assign} FROM (SELECT id, {windows} "
+        f"FROM programme_personday WHERE {mine}) w WHERE t.id = w.id AND ({changed}) "
+        f"RETURNING t.day) SELECT DISTINCT day FROM moved",
         [] if persons is None else [persons],
+    )
+    return {row[0] for row in cursor.fetchall()}
+
+
+# Everything the readers of people (people, served) group or filter by.
+PEOPLE_COLUMNS = (
+    "day, kind, service, sex, age_group, earlier, prev_kind, prev_repeat, prev_group, prev_child"
+)
+
+
+def _count_people(cursor, days: list[date] | None) -> None:
+    """PeopleCount again for these days (None: for every day) from their PersonDay rows."""
+    if days == []:
+        return
+    which = "TRUE" if days is None else "day = ANY(%s::date[])"
+    params = [] if days is None else [days]
+    cursor.execute(f"DELETE FROM programme_peoplecount WHERE {which}", params)
+    cursor.execute(
+        f"INSERT INTO programme_peoplecount ({PEOPLE_COLUMNS}, n) "
+        f"SELECT {PEOPLE_COLUMNS}, COUNT(*) FROM programme_personday WHERE {which} "
+        f"GROUP BY {PEOPLE_COLUMNS}",
+        params,
     )
 
 
@@ -247,7 +270,11 @@ def refresh(*, using: str = "default") -> int:
         for domain, days in by_domain.items():
             affected |= REFRESH[domain](cursor, sorted(days))
         many = sum(len(days) for days in by_domain.values())
-        _point(cursor, None if many > WHOLE_TABLE_DAYS else sorted(affected))
+        whole = many > WHOLE_TABLE_DAYS
+        moved = _point(cursor, None if whole else sorted(affected))
+        # The days whose people rows were written again or got other pointers.
+        rewritten = {*by_domain.get("cases", ()), *by_domain.get("referrals", ()), *moved}
+        _count_people(cursor, None if whole else sorted(rewritten))
         return many
 
 
@@ -257,12 +284,20 @@ def pending() -> bool:
         return bool(cursor.fetchone()[0])
 
 
+ROLLUP_TABLES = (
+    "programme_daycount",
+    "programme_personday",
+    "programme_peoplecount",
+    "programme_stay",
+)
+
+
 def rebuild() -> int:
     """Throw the rollups away and compute them again for every day that has a fact."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
         # DELETE, not TRUNCATE: the application's database role may not truncate.
-        for table in ("programme_daycount", "programme_personday", "programme_stay"):
+        for table in ROLLUP_TABLES:
             cursor.execute(f"DELETE FROM {table}")
         cursor.execute(
             "INSERT INTO programme_rollupdirty (domain, day) SELECT DISTINCT 'cases', "
@@ -276,7 +311,7 @@ def rebuild() -> int:
     if not connection.in_atomic_block:
         with connection.cursor() as cursor:
             # Fresh visibility maps and statistics: the readers are index-only scans.
-            for table in ("programme_daycount", "programme_personday", "programme_stay"):
+            for table in ROLLUP_TABLES:
                 cursor.execute(f"VACUUM (ANALYZE) {table}")
     return days
 
@@ -307,9 +342,9 @@ def day_counts(domain: str, cur, prev, rows) -> dict[tuple[str, str], tuple[int,
 
 def people(cur, prev, rows) -> dict:
     """The figures that count people: victims by sex and by age group, repeat victims,
-    children affected and offenders by sex. One index-only pass: a row counts when it is
-    its person's first of its family in the period (POINTERS), so "distinct people" is a
-    plain count, and each child is counted once across roles."""
+    children affected and offenders by sex. One pass over PeopleCount: a row counts when it
+    is its person's first of its family in the period (POINTERS), so "distinct people" is a
+    plain sum of the rows' counts, and each child is counted once across roles."""
     sides = {"c": cur[0], "p": prev[0]}
     families = {
         "victim": ("kind = 'victim'", "prev_kind"),
@@ -323,12 +358,12 @@ def people(cur, prev, rows) -> dict:
         for side in ("c", "p"):
             first, last = cur if side == "c" else prev
             columns.append(
-                f"COUNT(*) FILTER (WHERE {rows_of} AND day BETWEEN %s AND %s "
-                f"AND ({pointer} IS NULL OR {pointer} < %s))"
+                f"COALESCE(SUM(n) FILTER (WHERE {rows_of} AND day BETWEEN %s AND %s "
+                f"AND ({pointer} IS NULL OR {pointer} < %s)), 0)"
             )
             params += [first, last, sides[side]]
     counted = rows(
-        f"SELECT sex, age_group, {', '.join(columns)} FROM programme_personday "
+        f"SELECT sex, age_group, {', '.join(columns)} FROM programme_peoplecount "
         f"WHERE kind <> 'served' AND (day BETWEEN %s AND %s OR day BETWEEN %s AND %s) "
         f"GROUP BY 1, 2 ORDER BY 1, 2",
         [*params, *cur, *prev],
@@ -364,9 +399,9 @@ def served(cur, prev, rows) -> dict:
     first = "(prev_group IS NULL OR prev_group < %s)"
     counted = rows(
         f"SELECT service, age_group, "
-        f"COUNT(*) FILTER (WHERE day BETWEEN %s AND %s AND {first}), "
-        f"COUNT(*) FILTER (WHERE day BETWEEN %s AND %s AND {first}) "
-        f"FROM programme_personday WHERE kind = 'served' "
+        f"COALESCE(SUM(n) FILTER (WHERE day BETWEEN %s AND %s AND {first}), 0), "
+        f"COALESCE(SUM(n) FILTER (WHERE day BETWEEN %s AND %s AND {first}), 0) "
+        f"FROM programme_peoplecount WHERE kind = 'served' "
         f"AND (day BETWEEN %s AND %s OR day BETWEEN %s AND %s) GROUP BY 1, 2 ORDER BY 1, 2",
         [*cur, cur[0], *prev, prev[0], *cur, *prev],
     )

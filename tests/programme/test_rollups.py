@@ -72,6 +72,24 @@ def assert_equal_everywhere() -> None:
         from_rollups = statistics(period, today=TODAY)
         from_base = statistics_from_base_tables(period, today=TODAY)
         assert from_rollups == from_base, period
+    assert_people_counted()
+
+
+def assert_people_counted() -> None:
+    """PeopleCount is its PersonDay rows grouped, for every day, after every refresh."""
+    columns = rollups.PEOPLE_COLUMNS
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns}, COUNT(*) FROM programme_personday GROUP BY {columns} "
+            f"EXCEPT ALL SELECT {columns}, n FROM programme_peoplecount"
+        )
+        missing = cursor.fetchall()
+        cursor.execute(
+            f"SELECT {columns}, n FROM programme_peoplecount EXCEPT ALL "
+            f"SELECT {columns}, COUNT(*) FROM programme_personday GROUP BY {columns}"
+        )
+        extra = cursor.fetchall()
+    assert (missing, extra) == ([], [])
 
 
 def test_every_figure_from_the_rollups_equals_the_straightforward_computation(city):
@@ -125,6 +143,7 @@ def _contents() -> dict[str, list]:
             "prev_kind, prev_repeat, prev_group, prev_child FROM programme_personday",
             "stay": "SELECT referral_id, sent_day, service, person_id, start_day, end_day "
             "FROM programme_stay",
+            "peoplecount": f"SELECT {rollups.PEOPLE_COLUMNS}, n FROM programme_peoplecount",
         }
         result = {}
         for name, sql in tables.items():
@@ -141,7 +160,7 @@ def test_rebuilding_from_nothing_gives_what_the_day_by_day_refreshes_gave(city):
     ).update(approximate_age=70, birth_date=None)
     rollups.refresh()
     incremental = _contents()
-    assert incremental["personday"] and incremental["daycount"] and incremental["stay"]
+    assert all(incremental[name] for name in ("personday", "peoplecount", "daycount", "stay"))
     rollups.rebuild()
     assert _contents() == incremental
 
