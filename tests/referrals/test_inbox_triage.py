@@ -296,3 +296,18 @@ def test_a_page_number_that_is_not_one_gives_a_page_not_an_error(
     response = client.get(f"/referrals/?new={junk}&work={junk}")
     assert response.status_code == 200
     assert len(_order(_section(response.content.decode(), "inbox-new"))) == 1
+
+
+def test_every_role_asking_the_inbox_for_a_junk_page_gets_its_own_page_or_a_refusal(
+    client, personas, owner, organisations, catalogue
+):
+    _send(
+        _case(owner), organisations["shelter"], "shelter", due_in=timedelta(hours=2), sent_by=owner
+    )
+    for name, user in personas.items():
+        client.force_login(user)
+        response = client.get("/referrals/?new=abc&work=-7&all=1")
+        assert response.status_code in (200, 302, 403, 404), name
+        if name != "provider":
+            # Nobody but the shelter's staff sees the shelter's inbox rows.
+            assert 'data-testid="inbox-row"' not in response.content.decode(), name
