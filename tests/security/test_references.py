@@ -119,6 +119,9 @@ REQUEST_PARAMETERS = {
     "consent": "value",
     "prefix": "value",
     "page": "value",
+    # the provider's inbox: a page number of its own lists (tests/referrals/test_inbox_triage.py)
+    "new": "value",
+    "work": "value",
     # the case list's filters to save, checked by CaseFilterForm (tests/cases/test_saved_filters.py)
     "query": "value",
     "next": "value",  # checked with url_has_allowed_host_and_scheme
