@@ -66,14 +66,9 @@ def tasks_due(*, user, cases) -> WorkSection:
     )
 
 
-def my_open_cases(user):
-    """The cases the user leads and sees, not closed: where the worklist looks."""
-    return cases_led_by(user)
-
-
 def worklist_panel(request) -> dict[str, object]:
     user = request.user
-    sections = extensions.worklist_sections(user=user, cases=my_open_cases(user))
+    sections = extensions.worklist_sections(user=user, cases=cases_led_by(user))
     return {
         "sections": sections,
         "to_do": sum(section.total for section in sections),

@@ -320,6 +320,7 @@ def load(
                 if age_days > 180 and rng.random() < 0.8
                 else rng.choice(["new", "in_work", "referred", "monitoring"])
             )
+            closed_at = reported + timedelta(days=60) if status == "closed" else None
             rows["cases_case"].append(
                 (
                     cid,
@@ -330,7 +331,7 @@ def load(
                     reported,
                     "",
                     status,
-                    reported + timedelta(days=60) if status == "closed" else None,
+                    closed_at,
                     "",
                     "goals_reached" if status == "closed" else "",
                     False,
@@ -356,9 +357,9 @@ def load(
             rows["cases_caseevent"].append(
                 event_row(ids, cid, reported, "case.created", f"Випадок {number} зареєстровано")
             )
-            if status == "closed":
+            if closed_at is not None:
                 rows["cases_caseevent"].append(
-                    event_row(ids, cid, reported + timedelta(days=60), "case.status", "Закрито")
+                    event_row(ids, cid, closed_at, "case.status", "Закрито")
                 )
             elif rng.random() < 0.5:
                 later = reported + timedelta(days=rng.uniform(0, max(age_days, 0)))

@@ -58,6 +58,13 @@ def _section(page: str, testid: str) -> str:
     return re.search(rf'data-testid="{testid}">(.*?)</section>', page, re.S).group(1)
 
 
+def _order(section: str) -> list[int]:
+    """The referrals' ids in the order the page lists them."""
+    return [
+        int(n) for n in re.findall(r'href="/referrals/(\d+)/" data-testid="inbox-item"', section)
+    ]
+
+
 def _rows(section: str) -> list[str]:
     """The rows' HTML, with no-break spaces read as spaces."""
     rows = re.findall(r'data-testid="inbox-row">(.*?)</tr>', section, re.S)
@@ -99,8 +106,7 @@ def test_the_most_urgent_come_first_and_the_risk_breaks_a_tie(
     assert [row.referral for row in rows] == [overdue, high_tie, low_tie, later]
     client.force_login(provider)
     page = client.get("/referrals/").content.decode()
-    order = [int(n) for n in re.findall(r'href="/referrals/(\d+)/" data-testid="inbox-item"', page)]
-    assert order == [overdue.pk, high_tie.pk, low_tie.pk, later.pk]
+    assert _order(page) == [overdue.pk, high_tie.pk, low_tie.pk, later.pk]
 
 
 def test_a_row_says_risk_people_district_and_time_in_words(
@@ -235,12 +241,6 @@ def test_the_inbox_costs_the_same_queries_for_three_referrals_or_nine(
     with CaptureQueriesContext(connection) as nine:
         client.get("/referrals/")
     assert len(nine) == len(three)
-
-
-def _order(section: str) -> list[int]:
-    return [
-        int(n) for n in re.findall(r'href="/referrals/(\d+)/" data-testid="inbox-item"', section)
-    ]
 
 
 def test_a_long_inbox_comes_in_pages_the_most_urgent_first_and_is_counted_whole(
