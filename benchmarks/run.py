@@ -114,6 +114,9 @@ def pages() -> None:
 
 def new_pages() -> None:
     """The pages of issues 8–14, at the target every page now has."""
+    from django.db.models import Count
+
+    from cases.selectors import CaseFilters, case_list
     from cases.team.models import CaseTeam
     from programme.council.models import Meeting
     from programme.models import Programme
@@ -124,6 +127,16 @@ def new_pages() -> None:
     time_page(worker, "case list: my cases", "/cases/?mine=1", 100)
     time_page(coordinator, "referrals: city coordination", "/referrals/", 100)
     time_page(coordinator, "orders list (coordinator, whole city)", "/orders/", 100)
+    # The bench's "case page" is the newest synthetic case, with little on it; a worker's
+    # fullest case draws every tab (plans, team, orders, measures, referrals, lead).
+    fullest = (
+        case_list(user=User.objects.get(username="worker"), filters=CaseFilters())
+        .annotate(entries=Count("events"))
+        .order_by("-entries", "pk")
+        .first()
+    )
+    if fullest is not None:
+        time_page(worker, "case page: the worker's fullest case", f"/cases/{fullest.pk}/", 100)
     team = CaseTeam.objects.order_by("pk").first()
     if team is not None:
         time_page(worker, "case team page", f"/cases/teams/{team.pk}/", 100)

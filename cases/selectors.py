@@ -287,18 +287,48 @@ def case_list(*, user, filters: CaseFilters, names: bool = False) -> QuerySet[Ca
     return qs.order_by(order, "-id")
 
 
+def _reader(user) -> tuple[object, object]:
+    """Who reads, in the role they act in now: what a proof kept on a case instance is for."""
+    membership = acting_membership(user)
+    return (user.pk, membership.pk if membership else None)
+
+
 def case_for_user(*, user, pk) -> Case:
-    """One case the user may see, or 404 (the same answer for "missing" and "not yours")."""
-    return get_object_for_user(
+    """One case the user may see, or 404 (the same answer for "missing" and "not yours").
+
+    The instance remembers whom it was found for (case_shown_to): the sections of the case page
+    then read the case's own orders, measures and referrals without compiling and planning the
+    visibility rule once more for each of them."""
+    case = get_object_for_user(
         cases_visible_to(user).select_related(
             "district", "owner", "responsible", "consent_recorded_by"
         ),
         pk,
     )
+    case._shown_to = _reader(user)
+    return case
+
+
+def case_shown_to(user, case: Case) -> bool:
+    """Whether `case` is an instance that case_for_user found for `user`, acting in the role
+    they act in now, so that its visibility is proven for this request. An instance from
+    anywhere else (a factory, a related object, another user's request) proves nothing: the
+    callers then filter through the visibility rule as before."""
+    return getattr(case, "_shown_to", None) == _reader(user)
 
 
 def case_is_editable(*, user, case: Case) -> bool:
-    return cases_editable_by(user).filter(pk=case.pk).exists()
+    """Whether `user` may change `case` (cases_editable_by).
+
+    One page asks several times (the page, its plan and team tabs, an approval), so the answer
+    is kept on the instance for this user, in their role, and for the lead the instance has.
+    An instance lives for one request; services check again under a row lock."""
+    key = (*_reader(user), case.owner_id, case.responsible_id, case.confidential)
+    kept = getattr(case, "_editable", None)
+    if kept is None or kept[0] != key:
+        kept = (key, cases_editable_by(user).filter(pk=case.pk).exists())
+        case._editable = kept
+    return kept[1]
 
 
 def case_page(*, case: Case) -> dict[str, object]:

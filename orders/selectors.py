@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from cases.models import CaseStatus, Person, RiskLevel
-from cases.selectors import cases_visible_to, one_of, visible_cases_q
+from cases.selectors import case_shown_to, cases_visible_to, one_of, visible_cases_q
 from orders.models import (
     Breach,
     OffenderProgramme,
@@ -175,11 +175,19 @@ def order_actions(*, user, order: RestrainingOrder) -> OrderActions:
     )
 
 
+def _sees_orders(user) -> bool:
+    return acting_membership(user) is not None and can(user, Capability.ORDER_VIEW)
+
+
 def orders_for_case(*, user, case) -> list[RestrainingOrder]:
+    # Whoever sees orders sees every order of a case they see (orders_visible_to): on the case
+    # page the case is proven, and the rule need not be planned again.
+    if case_shown_to(user, case) and _sees_orders(user):
+        orders = RestrainingOrder.objects.filter(case=case)
+    else:
+        orders = orders_visible_to(user).filter(case=case)
     return list(
-        with_status(orders_visible_to(user).filter(case=case))
-        .select_related("offender", "victim", "issued_by")
-        .order_by("-starts_at")
+        with_status(orders).select_related("offender", "victim", "issued_by").order_by("-starts_at")
     )
 
 
@@ -376,7 +384,7 @@ def case_by_number(*, user, text: str):
 def measures_visible_to(user, model):
     """Preventive records or offender programmes on the cases the user may see, for the roles
     that see orders (police, social workers, coordinators); nobody else."""
-    if acting_membership(user) is None or not can(user, Capability.ORDER_VIEW):
+    if not _sees_orders(user):
         return model.objects.none()
     return model.objects.filter(case__in=cases_visible_to(user))
 
@@ -384,17 +392,18 @@ def measures_visible_to(user, model):
 def offender_measures(*, user, case=None, person=None) -> dict[str, list]:
     """The preventive records and offender programmes of a case or of an offender."""
     scope = {"case": case} if case is not None else {"offender": person}
+    proven = case is not None and case_shown_to(user, case)
+
+    def measures(model):
+        if proven:  # the case page's case is visible: only the role is left to check
+            return model.objects.filter(**scope) if _sees_orders(user) else model.objects.none()
+        return measures_visible_to(user, model).filter(**scope)
+
     return {
         "preventive_records": list(
-            measures_visible_to(user, PreventiveRecord)
-            .filter(**scope)
-            .select_related("unit", "order", "offender", "case")
+            measures(PreventiveRecord).select_related("unit", "order", "offender", "case")
         ),
-        "programmes": list(
-            measures_visible_to(user, OffenderProgramme)
-            .filter(**scope)
-            .select_related("offender", "case")
-        ),
+        "programmes": list(measures(OffenderProgramme).select_related("offender", "case")),
     }
 
 

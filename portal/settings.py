@@ -93,6 +93,9 @@ TEMPLATES = [
     }
 ]
 
+# Form widgets are drawn with Jinja2: the same HTML, several times faster (portal/rendering.py).
+FORM_RENDERER = "portal.rendering.WidgetRenderer"
+
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 # Name search tolerates typos and Ukrainian case endings ("Шевчнко", "Шевченка" → Шевченко):

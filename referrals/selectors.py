@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseStatus, RiskLevel
-from cases.selectors import cases_visible_to, visible_cases_q
+from cases.selectors import case_shown_to, cases_visible_to, visible_cases_q
 from portal.models import Organisation
 from portal.roles import Capability, Role, acting_membership, can, get_object_for_user, parse_id
 from referrals.coordination import overdue_rows
@@ -72,9 +72,15 @@ def inbox_for(user, *, open_only: bool = True) -> QuerySet[Referral]:
 
 
 def referrals_for_case(*, user, case) -> list[Referral]:
-    return list(
-        referrals_visible_to(user).filter(case=case).select_related("provider").order_by("-sent_at")
-    )
+    # Those who send or coordinate referrals see every referral of a case they see
+    # (referrals_visible_to): on the case page the case is proven, so the rule is not planned.
+    if case_shown_to(user, case) and (
+        can(user, Capability.REFERRAL_SEND) or can(user, Capability.REFERRAL_COORDINATE)
+    ):
+        referrals = Referral.objects.filter(case=case)
+    else:
+        referrals = referrals_visible_to(user).filter(case=case)
+    return list(referrals.select_related("provider").order_by("-sent_at"))
 
 
 def latest_plan(*, case) -> RoutingPlanRecord | None:

@@ -75,7 +75,13 @@ def team_section(request, case: Case) -> dict | None:
 
     user = request.user
     may_manage = may_manage_case_team(user, case)
-    teams = list(teams_visible_to(user).filter(case=case).select_related("convened_by"))
+    # Who may manage the case's team sees all its teams (teams_visible_to); anyone else only
+    # the open team they serve on.
+    teams = list(
+        (CaseTeam.objects.all() if may_manage else teams_visible_to(user))
+        .filter(case=case)
+        .select_related("convened_by")
+    )
     if not may_manage and not teams:
         return None
     current = next((t for t in teams if t.is_open), None)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseUserObjectPermission, Task
-from cases.selectors import cases_editable_by
+from cases.selectors import case_is_editable
 from cases.services.common import timeline_record
 from cases.team.models import (
     CaseTeam,
@@ -51,9 +51,7 @@ def _end_of(day: date) -> datetime:
 
 def may_manage_case_team(user, case: Case) -> bool:
     """Those who may change the case (its organisation), and the city coordinators."""
-    return (
-        can(user, Capability.CASE_VIEW_ALL) or cases_editable_by(user).filter(pk=case.pk).exists()
-    )
+    return can(user, Capability.CASE_VIEW_ALL) or case_is_editable(user=user, case=case)
 
 
 def _team_to_manage(actor, team_id: int) -> CaseTeam:

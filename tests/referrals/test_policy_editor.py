@@ -4,6 +4,7 @@ nothing in force until it is previewed and published; the JSON stays as the adva
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -40,7 +41,7 @@ def _form_data(page: str) -> dict:
     form = re.search(r'data-testid="rule-form".*?</form>', page, re.S).group(0)
     data = {}
     for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form):
-        data[name] = value.replace("&quot;", '"').replace("&amp;", "&").replace("&#x27;", "'")
+        data[name] = html.unescape(value)
     for name, body in re.findall(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
         chosen = re.search(r'<option value="([^"]*)"[^>]*selected', body)
         data[name] = chosen.group(1) if chosen else ""
@@ -96,7 +97,7 @@ def test_saving_a_rule_changes_the_draft_and_only_publishing_puts_it_in_force(co
     assert _active().version == 1  # nothing in force yet
 
     draft = re.search(r'<textarea[^>]*name="rules"[^>]*>(.*?)</textarea>', page, re.S).group(1)
-    draft = draft.replace("&quot;", '"').replace("&#x27;", "'").replace("&amp;", "&")
+    draft = html.unescape(draft)
     coordinator_client.post(
         "/referrals/policy/", {"action": "publish", "rules": draft, "note": "Строк 3 дні"}
     )
@@ -118,11 +119,9 @@ def test_a_composed_condition_is_kept_as_it_is(coordinator_client):
     page = coordinator_client.post("/referrals/policy/", data).content.decode()
     assert "Правило змінено в чернетці" in page
     draft = json.loads(
-        re.search(r'<textarea[^>]*name="rules"[^>]*>(.*?)</textarea>', page, re.S)
-        .group(1)
-        .replace("&quot;", '"')
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
+        html.unescape(
+            re.search(r'<textarea[^>]*name="rules"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+        )
     )
     before = next(r for r in _active().rules if r["id"] == "R3")
     after = next(r for r in draft["rules"] if r["id"] == "R3")
@@ -181,12 +180,8 @@ def test_a_new_rule_is_added_and_a_rule_is_removed_in_the_draft(coordinator_clie
     count = len(_active().rules)
     assert _visible(page).count("Правило ") >= count + 1
 
-    draft = (
-        re.search(r'<textarea[^>]*name="rules"[^>]*>(.*?)</textarea>', page, re.S)
-        .group(1)
-        .replace("&quot;", '"')
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
+    draft = html.unescape(
+        re.search(r'<textarea[^>]*name="rules"[^>]*>(.*?)</textarea>', page, re.S).group(1)
     )
     new_id = json.loads(draft)["rules"][-1]["id"]
     assert new_id == f"R{count + 1}"
