@@ -15,7 +15,10 @@ def portal(request) -> dict[str, object]:
     return {
         "portal_menu": menu_for(user),
         "acting_membership": membership,
-        "other_memberships": user.memberships.filter(is_active=True)
+        # Read with the acting membership (portal.middleware.RequestContextMiddleware).
+        "other_memberships": request.other_memberships
+        if hasattr(request, "other_memberships")
+        else user.memberships.filter(is_active=True)
         .exclude(pk=getattr(membership, "pk", None))
         .select_related("organisation"),
         "unread_notifications": unread_count(user),

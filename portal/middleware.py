@@ -27,17 +27,23 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         user = request.user
+        request.other_memberships = []
         if user.is_authenticated:
-            membership_id = request.session.get("membership_id")
-            if membership_id:
-                membership = (
-                    user.memberships.select_related("organisation")
-                    .filter(pk=membership_id, is_active=True, organisation__is_active=True)
-                    .first()
-                )
-                if membership is not None:
-                    user._acting_membership = membership
-            request.membership = acting_membership(user)
+            # One query for the acting membership (chosen in the session, or the first usable
+            # one, as roles.acting_membership) and for the header's "act for another
+            # organisation" list.
+            memberships = list(
+                user.memberships.filter(is_active=True)
+                .select_related("organisation")
+                .order_by("pk")
+            )
+            usable = [m for m in memberships if m.organisation.is_active]
+            chosen = request.session.get("membership_id")
+            acting = next((m for m in usable if m.pk == chosen), usable[0] if usable else None)
+            if acting is not None:
+                user._acting_membership = acting
+            request.membership = acting
+            request.other_memberships = [m for m in memberships if m != acting]
         else:
             request.membership = None
         token = set_request_context(RequestContext(ip=client_ip(request)))

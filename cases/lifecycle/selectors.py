@@ -190,12 +190,15 @@ def is_lead_member(*, user, case: Case) -> bool:
 
 def lifecycle_context(*, user, case: Case, editable: bool) -> dict[str, object]:
     """The case page's "Lead and closure" card: what is pending and what the user may do."""
-    closure = pending_closure(case=case)
-    transfer = (
-        case.transfers.filter(status=TransferStatus.PENDING)
-        .select_related("to_organisation", "requested_by")
-        .first()
-    )
+    history = lead_history(case=case)
+    # At most one closure and one transfer are pending (constraints closure_one_pending_per_case
+    # and transfer_one_pending_per_case): they are in the history the card lists anyway.
+    pending = {
+        item["kind"]: item["row"]
+        for item in history
+        if item["row"].status in (ClosureStatus.PENDING, TransferStatus.PENDING)
+    }
+    closure, transfer = pending.get("closure"), pending.get("transfer")
     lead_member = editable and is_lead_member(user=user, case=case)
     is_open = case.status != CaseStatus.CLOSED
     refusal = closure_refusal(user=user, request=closure, case=case) if closure else None
@@ -213,7 +216,7 @@ def lifecycle_context(*, user, case: Case, editable: bool) -> dict[str, object]:
         "open_work": open_work(case=case)
         if (closure is not None or lead_member) and is_open
         else None,
-        "history": lead_history(case=case),
+        "history": history,
     }
 
 

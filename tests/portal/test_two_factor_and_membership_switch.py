@@ -8,6 +8,8 @@ import base64
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -186,3 +188,36 @@ def test_a_role_suspended_after_switching_no_longer_applies_to_the_next_request(
     # The session still names the shelter; the portal acts for the worker's own centre again.
     assert client.session["membership_id"] == shelter.pk
     assert client.get("/referrals/").templates[0].name == "referrals/mine.html"
+
+
+def test_an_organisation_closed_after_switching_no_longer_applies_and_is_still_offered(
+    client, owner, organisations
+):
+    shelter = MembershipFactory(
+        user=owner, organisation=organisations["shelter"], role=Role.PROVIDER_STAFF
+    )
+    client.force_login(owner)
+    client.post("/account/switch/", {"membership": shelter.pk})
+    organisations["shelter"].is_active = False
+    organisations["shelter"].save(update_fields=["is_active"])
+    response = client.get("/referrals/")
+    assert response.templates[0].name == "referrals/mine.html"
+    assert response.context["acting_membership"].organisation == organisations["css_darnytskyi"]
+    # The header lists it as before; choosing it is refused (the test above).
+    assert list(response.context["other_memberships"]) == [shelter]
+
+
+def test_the_acting_membership_and_the_other_organisations_are_read_in_one_query(
+    client, owner, organisations
+):
+    shelter = MembershipFactory(
+        user=owner, organisation=organisations["shelter"], role=Role.PROVIDER_STAFF
+    )
+    client.force_login(owner)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/notifications/")
+    assert response.context["acting_membership"].organisation == organisations["css_darnytskyi"]
+    assert list(response.context["other_memberships"]) == [shelter]
+    assert f'name="membership" value="{shelter.pk}"' in response.content.decode()
+    reads = [q["sql"] for q in queries if 'FROM "portal_membership"' in q["sql"]]
+    assert len(reads) == 1
