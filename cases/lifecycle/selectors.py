@@ -139,14 +139,6 @@ def open_work(*, case: Case) -> dict[str, list]:
     return {"tasks": open_tasks(case=case), "elsewhere": extensions.open_work(case=case)}
 
 
-def pending_closure(*, case: Case) -> ClosureRequest | None:
-    return (
-        case.closure_requests.filter(status=ClosureStatus.PENDING)
-        .select_related("requested_by")
-        .first()
-    )
-
-
 def closure_request_for_case(*, case: Case, pk) -> ClosureRequest:
     """A closure request of a case the user already sees (case_for_user), or 404."""
     return get_object_for_user(case.closure_requests.select_related("requested_by"), pk)
