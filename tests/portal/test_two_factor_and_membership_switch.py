@@ -138,12 +138,15 @@ def test_a_role_policy_that_does_not_require_two_factor_outweighs_the_default(
 # --- the organisation one acts for -------------------------------------------------------------
 
 
-def test_switching_tells_in_ukrainian_for_whom_and_as_what_one_now_acts(
-    client, owner, organisations
-):
-    shelter = MembershipFactory(
+@pytest.fixture
+def shelter(owner, organisations):
+    """The worker also works for the shelter: a second membership she may switch to."""
+    return MembershipFactory(
         user=owner, organisation=organisations["shelter"], role=Role.PROVIDER_STAFF
     )
+
+
+def test_switching_tells_in_ukrainian_for_whom_and_as_what_one_now_acts(client, owner, shelter):
     client.force_login(owner)
     response = client.post("/account/switch/", {"membership": shelter.pk})
     assert response["Location"] == "/"
@@ -175,11 +178,8 @@ def test_switching_into_a_role_one_may_not_use_is_refused_in_ukrainian(client, o
 
 
 def test_a_role_suspended_after_switching_no_longer_applies_to_the_next_request(
-    client, owner, organisations
+    client, owner, shelter
 ):
-    shelter = MembershipFactory(
-        user=owner, organisation=organisations["shelter"], role=Role.PROVIDER_STAFF
-    )
     client.force_login(owner)
     client.post("/account/switch/", {"membership": shelter.pk})
     assert client.get("/referrals/").templates[0].name == "referrals/inbox.html"
@@ -191,11 +191,8 @@ def test_a_role_suspended_after_switching_no_longer_applies_to_the_next_request(
 
 
 def test_an_organisation_closed_after_switching_no_longer_applies_and_is_still_offered(
-    client, owner, organisations
+    client, owner, organisations, shelter
 ):
-    shelter = MembershipFactory(
-        user=owner, organisation=organisations["shelter"], role=Role.PROVIDER_STAFF
-    )
     client.force_login(owner)
     client.post("/account/switch/", {"membership": shelter.pk})
     organisations["shelter"].is_active = False
@@ -208,11 +205,8 @@ def test_an_organisation_closed_after_switching_no_longer_applies_and_is_still_o
 
 
 def test_the_acting_membership_and_the_other_organisations_are_read_in_one_query(
-    client, owner, organisations
+    client, owner, organisations, shelter
 ):
-    shelter = MembershipFactory(
-        user=owner, organisation=organisations["shelter"], role=Role.PROVIDER_STAFF
-    )
     client.force_login(owner)
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/notifications/")
