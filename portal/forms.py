@@ -46,15 +46,14 @@ class StyledForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField):
-                # A subclass that sets the queryset after this gets the same iterator.
-                field.iterator = ListedChoices
-                field.widget.choices = field.choices
-        for field in self.fields.values():
             if isinstance(field, forms.CharField) and field.max_length is None:
                 field.max_length = MAX_TEXT
                 field.validators.append(MaxLengthValidator(MAX_TEXT))
                 field.widget.attrs.setdefault("maxlength", str(MAX_TEXT))
+            elif isinstance(field, forms.ModelChoiceField):
+                # A subclass that sets the queryset after this gets the same iterator.
+                field.iterator = ListedChoices
+                field.widget.choices = field.choices
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
