@@ -21,10 +21,11 @@ def teams_visible_to(user) -> QuerySet[CaseTeam]:
     if can(user, Capability.CASE_VIEW_ALL):
         return CaseTeam.objects.all()
     serving = TeamMember.objects.filter(team=OuterRef("pk"), user=user, left_at__isnull=True)
-    return CaseTeam.objects.filter(
-        Q(case__in=cases_editable_by(user).values("pk"))
-        | (Q(status=TeamStatus.OPEN) & Exists(serving))
-    )
+    # Each team's case is checked by its key. `case_id IN (the editable cases)` inside this OR
+    # cannot become a join: PostgreSQL read every case of the organisation (150 000 in the
+    # bench, 200 ms) to open one team.
+    manages = Exists(cases_editable_by(user).filter(pk=OuterRef("case_id")))
+    return CaseTeam.objects.filter(manages | (Q(status=TeamStatus.OPEN) & Exists(serving)))
 
 
 def team_for_user(*, user, pk) -> CaseTeam:
