@@ -25,12 +25,12 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 django.setup()
 
-# Server times are taken in this process: it loads the portal as a server process does
-# (portal.wsgi), its code left out of garbage collection.
 from django.conf import settings  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 
+# Server times are taken in this process: it loads the portal as a server process does
+# (portal.wsgi), its code left out of garbage collection.
 import portal.wsgi  # noqa: E402, F401
 from portal.models import User  # noqa: E402
 
