@@ -97,6 +97,24 @@ def test_the_lookup_names_people_only_in_cases_the_worker_can_see(owner, outside
     assert [m for m in matches if not m["visible"]] == []
 
 
+def test_the_lookup_puts_the_closest_names_first_and_leaves_distant_ones_out(owner):
+    for surname, name in [
+        ("Шевчук", "Олена"),
+        ("Левченко", "Олена"),
+        ("Шевченко", "Ірина"),
+        ("Шевченко", "Олена"),
+        ("Бондар", "Олена"),
+    ]:
+        register_case(owner, victim=person(surname, name))
+    matches = people_matching(user=owner, last_name="Шевченко", first_name="Олена")
+    named = [f"{m['person'].last_name} {m['person'].first_name}" for m in matches]
+    assert named[0] == "Шевченко Олена"
+    # A typo still finds her; a different surname with the same first name is not offered.
+    typo = people_matching(user=owner, last_name="Шевчнко", first_name="Олена")
+    assert typo[0]["person"].last_name == "Шевченко"
+    assert "Бондар Олена" not in named
+
+
 def test_the_same_name_and_birth_date_earns_one_sentence_without_a_name(owner, hidden_victim):
     matches = people_matching(
         user=owner, last_name="Таємна", first_name="Марія", birth_date=hidden_victim.birth_date
