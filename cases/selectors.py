@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from itertools import pairwise
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import TrigramWordSimilarity
+from django.contrib.postgres.search import TrigramStrictWordSimilarity
 from django.db.models import (
     BooleanField,
     CharField,
@@ -427,10 +427,11 @@ def people_matching(*, user, last_name: str, first_name: str = "", birth_date=No
     if visible is not None:
         participations = participations.filter(visible)
     counted = participations.values("person").annotate(n=Count("case", distinct=True)).values("n")
-    # The worker's own people first; among them, and among the rest, the closest names.
-    closeness = TrigramWordSimilarity(last_name, "search_name")
+    # The worker's own people first; among them, and among the rest, the closest names. Strict
+    # word similarity compares whole words: "Олена" is not close to "Мілена Олександрівна".
+    closeness = TrigramStrictWordSimilarity(last_name, "search_name")
     if first_name:
-        closeness = closeness + TrigramWordSimilarity(first_name, "search_name")
+        closeness = closeness + TrigramStrictWordSimilarity(first_name, "search_name")
     people = people.annotate(
         visible_cases=Coalesce(Subquery(counted), 0), closeness=closeness
     ).order_by("-visible_cases", "-closeness", "last_name", "pk")[:10]
