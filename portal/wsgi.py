@@ -4,8 +4,8 @@ Once the portal is loaded, its code (the modules of every page, the URL conf, th
 the models' metadata: about 120 000 objects) never becomes garbage. Python's full collection
 would still walk all of it every few dozen requests of a busy worker: 40–80 ms on this
 project's machine, added to whichever request happened to trigger it (docs/performance.md,
-change 17). `gc.freeze()` moves what exists now out of the collector's
-sight; what requests create afterwards is collected as before.
+change 17). `gc.freeze()` moves what exists now out of the collector's sight; what requests
+create afterwards is collected as before.
 """
 
 import gc
