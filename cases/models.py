@@ -6,9 +6,10 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -228,6 +229,8 @@ class Case(models.Model):
             models.Index(fields=["-reported_at", "-id"]),
             models.Index(fields=["risk_level", "status"]),
             GinIndex(fields=["forms"], name="case_forms_gin"),
+            # The search box's part of a number ("0166574"): icontains is UPPER(number) LIKE.
+            GinIndex(OpClass(Upper("number"), name="gin_trgm_ops"), name="case_number_trgm"),
             models.Index(
                 fields=["owner", "last_activity_at"],
                 condition=~models.Q(status="closed"),
@@ -336,6 +339,8 @@ class Person(models.Model):
             models.Index(fields=["-created_at"], name="person_newest"),
             models.Index(fields=["birth_date"]),
             models.Index(fields=["phone"]),
+            # The search box's phone: its last nine digits, whatever the prefix.
+            GinIndex(fields=["phone"], name="person_phone_trgm", opclasses=["gin_trgm_ops"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from itertools import pairwise
@@ -44,6 +43,7 @@ from cases.models import (
     Sex,
     TransferStatus,
 )
+from cases.search import search_cases
 from portal.roles import Capability, acting_membership, can, get_object_for_user, parse_id
 
 
@@ -224,32 +224,6 @@ def victim_code(initials: str | None, number: str) -> str:
     return f"{(initials or '').upper() or '—'}-{number.rsplit('-', 1)[-1]}"
 
 
-def _search(qs: QuerySet[Case], term: str) -> QuerySet[Case]:
-    term = term.strip()
-    if not term:
-        return qs
-    digits = re.sub(r"\D", "", term)
-    # A case number has digits ("2024-000123"); a name never matches one, and testing every
-    # case's number would turn the name search into a scan of the whole table.
-    condition = Q(number__icontains=term) if digits else Q(pk__in=[])
-    if len(digits) >= 6 and len(digits) >= len(term.replace(" ", "")) - 4:
-        # A phone number: match on the last nine digits whatever the prefix.
-        condition |= Exists(
-            Participant.objects.filter(case=OuterRef("pk"), person__phone__endswith=digits[-9:])
-        )
-    else:
-        # Names: pg_trgm word similarity (GIN index on search_name) tolerates typos and
-        # Ukrainian case endings; every word of the query must match. The matching people are
-        # found through the index first, then their cases (a semi-join, not a check per case).
-        people = Person.objects.all()
-        for word in term.lower().split()[:3]:
-            people = people.filter(search_name__trigram_word_similar=word)
-        condition |= Q(
-            pk__in=Participant.objects.filter(person__in=people.values("pk")).values("case_id")
-        )
-    return qs.filter(condition)
-
-
 def case_list(*, user, filters: CaseFilters, names: bool = False) -> QuerySet[Case]:
     """The user's cases, filtered and sorted, with everything a list row shows in ONE query.
     A row carries the victim's initials for her code; her full name only when `names` (the
@@ -272,7 +246,7 @@ def case_list(*, user, filters: CaseFilters, names: bool = False) -> QuerySet[Ca
         qs = qs.filter(responsible_id=filters.responsible)
     if filters.has_children is not None:
         qs = qs.filter(has_children=filters.has_children)
-    qs = _search(qs, filters.q)
+    qs = search_cases(qs, filters.q)
     if names:
         qs = qs.annotate(victim_name=_victim_name())
     qs = qs.select_related("district", "responsible", "owner").annotate(

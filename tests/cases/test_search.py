@@ -1,0 +1,99 @@
+"""The case list's search box (cases/search.py): numbers, phones and names, read through their
+indexes first, and the same answer when there are too many matches to read."""
+
+from __future__ import annotations
+
+import pytest
+
+from cases import search
+from cases.selectors import CaseFilters, case_list
+from portal.models import District
+from tests.cases.factories import person, register_case
+
+
+def _found(user, term: str) -> list[str]:
+    return list(case_list(user=user, filters=CaseFilters(q=term)).values_list("number", flat=True))
+
+
+@pytest.fixture
+def city(owner, outsider):
+    """Three cases of the owner's district and one of another district, with phones and names."""
+    obolon = District.objects.get(slug="obolonskyi")
+    return {
+        "oksana": register_case(owner, victim=person("Шевченко", "Оксана", phone="0671112233")),
+        "olena": register_case(owner, victim=person("Шевченко", "Олена", phone="0509998877")),
+        "maria": register_case(
+            owner,
+            victim=person("Бондаренко", "Марія", phone="0631234567"),
+            offender=person("Бондаренко", "Іван", "M"),
+        ),
+        "elsewhere": register_case(
+            outsider,
+            district_id=obolon.pk,
+            victim=person("Шевченко", "Оксана", phone="0671112233"),
+        ),
+    }
+
+
+def test_a_misspelled_surname_finds_every_case_of_that_name_the_user_sees(owner, city):
+    found = _found(owner, "Шевчнко")
+    assert sorted(found) == sorted([city["oksana"].number, city["olena"].number])
+
+
+def test_every_word_of_a_name_must_match(owner, city):
+    assert _found(owner, "Шевченко Олена") == [city["olena"].number]
+
+
+def test_a_phone_in_any_spelling_finds_the_case_by_its_last_nine_digits(owner, city):
+    for typed in ["067 111 22 33", "+38 (067) 111-22-33", "380671112233", "671112233"]:
+        assert _found(owner, typed) == [city["oksana"].number], typed
+
+
+def test_a_whole_case_number_or_a_part_of_it_finds_the_case(owner, city):
+    number = city["maria"].number
+    assert _found(owner, number) == [number]
+    assert _found(owner, number.lower()) == [number]
+    assert number in _found(owner, number[-7:])
+
+
+def test_digits_beside_a_name_do_not_hide_the_name(owner, city):
+    assert sorted(_found(owner, "Шевченко 2024")) == sorted(
+        [city["oksana"].number, city["olena"].number]
+    )
+
+
+def test_a_name_nobody_has_finds_nothing(owner, city):
+    assert _found(owner, "Ґудзь") == []
+
+
+def test_another_districts_case_is_neither_found_nor_counted(owner, outsider, city):
+    for term in ["Шевченко Оксана", "0671112233", city["elsewhere"].number]:
+        assert city["elsewhere"].number not in _found(owner, term), term
+        assert city["oksana"].number not in _found(outsider, term), term
+        assert case_list(user=outsider, filters=CaseFilters(q=term)).count() == 1, term
+
+
+@pytest.mark.parametrize(
+    "term", ["Шевчнко", "Шевченко Олена", "067 111 22 33", "Ґудзь", "2024", "Бондаренко Іван"]
+)
+def test_too_many_matches_to_read_give_the_same_cases_in_the_same_order(
+    owner, city, monkeypatch, term
+):
+    read_first = _found(owner, term)
+    monkeypatch.setattr(search, "IDS_CAP", 0)  # every match "too many": the rules instead
+    assert _found(owner, term) == read_first
+
+
+def test_the_search_reads_the_matches_once_whatever_their_number(owner, city, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        list(case_list(user=owner, filters=CaseFilters(q="Шевчнко"))[:25])
+    for _ in range(20):
+        register_case(owner, victim=person("Шевченко", "Ганна"))
+    with CaptureQueriesContext(connection) as many:
+        list(case_list(user=owner, filters=CaseFilters(q="Шевчнко"))[:25])
+    # the people's ids, their cases' ids, the page
+    assert len(few) == len(many) == 3
+    assert all("= ANY(" in query["sql"] for query in many[1:])
