@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import risk as risk_rules
+from cases import search
 from cases.models import (
     CaseStatus,
     Channel,
@@ -320,6 +321,7 @@ class CaseFilterForm(DateRangeForm):
     q = forms.CharField(
         label=_("Search"),
         required=False,
+        max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("number, surname or phone")}),
     )
     status = forms.ChoiceField(
@@ -338,6 +340,7 @@ class CaseFilterForm(DateRangeForm):
         choices=[("", _("any")), ("1", _("involved")), ("0", _("not involved"))],
     )
     mine = forms.BooleanField(label=_("Only mine"), required=False)
+
     sort = forms.ChoiceField(
         label=_("Sort"),
         required=False,
@@ -355,3 +358,11 @@ class CaseFilterForm(DateRangeForm):
         self.fields["district"].choices = [("", _("any"))] + [
             (d.slug, d.display_name) for d in District.objects.all()
         ]
+
+    def clean_q(self) -> str:
+        term = self.cleaned_data["q"]
+        if term and not search.searchable(term):
+            raise forms.ValidationError(
+                _("Type at least three letters of a name, or digits of a case number or phone.")
+            )
+        return term

@@ -97,3 +97,26 @@ def test_the_search_reads_the_matches_once_whatever_their_number(owner, city, mo
     # the people's ids, their cases' ids, the page
     assert len(few) == len(many) == 3
     assert all("= ANY(" in query["sql"] for query in many[1:])
+
+
+def test_a_name_word_needs_three_letters_and_no_digit():
+    assert search.name_words("О. Шевченко Мар'яна 2024") == ["шевченко", "мар'яна"]
+    assert search.name_words("Ус --- ?") == []
+    assert search.searchable("0166574") and search.searchable("Бон")
+    assert not search.searchable("--- ?") and not search.searchable("Ус")
+
+
+@pytest.mark.parametrize("term", ["---", "'", "Ус", "ш", "Ш" * 101])
+def test_a_term_the_box_cannot_look_for_is_refused_with_a_message(client, owner, city, term):
+    client.force_login(owner)
+    response = client.get("/cases/", {"q": term, "district": "darnytskyi"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "is-invalid" in page
+    assert (
+        "Введіть щонайменше три літери імені чи прізвища або цифри номера справи чи телефону"
+        in page
+        or "не більше ніж 100 символів" in page
+    )
+    # what was typed stays in the box; the list is not narrowed by a guess
+    assert city["maria"].number in page
