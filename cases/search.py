@@ -42,19 +42,24 @@ class _AnyOf(Lookup):
         return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
 
 
-# A name's word of fewer letters ("О." of an initial) matches a good part of the city; a word
-# without any (a stray "-") would make pg_trgm read the whole index: 4.9 s.
+# A name is looked for when one of its words has three letters or more. A word of one letter
+# ("О." of an initial) is left out: its trigrams match a good part of the city. A word without
+# any letter (a stray "-") would make pg_trgm read the whole index: 4.9 s.
 NAME_WORD_LETTERS = 3
 
 
+def letters(word: str) -> int:
+    """How many letters `word` has (digits, punctuation and spaces do not count)."""
+    return len(re.findall(r"[^\W\d_]", word))
+
+
 def name_words(term: str) -> list[str]:
-    """The words of `term` searched as names: those with three letters or more and no digit (a
-    case number's "2024" is not part of a name), at most three."""
-    return [
-        word
-        for word in term.lower().split()
-        if not re.search(r"\d", word) and len(re.findall(r"[^\W\d_]", word)) >= NAME_WORD_LETTERS
+    """The words of `term` searched as names, at most three: those of two letters or more and no
+    digit (a case number's "2024" is not part of a name), when one has three letters or more."""
+    words = [
+        word for word in term.lower().split() if not re.search(r"\d", word) and letters(word) >= 2
     ][:3]
+    return words if any(letters(word) >= NAME_WORD_LETTERS for word in words) else []
 
 
 def searchable(term: str) -> bool:

@@ -43,7 +43,7 @@ from cases.models import (
     Sex,
     TransferStatus,
 )
-from cases.search import search_cases
+from cases.search import NAME_WORD_LETTERS, letters, search_cases
 from portal.roles import Capability, acting_membership, can, get_object_for_user, parse_id
 
 
@@ -384,8 +384,12 @@ def people_matching(*, user, last_name: str, first_name: str = "", birth_date=No
         return []
     last_name = (last_name or "").strip().lower()[:100]
     first_name = (first_name or "").strip().lower()[:100]
-    if len(last_name) < 3:
+    # Three letters, as in the case list's search: "---" has no trigram, and pg_trgm would read
+    # every name of the city to compare it (4.9 s).
+    if letters(last_name) < NAME_WORD_LETTERS:
         return []
+    if not letters(first_name):
+        first_name = ""
     # Names match as in the case list's search: word similarity on the indexed full name,
     # which tolerates a typo or a case ending. Plain similarity on the surname (threshold 0.3)
     # took in every "Шевч…" of a city: 24 000 people to count for "Шевченко", 1 s a lookup.

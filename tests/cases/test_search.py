@@ -99,8 +99,9 @@ def test_the_search_reads_the_matches_once_whatever_their_number(owner, city, mo
     assert all("= ANY(" in query["sql"] for query in many[1:])
 
 
-def test_a_name_word_needs_three_letters_and_no_digit():
+def test_a_name_needs_a_word_of_three_letters_and_its_words_no_digit():
     assert search.name_words("О. Шевченко Мар'яна 2024") == ["шевченко", "мар'яна"]
+    assert search.name_words("Ус Ірина") == ["ус", "ірина"]
     assert search.name_words("Ус --- ?") == []
     assert search.searchable("0166574") and search.searchable("Бон")
     assert not search.searchable("--- ?") and not search.searchable("Ус")

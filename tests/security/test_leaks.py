@@ -115,6 +115,15 @@ def test_the_lookup_puts_the_closest_names_first_and_leaves_distant_ones_out(own
     assert "Бондар Олена" not in named
 
 
+def test_the_lookup_needs_three_letters_of_a_surname_and_ignores_a_first_name_without_any(owner):
+    register_case(owner, victim=person("Шевченко", "Олена"))
+    for surname in ["---", "Ш-в", "   ", "'?!"]:
+        assert people_matching(user=owner, last_name=surname, first_name="Олена") == [], surname
+    matches = people_matching(user=owner, last_name="Шевченко", first_name="--")
+    # the offender of the factory's case is a Шевченко too: both, as for the surname alone
+    assert sorted(m["person"].first_name for m in matches) == ["Олена", "Петро"]
+
+
 def test_the_same_name_and_birth_date_earns_one_sentence_without_a_name(owner, hidden_victim):
     matches = people_matching(
         user=owner, last_name="Таємна", first_name="Марія", birth_date=hidden_victim.birth_date
