@@ -17,6 +17,7 @@ import urllib.request
 from datetime import datetime
 from datetime import time as dtime
 from pathlib import Path
+from urllib.parse import quote
 
 import django
 
@@ -89,7 +90,7 @@ def client_for(username: str) -> Client:
 
 
 def pages() -> None:
-    from cases.models import Case
+    from cases.models import Case, Participant
 
     for role in ["worker", "police", "coordinator", "secretariat", "provider", "executor"]:
         time_page(client_for(role), f"dashboard: {role}", "/", 100)
@@ -103,6 +104,15 @@ def pages() -> None:
     )
     time_page(coordinator, "case list: misspelled surname", "/cases/?q=Шевчнко", 200)
     case = Case.objects.order_by("-reported_at").first()
+    # The other two things a worker types in the box: a victim's phone, a part of a number.
+    phone = (
+        Participant.objects.filter(case=case, role="victim")
+        .values_list("person__phone", flat=True)
+        .first()
+    )
+    if phone:
+        time_page(coordinator, "case list: a phone", f"/cases/?q={quote(phone)}", 100)
+    time_page(coordinator, "case list: part of a case number", f"/cases/?q={case.number[-7:]}", 100)
     time_page(coordinator, "case page", f"/cases/{case.pk}/", 100)
     time_page(client_for("provider"), "provider inbox", "/referrals/", 100)
     time_page(client_for("police"), "orders list (police)", "/orders/", 100)
