@@ -78,7 +78,7 @@ def _people_named(words: list[str]) -> QuerySet[Person]:
 def _is_phone(term: str, digits: str) -> bool:
     # Six digits or more and no letters: "067 111 22 33", "+38 (067) 111-22-33". A part of a
     # case number ("2024-0166574") is tried as a phone too; the number is searched as well.
-    return len(digits) >= 6 and not re.search(r"[^\W\d_]", term)
+    return len(digits) >= 6 and not letters(term)
 
 
 class _Matches:
