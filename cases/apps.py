@@ -54,7 +54,7 @@ class CasesConfig(AppConfig):
             )
         )
         # The "План" tab: the safety plan and the case plan (cases.plans).
-        from cases.plans.selectors import plans_section
+        from cases.plans.selectors import plans_section, plans_tab_visible
         from cases.sections import CaseSection, register_case_section
 
         register_case_section(
@@ -64,10 +64,11 @@ class CasesConfig(AppConfig):
                 template="cases/plans/_section.html",
                 context=plans_section,
                 position=5,
+                visible=plans_tab_visible,
             )
         )
         # The "Команда" tab: the multidisciplinary team and its conferences (cases.team).
-        from cases.team.selectors import team_section
+        from cases.team.selectors import team_section, team_tab_visible
 
         register_case_section(
             CaseSection(
@@ -76,6 +77,7 @@ class CasesConfig(AppConfig):
                 template="cases/team/_section.html",
                 context=team_section,
                 position=6,
+                visible=team_tab_visible,
             )
         )
         from cases.lifecycle.selectors import coordinator_closures_panel, head_panel

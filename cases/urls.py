@@ -18,6 +18,7 @@ urlpatterns = [
     path("risk/preview/", intake.risk_preview, name="risk_preview"),
     path("export.<str:fmt>", export.export, name="export"),
     path("<int:pk>/", detail.case_detail, name="detail"),
+    path("<int:pk>/tabs/<slug:key>/", detail.case_section, name="section"),
     path("<int:pk>/edit/", edit.case_edit, name="edit"),
     path("<int:pk>/print/", detail.case_print, name="print"),
     path("<int:pk>/victim-name/", listing.victim_name, name="victim_name"),

@@ -248,6 +248,11 @@ def action_of_case(*, case: Case, action_pk) -> CasePlanAction:
     return action
 
 
+def plans_tab_visible(request, case: Case) -> bool:
+    """Whether the case page shows the "План" tab: to whoever may see the plans."""
+    return plans_visible(user=request.user, case=case)
+
+
 def plans_section(request, case: Case) -> dict[str, Any] | None:
     """The "План" tab of the case page (cases.sections); None hides it from whoever may not
     see the plans."""

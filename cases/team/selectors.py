@@ -69,6 +69,15 @@ def my_team_decisions(user, team: CaseTeam) -> list[ConferenceDecision]:
     )
 
 
+def team_tab_visible(request, case: Case) -> bool:
+    """Whether the case page shows the "Команда" tab: to those who may convene a team, and to
+    the members of a team of the case that they may see."""
+    from cases.team.services import may_manage_case_team
+
+    user = request.user
+    return may_manage_case_team(user, case) or teams_visible_to(user).filter(case=case).exists()
+
+
 def team_section(request, case: Case) -> dict | None:
     """The "Команда" tab of the case page: shown to those who may convene a team and to the
     team's members who read the case."""

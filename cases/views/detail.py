@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
 
 from cases.access import case_grants
 from cases.forms import (
@@ -29,7 +31,7 @@ from cases.lifecycle.forms import (
 from cases.lifecycle.selectors import lifecycle_context
 from cases.models import Case
 from cases.printing import case_summary_pdf
-from cases.sections import sections_for
+from cases.sections import section_context, sections_for
 from cases.selectors import (
     case_for_user,
     case_is_editable,
@@ -104,6 +106,37 @@ def render_case_page(
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_for_user(user=request.user, pk=pk)
     return render_case_page(request, case)
+
+
+# The header by which the page's script knows a tab's content from a sign-in page that a lost
+# session was redirected to (static/portal/portal.js).
+SECTION_HEADER = "X-Portal-Fragment"
+
+
+@login_required
+@require_GET
+def case_section(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One tab that another app adds to the case page (cases.sections), read when the user
+    opens it: the page itself does not read the orders, referrals, plans or team. The read is
+    audited like the page's. A tab the user may not see, or that does not exist, answers 404;
+    without htmx (a plain link) the case's page opens on that tab."""
+    case = case_for_user(user=request.user, pk=pk)
+    found = section_context(request, case, key)
+    if found is None:
+        raise Http404
+    section, context = found
+    if request.headers.get("HX-Request") != "true":
+        return redirect(reverse("cases:detail", args=[case.pk]) + f"#section-{section.key}")
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        obj=case,
+        detail=f"{case.number}: {section.title}",
+    )
+    response = render(request, section.template, {"case": case, "section": context})
+    response[SECTION_HEADER] = "case-section"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -36,6 +36,60 @@ document.addEventListener("change", function (event) {
   if (field && field.form) { field.form.requestSubmit(); }
 });
 
+// The case page's tabs that other apps add (referrals, orders, plan, team) are read when first
+// opened: until then the pane holds [data-lazy-tab] with the address of its content. A response
+// without the section's header is a sign-in page after a lost session: the page is reloaded,
+// which leads to sign-in and back. A failure says so in the pane; opening the tab again retries.
+(function () {
+  var SECTION_HEADER = "X-Portal-Fragment";
+
+  function load(pane) {
+    var slot = pane && pane.querySelector("[data-lazy-tab]");
+    if (!slot || !window.htmx || slot.getAttribute("data-loading") === "1") { return; }
+    slot.setAttribute("data-loading", "1");
+    slot.setAttribute("aria-busy", "true");
+    window.htmx.ajax("GET", slot.getAttribute("data-lazy-tab"), { source: slot, target: slot, swap: "outerHTML" });
+  }
+
+  function fail(slot) {
+    slot.removeAttribute("data-loading");
+    slot.removeAttribute("aria-busy");
+    slot.setAttribute("role", "alert");
+    slot.textContent = slot.getAttribute("data-lazy-error");
+  }
+
+  document.addEventListener("shown.bs.tab", function (event) {
+    var target = event.target.getAttribute("data-bs-target");
+    var pane = target && target.charAt(0) === "#" ? document.getElementById(target.slice(1)) : null;
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", function () { load(pane); });
+    } else {
+      load(pane);
+    }
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var slot = event.target;
+    if (!slot.hasAttribute || !slot.hasAttribute("data-lazy-tab")) { return; }
+    var xhr = event.detail.xhr;
+    if (xhr.status === 200 && xhr.getResponseHeader(SECTION_HEADER) === "case-section") {
+      event.detail.shouldSwap = true;
+      return;
+    }
+    event.detail.shouldSwap = false;
+    event.detail.isError = false;  // handled here, not as an htmx error
+    if (xhr.status === 200) { window.location.reload(); } else { fail(slot); }
+  });
+
+  ["htmx:sendError", "htmx:timeout"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      var slot = event.target;
+      if (slot.hasAttribute && slot.hasAttribute("data-lazy-tab")) { fail(slot); }
+    });
+  });
+})();
+
+
 // Open the tab named in the address (#notes), so that a redirect after saving lands where the
 // user was (the case page's tabs).
 (function () {

@@ -19,6 +19,7 @@ from cases.team import services
 from cases.team.models import CaseTeam, ConferenceDecision, TeamMember
 from portal.models import AuditAction, AuditEvent, Membership, Notification
 from tests.cases.factories import register_case
+from tests.cases.pages import case_tab
 
 TODAY = date(2026, 12, 1)
 
@@ -312,11 +313,11 @@ def test_the_case_page_has_the_team_tab_for_its_worker_and_not_for_the_police_wh
     opened_by_police = register_case(police)
     assert opened_by_police.owner == organisations["css_darnytskyi"]
     client.force_login(owner)
-    assert (
-        'data-testid="team-convene"'
-        in client.get(f"/cases/{opened_by_police.pk}/").content.decode()
-    )
+    assert 'id="section-team"' in client.get(f"/cases/{opened_by_police.pk}/").content.decode()
+    tab = case_tab(client, opened_by_police, "team").content.decode()
+    assert 'data-testid="team-convene"' in tab
     client.force_login(police)
     page = client.get(f"/cases/{opened_by_police.pk}/")
-    assert page.status_code == 200 and 'data-testid="team-section"' not in page.content.decode()
+    assert page.status_code == 200 and 'id="section-team"' not in page.content.decode()
+    assert case_tab(client, opened_by_police, "team").status_code == 404
     assert timezone.localdate() == TODAY

@@ -36,6 +36,7 @@ def test_police_take_the_offender_on_record_and_the_worker_records_his_programme
     login_as(worker, owner)
     worker.goto(f"{live_server.url}/cases/{case.pk}/")
     worker.click("button[data-bs-target='#section-orders']")
+    worker.wait_for_selector("#section-orders [data-testid=offender-measures]")
     section = worker.inner_text("#section-orders")
     assert "Профілактичний облік" in section
     worker.click("[data-testid=programme-new]")

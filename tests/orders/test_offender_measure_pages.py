@@ -13,6 +13,7 @@ from django.utils import timezone
 from orders.models import OffenderProgramme, PreventiveRecord
 from portal.models import AuditAction, AuditEvent
 from tests.cases.factories import person, register_case
+from tests.cases.pages import case_tab
 from tests.orders.factories import share_case_with, urgent
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def test_the_police_take_the_offender_onto_the_record_from_the_case_page(
 ):
     order = urgent(police, case)
     client.force_login(police)
-    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    page = case_tab(client, case, "orders").content.decode()
     assert 'data-testid="preventive-new"' in page
     form = client.get(reverse("orders:preventive_new", args=[case.pk])).content.decode()
     assert "Мельник Тарас" in form and 'type="date"' not in form
@@ -51,7 +52,7 @@ def test_the_police_take_the_offender_onto_the_record_from_the_case_page(
     )
     assert answer.status_code == 302 and answer["Location"].endswith("#section-orders")
     record = PreventiveRecord.objects.get()
-    section = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    section = case_tab(client, case, "orders").content.decode()
     assert reverse("orders:preventive", args=[record.pk]) in section
     assert "на обліку" in section
 
@@ -75,7 +76,7 @@ def test_a_social_worker_is_not_offered_the_preventive_record_and_is_refused_it(
     client, owner, case
 ):
     client.force_login(owner)
-    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    page = case_tab(client, case, "orders").content.decode()
     assert 'data-testid="preventive-new"' not in page
     assert 'data-testid="programme-new"' in page
     assert client.get(reverse("orders:preventive_new", args=[case.pk])).status_code == 403

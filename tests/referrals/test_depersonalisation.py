@@ -26,6 +26,7 @@ from programme.figures import period_for
 from programme.statistics import statistics
 from referrals.models import Referral
 from tests.cases.factories import person, register_case
+from tests.cases.pages import case_page_and_tabs
 from tests.orders.factories import urgent
 from tests.referrals.conftest import send_shelter_referral
 from tests.referrals.factories import catalogue_for_darnytskyi
@@ -201,7 +202,7 @@ def test_the_case_page_says_it_is_depersonalised_and_shows_no_old_name(
 ):
     depersonalise(as_of=TODAY)
     client.force_login(coordinator)
-    page = client.get(f"/cases/{old_case.pk}/").content.decode()
+    page = case_page_and_tabs(client, old_case)
     assert 'data-testid="case-depersonalised"' in page and "Знеособлено 01.12.2026" in page
     for secret in ("Гайдамаченко", "0671234567", "Тиха", "Троєщин", "Львова"):
         assert secret not in page

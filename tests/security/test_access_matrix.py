@@ -53,6 +53,7 @@ OBJECT_URLS: dict[str, dict[str, str | int]] = {
     "cases:detail": {"pk": "case"},
     "cases:edit": {"pk": "case"},
     "cases:print": {"pk": "case"},
+    "cases:section": {"pk": "case", "key": "=orders"},
     "cases:victim_name": {"pk": "case"},
     "cases:merge_candidates": {"pk": "offender"},
     "cases:merge_compare": {"pk": "offender", "other_pk": "duplicate"},

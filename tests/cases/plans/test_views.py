@@ -14,6 +14,7 @@ from cases.models import CasePlan, CasePlanAction, CasePlanStatus, SafetyPlan
 from cases.plans import services
 from portal.models import AuditAction, AuditEvent
 from tests.cases.factories import person, register_case
+from tests.cases.pages import case_tab
 from tests.cases.plans.factories import action, case_plan, safety_plan
 
 OFFENDER_PHONE = "0671234567"
@@ -155,6 +156,7 @@ def test_the_police_officer_who_opened_the_case_does_not_see_its_plans(client, p
     client.force_login(police)
     assert client.get(f"/cases/{case.pk}/").status_code == 200
     assert 'id="section-plans"' not in client.get(f"/cases/{case.pk}/").content.decode()
+    assert case_tab(client, case, "plans").status_code == 404
     for name in ("safety", "safety/print", "case", "case/goals/new"):
         assert client.get(_url(case, name)).status_code == 404
 
@@ -164,7 +166,8 @@ def test_the_plan_tab_is_on_the_case_page_for_the_worker(client, owner, case):
     client.force_login(owner)
     html = client.get(f"/cases/{case.pk}/").content.decode()
     assert 'id="section-plans"' in html
-    assert "Версія 1, переглянуто" in html
+    assert "Версія 1, переглянуто" not in html  # read when the tab is opened
+    assert "Версія 1, переглянуто" in case_tab(client, case, "plans").content.decode()
 
 
 def test_viewing_the_plan_is_audited(client, owner, case):
@@ -382,4 +385,5 @@ def test_an_administrator_behind_the_glass_sees_the_case_but_not_its_plans(
     page = client.get(f"/cases/{case.pk}/")
     assert page.status_code == 200
     assert 'id="section-plans"' not in page.content.decode()
+    assert case_tab(client, case, "plans").status_code == 404
     assert client.get(_url(case)).status_code == 404
