@@ -46,6 +46,9 @@ document.addEventListener("change", function (event) {
   function load(pane) {
     var slot = pane && pane.querySelector("[data-lazy-tab]");
     if (!slot || !window.htmx || slot.getAttribute("data-loading") === "1") { return; }
+    if (slot.portalWaiting === undefined) { slot.portalWaiting = slot.innerHTML; }
+    slot.innerHTML = slot.portalWaiting;  // after a failure: "Loading…" again, not the error
+    slot.removeAttribute("role");
     slot.setAttribute("data-loading", "1");
     slot.setAttribute("aria-busy", "true");
     window.htmx.ajax("GET", slot.getAttribute("data-lazy-tab"), { source: slot, target: slot, swap: "outerHTML" });
@@ -88,7 +91,6 @@ document.addEventListener("change", function (event) {
     });
   });
 })();
-
 
 // Open the tab named in the address (#notes), so that a redirect after saving lands where the
 // user was (the case page's tabs).
