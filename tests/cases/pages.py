@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 
 def case_tab(client, case, key: str):
     """A tab that another app adds to the case page (plans, team, orders, referrals), as the
@@ -17,3 +20,10 @@ def case_page_and_tabs(client, case) -> str:
         if f'id="section-{key}"' in html:
             html += case_tab(client, case, key).content.decode()
     return html
+
+
+def query_count(client, url: str) -> int:
+    """The queries one GET of `url` runs; the page must answer 200."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)

@@ -7,13 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from portal.models import AuditAction, AuditEvent
 from tests.cases.factories import register_case
-from tests.cases.pages import case_tab
+from tests.cases.pages import case_tab, query_count
 from tests.cases.plans.factories import safety_plan
 from tests.orders.factories import urgent
 
@@ -68,10 +66,7 @@ def test_a_tabs_address_opened_without_the_page_leads_to_the_page_on_that_tab(cl
 def test_a_tab_that_does_not_exist_answers_404_and_writes_no_read(client, owner, key):
     case = register_case(owner)
     client.force_login(owner)
-    assert (
-        client.get(f"/cases/{case.pk}/tabs/{key}/", headers={"HX-Request": "true"}).status_code
-        == 404
-    )
+    assert case_tab(client, case, key).status_code == 404
     assert _reads(case) == []
 
 
@@ -114,19 +109,13 @@ def test_a_tab_is_only_read(client, owner):
     assert client.post(f"/cases/{case.pk}/tabs/orders/").status_code == 405
 
 
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_the_case_page_runs_the_same_queries_however_many_orders_the_case_has(
     client, owner, police
 ):
     case = register_case(owner)
     client.force_login(owner)
     client.get(f"/cases/{case.pk}/")  # the session's first request settles its own writes
-    none = _queries(client, f"/cases/{case.pk}/")
+    none = query_count(client, f"/cases/{case.pk}/")
     for n in range(1, 4):  # three orders one after another, none overlapping
         urgent(police, case, number=f"ТЗП-{n}", issued_at=timezone.now() - timedelta(days=10 * n))
-    assert _queries(client, f"/cases/{case.pk}/") == none
+    assert query_count(client, f"/cases/{case.pk}/") == none

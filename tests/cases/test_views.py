@@ -6,14 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.models import Attachment, Case
 from portal.models import AuditAction, AuditEvent
 from tests.cases.factories import person, register_case
+from tests.cases.pages import query_count
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64 + b"\x00\x00\x00\x00IEND\xaeB`\x82"
 
@@ -187,12 +186,6 @@ def test_export_is_refused_to_roles_without_it(client, police):
     assert client.get("/cases/export.csv").status_code == 403
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize(
     ("url", "expected"),
     [("/cases/", 11), ("/cases/?q=Шевчнко", 13), ("/cases/?district=darnytskyi", 11)],
@@ -201,10 +194,10 @@ def test_the_list_runs_the_same_number_of_queries_for_3_and_30_rows(client, owne
     client.force_login(owner)
     for _ in range(3):
         register_case(owner)
-    few = _count(client, url)
+    few = query_count(client, url)
     for _ in range(27):
         register_case(owner)
-    assert _count(client, url) == few
+    assert query_count(client, url) == few
     # session, user, the acting membership with the others for the header, role policy and
     # the user's confirmed devices (the two-factor check: someone who enrolled is always
     # asked), district choices of the filter form, COUNT of cases, unread notifications, the
@@ -222,7 +215,7 @@ def test_the_case_page_runs_the_same_number_of_queries_however_much_it_holds(cli
 
     client.force_login(owner)
     case = register_case(owner)
-    small = _count(client, f"/cases/{case.pk}/")
+    small = query_count(client, f"/cases/{case.pk}/")
     for index in range(8):
         services.note_add(actor=owner, case_id=case.pk, text=f"Нотатка {index}")
         services.incident_add(
@@ -236,7 +229,7 @@ def test_the_case_page_runs_the_same_number_of_queries_however_much_it_holds(cli
         services.task_add(
             actor=owner, case_id=case.pk, title=f"Завдання {index}", due_date=timezone.localdate()
         )
-    assert _count(client, f"/cases/{case.pk}/") == small
+    assert query_count(client, f"/cases/{case.pk}/") == small
 
 
 def test_worker_dashboard_shows_open_cases_and_high_risk(client, owner):
