@@ -3,11 +3,9 @@ organisations, sub-types of violence and the programme's tasks, measures and ind
 English wherever the reference data has an English name — not the Ukrainian names the
 register keeps. (Personal data and numbers are shown as typed.)
 
-Known gaps, left out of the check and reported (issue 12): the case list
-(cases/templates/cases/case_list.html) still prints `case.district.name`, as another change to
-that template was under way; and the case timeline keeps each entry's summary as text written
-in its author's language (cases.CaseEvent.summary), so an entry written by a Ukrainian reader
-names the provider in Ukrainian.
+Known gap, left out of the check and reported (issue 12): the case timeline keeps each entry's
+summary as text written in its author's language (cases.CaseEvent.summary), so an entry written
+by a Ukrainian reader names the provider in Ukrainian.
 """
 
 from __future__ import annotations
@@ -96,7 +94,7 @@ def _world(owner, police, organisations):
 
 
 PAGES = {
-    "owner": ["/cases/{case}/", "/referrals/case/{case}/", "/referrals/"],
+    "owner": ["/cases/", "/cases/{case}/", "/referrals/case/{case}/", "/referrals/"],
     "police": ["/", "/orders/", "/orders/{order}/", "/orders/preventive/{preventive}/"],
     "provider": ["/referrals/", "/referrals/{referral}/"],
     "coordinator": ["/referrals/", "/orders/statistics/", "/audit/", "/programme/statistics/"],
