@@ -249,7 +249,7 @@ def case_list(*, user, filters: CaseFilters, names: bool = False) -> QuerySet[Ca
     qs = search_cases(qs, filters.q)
     if names:
         qs = qs.annotate(victim_name=_victim_name())
-    qs = qs.select_related("district", "responsible", "owner").annotate(
+    qs = qs.select_related("district", "responsible").annotate(
         victim_initials=_victim_initials(),
         risk_order=Case_(
             When(risk_level="high", then=Value(0)),
