@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import cache
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -53,12 +55,22 @@ class RequestContextMiddleware:
             reset_request_context(token)
 
 
+@cache
+def _device_models() -> tuple[type, ...]:
+    """django_otp's device models, found once: its own lookup walks every app's models."""
+    from django_otp import device_classes
+
+    return tuple(device_classes())
+
+
 def two_factor_required(user) -> bool:
     """The role's policy requires it, or the user has enrolled: once someone has confirmed an
-    authenticator, a stolen password alone must never be enough for their account."""
-    from django_otp import user_has_device
+    authenticator, a stolen password alone must never be enough for their account.
 
-    from portal.models import RolePolicy
+    Both facts come from one query, asked on every page a signed-in user opens."""
+    from django.db.models import Exists, Subquery
+
+    from portal.models import RolePolicy, User
 
     membership = acting_membership(user)
     if membership is None:
@@ -66,13 +78,23 @@ def two_factor_required(user) -> bool:
         role = "administrator" if user.is_superuser else None
     else:
         role = membership.role
+    facts = {
+        f"enrolled_{index}": Exists(model.objects.devices_for_user(user, confirmed=True))
+        for index, model in enumerate(_device_models())
+    }
     if role is not None:
-        policy = RolePolicy.objects.filter(role=role).first()
-        if policy is not None and policy.require_two_factor:
-            return True
-        if policy is None and role in settings.PORTAL_TWO_FACTOR_ROLES:
-            return True
-    return user_has_device(user, confirmed=True)
+        facts["policy"] = Subquery(
+            RolePolicy.objects.filter(role=role).order_by("pk").values("require_two_factor")[:1]
+        )
+    if not facts:  # no role and no device models: values() would return every column
+        return False
+    row = User.objects.filter(pk=user.pk).values(**facts).first() or {}
+    policy = row.pop("policy", None)
+    if policy:
+        return True
+    if policy is None and role in settings.PORTAL_TWO_FACTOR_ROLES:
+        return True
+    return any(row.values())
 
 
 class TwoFactorRequiredMiddleware:
