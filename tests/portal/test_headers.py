@@ -136,3 +136,22 @@ def test_no_served_template_has_what_the_policy_blocks(problem):
 )
 def test_bar_widths_are_classes_in_five_percent_steps(value, whole, css_class):
     assert bar_width(value, whole) == css_class
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_pages_name_the_portals_own_icon_so_browsers_never_ask_for_a_missing_favicon(
+    client, owner, signed_in
+):
+    if signed_in:
+        client.force_login(owner)
+    html = client.get("/" if signed_in else "/account/login/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html)
+    assert icon, "the page names no icon: the browser then asks for /favicon.ico, a 404"
+    served = client.get(icon.group(1))
+    assert served.status_code == 200
+    assert b"<svg" in b"".join(served.streaming_content if served.streaming else [served.content])
+
+
+@pytest.mark.parametrize("page", ["500.html", "503.html"])
+def test_the_error_pages_name_the_icon_too(page):
+    assert 'rel="icon"' in (Path(settings.BASE_DIR) / "templates" / page).read_text()
