@@ -199,6 +199,16 @@ def orders_for_person(*, user, person) -> list[RestrainingOrder]:
     )
 
 
+def cases_openable(*, user, orders) -> frozenset[int]:
+    """The ids of these orders' cases that the user may open, in one query. The police see
+    every order of their unit, also on cases they do not see: a page shows such a case's
+    number without a link, which would answer 404."""
+    ids = {order.case_id for order in orders}
+    if not ids:
+        return frozenset()
+    return frozenset(cases_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def orders_ending(*, user, first: date, last: date) -> QuerySet[RestrainingOrder]:
     """The user's orders whose effective end falls on the Kyiv days `first` to `last`, not
     cancelled, soonest first: the expiry calendar."""

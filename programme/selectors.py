@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 
-from portal.roles import Capability, acting_membership, can
+from portal.roles import Capability, acting_membership, can, get_object_for_user
 from programme.figures import FIRST_REPORT_YEAR, period_for
 from programme.models import (
     Funding,
@@ -45,9 +45,38 @@ def _progress_seen_by(user) -> QuerySet[Progress]:
     return Progress.objects.filter(submitted_at__isnull=False)
 
 
+def measures_visible_to(user) -> QuerySet[Measure]:
+    """The measures this user sees in the programme: all of them for those who manage the
+    programme or read its statistics, else those their organisation runs."""
+    if not can(user, Capability.PROGRAMME_VIEW):
+        return Measure.objects.none()
+    if can(user, Capability.PROGRAMME_MANAGE) or can(user, Capability.STATISTICS_VIEW):
+        return Measure.objects.all()
+    membership = acting_membership(user)
+    if membership is None:
+        return Measure.objects.none()
+    return Measure.objects.filter(executors=membership.organisation_id)
+
+
+def measures_openable_by(user) -> QuerySet[Measure]:
+    """The measures whose own page (its reports, drafts and who wrote them) the user may open:
+    every one for the secretariat, which manages the programme, and an executor's own. Whoever
+    reads the statistics sees the measures' quarterly marks in the programme, not their pages."""
+    from programme.services import measures_of
+
+    if can(user, Capability.PROGRAMME_MANAGE):
+        return Measure.objects.all()
+    return measures_of(user)
+
+
+def measure_for_user(*, user, pk) -> Measure:
+    """One measure the user may open (measures_openable_by), or 404 for any other id."""
+    return get_object_for_user(measures_openable_by(user).select_related("task"), pk)
+
+
 def tasks_for(user, *, programme: Programme, year: int) -> list[ProgrammeTask]:
     """Tasks with their measures; an executor sees only the measures their organisation runs."""
-    measures = Measure.objects.prefetch_related(
+    measures = measures_visible_to(user).prefetch_related(
         "executors",
         "indicators",
         Prefetch(
@@ -56,9 +85,6 @@ def tasks_for(user, *, programme: Programme, year: int) -> list[ProgrammeTask]:
             to_attr="year_progress",
         ),
     )
-    if not (can(user, Capability.PROGRAMME_MANAGE) or can(user, Capability.STATISTICS_VIEW)):
-        membership = acting_membership(user)
-        measures = measures.filter(executors=membership.organisation_id if membership else None)
     tasks = ProgrammeTask.objects.filter(programme=programme).prefetch_related(
         Prefetch("measures", queryset=measures)
     )
@@ -66,8 +92,8 @@ def tasks_for(user, *, programme: Programme, year: int) -> list[ProgrammeTask]:
 
 
 def progress_of_measure(user, *, measure: Measure) -> QuerySet[Progress]:
-    """A measure's quarterly reports, newest first, for its page (the view checks the measure
-    is the user's to see)."""
+    """A measure's quarterly reports, newest first, for its page (the measure comes from
+    measure_for_user)."""
     return (
         _progress_seen_by(user)
         .filter(measure=measure)

@@ -28,6 +28,7 @@ from orders.forms import (
 from orders.rules import RESTRICTIVE_MEASURES, STATUS_LABELS, URGENT_MEASURES
 from orders.selectors import (
     OrderFilters,
+    cases_openable,
     offender_for_user,
     offender_measures,
     order_actions,
@@ -88,6 +89,7 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "openable": cases_openable(user=request.user, orders=page.object_list),
             "query": query.urlencode(),
             "status_labels": STATUS_LABELS,
             "can_issue": can(request.user, Capability.ORDER_ISSUE),
@@ -322,12 +324,14 @@ def offender_orders(request: HttpRequest, person_pk: int) -> HttpResponse:
     """Every order against one offender that the user may see: repeat offending at a glance."""
     person = offender_for_user(user=request.user, pk=person_pk)
     audit_record(actor=request.user, action=AuditAction.VIEW, obj=person, detail="orders")
+    orders = orders_for_person(user=request.user, person=person)
     return render(
         request,
         "orders/offender.html",
         {
             "person": person,
-            "orders": orders_for_person(user=request.user, person=person),
+            "orders": orders,
+            "openable": cases_openable(user=request.user, orders=orders),
             **offender_measures(user=request.user, person=person),
             "status_labels": STATUS_LABELS,
         },
@@ -351,7 +355,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
         ids=[order.pk for day in days for order in day["orders"]],
         what="calendar",
     )
-    return render(request, "orders/calendar.html", {"days": days})
+    return render(
+        request,
+        "orders/calendar.html",
+        {"days": days, "openable": cases_openable(user=request.user, orders=orders)},
+    )
 
 
 @login_required

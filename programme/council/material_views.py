@@ -72,7 +72,9 @@ def material(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "material": item,
             "lines": materials.material_lines(item),
+            # The PDF as attached, while its file is kept (report_download answers 404 without).
             "can_download_run": item.report_run_id is not None
-            and can(request.user, Capability.REPORT_DOWNLOAD),
+            and can(request.user, Capability.REPORT_DOWNLOAD)
+            and bool(item.report_run.file),
         },
     )

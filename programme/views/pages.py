@@ -22,10 +22,12 @@ from programme.forms import (
     StatisticsPeriodForm,
     report_years,
 )
-from programme.models import Measure, Progress, ReportRun, RunStatus
+from programme.models import Progress, RunStatus
 from programme.report import report_context
 from programme.reporting import waiting_for_queue
 from programme.selectors import (
+    measure_for_user,
+    measures_openable_by,
     programme_for,
     progress_of_measure,
     progress_plan,
@@ -61,6 +63,8 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "programme": programme,
             "tasks": tasks_for(request.user, programme=programme, year=year),
+            # A measure's title links to its page only for those who may open it.
+            "openable": set(measures_openable_by(request.user).values_list("pk", flat=True)),
             "programmes": programmes_for(request.user),
             "year": year,
             "years": range(programme.year_from, programme.year_to + 1),
@@ -359,10 +363,16 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
     """The only way out for a report: a permitted role, an audit entry, no public URL."""
     if not can(request.user, Capability.REPORT_DOWNLOAD):
         raise Http404
-    run = get_object_or_404(ReportRun, pk=pk, status="done")
+    run = get_object_or_404(
+        report_runs_for(request.user).filter(status=RunStatus.DONE).exclude(file=""), pk=pk
+    )
+    try:
+        pdf = run.file.open("rb")
+    except FileNotFoundError:  # removed from the private files: the same answer as no report
+        raise Http404 from None
     audit_record(actor=request.user, action=AuditAction.DOWNLOAD, obj=run, detail=str(run))
     response = FileResponse(
-        run.file.open("rb"),
+        pdf,
         as_attachment=True,
         filename=run.file.name.rsplit("/", 1)[-1],
         content_type="application/pdf",
@@ -373,12 +383,7 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def measure(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(Measure.objects.select_related("task"), pk=pk)
-    if not (
-        can(request.user, Capability.PROGRAMME_MANAGE)
-        or services.measures_of(request.user).filter(pk=pk).exists()
-    ):
-        raise Http404
+    item = measure_for_user(user=request.user, pk=pk)
     return render(
         request,
         "programme/measure.html",

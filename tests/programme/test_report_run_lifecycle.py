@@ -155,7 +155,10 @@ def test_the_page_of_a_run_in_the_queue_polls_and_a_done_run_offers_its_pdf(clie
     assert 'data-status="queued"' in text and 'hx-trigger="every 1s"' in text
     assert "Завантажити PDF" not in text
     ReportRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.DONE, progress=100, finished_at=timezone.now()
+        status=RunStatus.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+        file=f"reports/{run.pk}.pdf",
     )
     done = client.get(f"/programme/reports/{run.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert "hx-get" not in done
@@ -171,6 +174,24 @@ def test_a_run_that_does_not_exist_or_is_not_done_is_not_downloaded_nor_audited(
     assert client.get("/programme/reports/999999/download/").status_code == 404
     assert client.get(f"/programme/reports/{run.pk}/download/").status_code == 404
     assert not AuditEvent.objects.filter(action=AuditAction.DOWNLOAD).exists()
+
+
+@pytest.mark.parametrize("file", ["", "reports/removed-from-the-disk.pdf"])
+def test_a_done_run_without_its_file_is_neither_offered_nor_downloaded_nor_audited(
+    client, secretariat, file
+):
+    """A report whose PDF is not there (never written, or removed from the private files)
+    answers like no report at all, and no page links to it: never a 500."""
+    run = services.report_run_create(actor=secretariat, kind="year", year=2024)
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, progress=100, finished_at=timezone.now(), file=file
+    )
+    client.force_login(secretariat)
+    assert client.get(f"/programme/reports/{run.pk}/download/").status_code == 404
+    assert not AuditEvent.objects.filter(action=AuditAction.DOWNLOAD).exists()
+    if not file:
+        for page in (f"/programme/reports/{run.pk}/", "/programme/reports/"):
+            assert f"/programme/reports/{run.pk}/download/" not in client.get(page).content.decode()
 
 
 def test_ordering_the_final_version_without_a_narrative_is_refused_and_orders_nothing(
