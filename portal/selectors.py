@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import SYSTEM_USERNAME
 from portal.audit_labels import labels_for, scope_objects
+from portal.audit_words import detail_in_words
 from portal.models import AuditEvent, Notification, User
 from portal.pagination import CappedPaginator
 from portal.roles import Capability, Role, can, capabilities, get_object_for_user, parse_id
@@ -153,7 +154,7 @@ def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
             action=event.get_action_display(),
             object=labels.get((event.object_type, event.object_id), ""),
             ip=event.ip or "",
-            detail=event.detail,
+            detail=detail_in_words(event.detail),
         )
         for event in events
     ]

@@ -98,6 +98,23 @@ def test_coordinator_reads_action_role_organisation_and_case_in_words(client, co
     assert "social_worker" not in page
 
 
+def test_a_read_of_a_list_and_a_refused_page_are_read_in_words(client, coordinator, case):
+    audit_record(
+        actor=coordinator, action=AuditAction.VIEW, object_type="cases.case", detail="list: 4,5"
+    )
+    audit_record(
+        actor=coordinator,
+        action=AuditAction.PERMISSION_DENIED,
+        object_type="page",
+        object_id="/cases/99/",
+        detail="404 GET /cases/99/",
+    )
+    page = page_of(client, coordinator)
+    assert "Список: показано 2 записи (4, 5)" in page
+    assert "Не знайдено для цього користувача: GET /cases/99/" in page
+    assert "list: 4,5" not in page and "404 GET" not in page
+
+
 def test_every_object_type_gets_a_label_that_identifies_without_describing(police, case, referral):
     order = urgent(police, case, number="ТЗП-57")
     participant = Participant.objects.filter(case=case, role="victim").get()
