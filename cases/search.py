@@ -123,7 +123,7 @@ def search_cases(qs: QuerySet[Case], term: str) -> QuerySet[Case]:
     matches = _Matches()
     digits = re.sub(r"\D", "", term)
     if digits:
-        # A case number has digits ("КИЇВ-2024-0000123"); a name never matches one.
+        # A case number has digits ("КИЇВ-2024-000123"); a name never matches one.
         matches.cases(
             Case.objects.filter(number__icontains=term).order_by().values_list("pk", flat=True),
             Q(number__icontains=term),

@@ -136,7 +136,7 @@ def load_city(
         for reported in moments[first : first + chunk]:
             year = reported.astimezone(KYIV).year
             sequence[year] += 1
-            number = f"КИЇВ-{year}-{sequence[year]:07d}"
+            number = f"КИЇВ-{year}-{sequence[year]:06d}"
             case = _case(rng, ids, rows, reported, number, year, victims, offenders, seen)
             slug = rng.choices(slugs, district_weights)[0]
             channel = rng.choices(channels, channel_weights)[0]

@@ -305,7 +305,7 @@ def load(
             )
             slug = rng.choices(slugs, weights)[0]
             sequence[year] += 1
-            number = f"КИЇВ-{year}-{sequence[year]:07d}"
+            number = f"КИЇВ-{year}-{sequence[year]:06d}"
             forms = sorted(
                 set(
                     rng.sample(FORMS[:3], rng.randint(1, 2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
@@ -51,6 +52,20 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_other_data(city):
     assert first[0] != other[0]
     assert len(first[0]) == 300
     assert first[2][0] > 0 and first[2][1] > 0
+
+
+def test_synthetic_cases_are_numbered_as_intake_numbers_them(city):
+    """Six digits of serial, as cases.services.intake issues them: a short number typed by the
+    police ("2023-7") finds a synthetic case as it finds a real one."""
+    from orders.selectors import case_by_number
+    from portal.models import User
+
+    loader.load(cases=50, seed=4, years=(2023, 2023))
+    numbers = list(Case.objects.filter(year=2023).values_list("number", flat=True))
+    assert numbers and all(re.fullmatch(r"КИЇВ-2023-\d{6}", number) for number in numbers)
+    coordinator = User.objects.get(username="coordinator")
+    serial = int(numbers[0].rsplit("-", 1)[-1])
+    assert case_by_number(user=coordinator, text=f"2023-{serial}").number == numbers[0]
 
 
 def test_the_command_loads_and_reports_its_rate(city):
