@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from portal import domains
 from portal.audit import audit_record
 from portal.models import AuditAction
-from portal.roles import Capability, can
+from portal.roles import Capability, can, get_object_for_user
 from programme import services
 from programme.figures import latest_complete_report, spreadsheet_value
 from programme.forms import (
@@ -363,8 +363,8 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
     """The only way out for a report: a permitted role, an audit entry, no public URL."""
     if not can(request.user, Capability.REPORT_DOWNLOAD):
         raise Http404
-    run = get_object_or_404(
-        report_runs_for(request.user).filter(status=RunStatus.DONE).exclude(file=""), pk=pk
+    run = get_object_for_user(
+        report_runs_for(request.user).filter(status=RunStatus.DONE).exclude(file=""), pk
     )
     try:
         pdf = run.file.open("rb")
