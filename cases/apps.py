@@ -11,7 +11,7 @@ class CasesConfig(AppConfig):
 
         register_audit_labels()  # names of cases objects in the audit log
 
-        from cases.selectors import coordinator_panel, worker_panel
+        from cases.panels import coordinator_panel, worker_panel
         from portal.dashboard import Panel, register_panel
         from portal.navigation import NavItem, register_nav_item
         from portal.roles import Capability, Role

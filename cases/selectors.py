@@ -482,45 +482,6 @@ def saved_filter_for_user(*, user, pk) -> SavedFilter:
     return saved
 
 
-# --- dashboard -------------------------------------------------------------------------------
-
-
-def worker_panel(request) -> dict[str, object]:
-    user = request.user
-    mine = cases_led_by(user)
-    high_without_referral = mine.filter(risk_level="high")
-    # The referrals app lends the condition (cases.extensions); cases never imports it.
-    referrals_available = extensions.referrals_known()
-    if referrals_available:
-        high_without_referral = high_without_referral.exclude(extensions.case_has_referral())
-    return {
-        "open_count": mine.count(),
-        "open_cases": list(mine.select_related("district").order_by("-reported_at")[:8]),
-        "high_without_referral": list(high_without_referral.order_by("-reported_at")[:8]),
-        "referrals_available": referrals_available,
-    }
-
-
-def coordinator_panel(request) -> dict[str, object]:
-    """City-wide counts (a coordinator sees every case), cached for a minute."""
-    from portal.caching import cached_aggregate
-
-    def compute():
-        counts = dict(Case.objects.values_list("status").annotate(n=Count("pk")).order_by())
-        high_open = Case.objects.filter(risk_level="high").exclude(status=CaseStatus.CLOSED).count()
-        return {"counts": counts, "high_open": high_open}
-
-    if not can(request.user, Capability.CASE_VIEW_ALL):
-        return {"by_status": [], "high_open": 0}
-    cached = cached_aggregate("cases:by_status", compute)
-    counts = cached["value"]["counts"]
-    return {
-        "by_status": [(label, counts.get(value, 0)) for value, label in CaseStatus.choices],
-        "high_open": cached["value"]["high_open"],
-        "computed_at": cached["computed_at"],
-    }
-
-
 # --- a person of a case, and what changed on her ---------------------------------------------
 
 # What a person's page may change after intake (name, contacts, birth date, status flags).

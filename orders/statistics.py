@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from orders.models import Breach, OrderKind, RestrainingOrder
 from orders.selectors import _midnight
+from portal.caching import refreshed_aggregate
 from portal.calendar import change_pct, same_day_a_year_earlier
 from portal.dbrouting import for_reporting
 from portal.models import District
@@ -156,15 +157,20 @@ def published_year_on_year(figures: dict) -> dict:
     }
 
 
-def statistics_panel(request) -> dict:
-    from portal.caching import cached_aggregate
+@refreshed_aggregate("orders:yoy")
+def city_order_statistics(as_of: str, exact: bool, language: str) -> dict:
+    """The panel's year-on-year table as of an ISO date, counted ahead of its readers
+    (portal.caching); districts are named in the reader's language."""
+    with translation.override(language):
+        return statistics_context(as_of=date.fromisoformat(as_of), exact=exact)
 
+
+def statistics_panel(request) -> dict:
     exact = exact_counts_for(request.user)
     today = timezone.localdate()
     as_of = today if exact else last_month_end(today)
-    cached = cached_aggregate(
-        f"orders:yoy:{as_of.isoformat()}:{'exact' if exact else 'published'}",
-        lambda: statistics_context(as_of=as_of, exact=exact),
+    cached = city_order_statistics(
+        as_of=as_of.isoformat(), exact=exact, language=translation.get_language()
     )
     return {**cached["value"], "computed_at": cached["computed_at"]}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -29,6 +30,70 @@ def cached_aggregate(key: str, compute: Callable[[], Any], ttl: int = DASHBOARD_
         value = {"value": compute(), "computed_at": timezone.now()}
         cache.set(f"aggregate:{key}", value, ttl)
     return value
+
+
+# A refreshed-ahead aggregate is kept this many times its freshness, so that a reader finds the
+# previous figures while the worker counts anew; past that, a reader counts them itself.
+KEPT_FOR = 5
+
+
+class RefreshedAggregate:
+    """A city-wide aggregate that no reader waits for once it has been counted: a reader who
+    finds it older than `ttl` gets it as it is (the panel says when it was counted) and the
+    worker counts it anew (`portal.tasks.refresh_aggregate`), once however many read it.
+
+    Only a reader who finds nothing (the first of the day, after Redis was away, or when no
+    worker has refreshed it for KEPT_FOR × ttl) counts it in the request, as
+    `cached_aggregate` does. The computation's arguments are its cache key and the task's
+    arguments, so they are plain values: ids, ISO dates, a language code."""
+
+    def __init__(self, key: str, compute: Callable[..., Any], ttl: int) -> None:
+        self.key = key
+        self.compute = compute
+        self.ttl = ttl
+        self.path = f"{compute.__module__}.{compute.__qualname__}"
+
+    def cache_key(self, params: dict[str, Any]) -> str:
+        return ":".join(["aggregate", self.key, *(str(params[name]) for name in sorted(params))])
+
+    def __call__(self, **params: Any) -> dict[str, Any]:
+        """{"value": …, "computed_at": …} for these arguments."""
+        key = self.cache_key(params)
+        entry = cache.get(key)
+        if entry is None:
+            return self.refresh(**params)
+        stale = timezone.now() - entry["computed_at"] >= timedelta(seconds=self.ttl)
+        # One refresh at a time per key: the first stale reader takes the mark, the task drops it.
+        if stale and cache.add(f"{key}:refreshing", True, self.ttl) and not self._ask(params):
+            return self.refresh(**params)
+        return entry
+
+    def refresh(self, **params: Any) -> dict[str, Any]:
+        key = self.cache_key(params)
+        entry = {"value": self.compute(**params), "computed_at": timezone.now()}
+        cache.set(key, entry, self.ttl * KEPT_FOR)
+        cache.delete(f"{key}:refreshing")
+        return entry
+
+    def _ask(self, params: dict[str, Any]) -> bool:
+        """Queue the refresh; False when the broker cannot take it now (it answers at once)."""
+        from portal.tasks import refresh_aggregate
+
+        try:
+            refresh_aggregate.apply_async((self.path, params), retry=False)
+        except Exception as error:  # the broker is Redis too; kombu raises its own errors
+            logger.warning("Aggregate %s not queued (%s); counted in the request", self.key, error)
+            return False
+        return True
+
+
+def refreshed_aggregate(key: str, ttl: int = DASHBOARD_TTL):
+    """Decorator: the module-level computation `compute(**params)` as a RefreshedAggregate."""
+
+    def wrap(compute: Callable[..., Any]) -> RefreshedAggregate:
+        return RefreshedAggregate(key, compute, ttl)
+
+    return wrap
 
 
 class FailOpenRedisCache(RedisCache):

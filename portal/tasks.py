@@ -16,3 +16,17 @@ def relay_outbox() -> int:
     from portal.outbox import outbox_publish
 
     return outbox_publish()
+
+
+@shared_task(ignore_result=True)
+def refresh_aggregate(path: str, params: dict) -> None:
+    """Count a city-wide aggregate anew for its readers (portal.caching.RefreshedAggregate).
+    Only a registered aggregate is run, whatever the path names."""
+    from django.utils.module_loading import import_string
+
+    from portal.caching import RefreshedAggregate
+
+    aggregate = import_string(path)
+    if not isinstance(aggregate, RefreshedAggregate):
+        raise TypeError(f"{path} is not a refreshed aggregate")
+    aggregate.refresh(**params)

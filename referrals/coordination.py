@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from portal.caching import refreshed_aggregate
 from portal.models import Organisation
 from portal.roles import Capability, can
 from referrals.models import OPEN_STATUSES, Referral, ReferralStatus, overdue_q
@@ -48,41 +49,40 @@ def overdue_rows(
     return [OverdueRow(r, max(now - r.due_at, timedelta(0))) for r in referrals]
 
 
+@refreshed_aggregate("referrals:coordination")
+def city_referral_counts(language: str) -> dict:
+    """City-wide counts over every open (and every answered) referral, a minute old at most,
+    like the coordinator's other city-wide panels (portal.caching, docs/performance.md);
+    providers are named in the reader's language (the short name, else the name)."""
+    now = timezone.now()
+    open_qs = Referral.objects.filter(status__in=OPEN_STATUSES)
+    by_service = list(
+        open_qs.values("service")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_q(now)))
+        .order_by("service")
+    )
+    counts = list(
+        open_qs.exclude(provider=None)
+        .values("provider")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:15]
+    )
+    providers = Organisation.objects.in_bulk([row["provider"] for row in counts])
+    with translation.override(language):
+        by_provider = [{"label": str(providers[row["provider"]]), "n": row["n"]} for row in counts]
+    response = Referral.objects.filter(answered_at__isnull=False).aggregate(
+        avg=Avg(F("answered_at") - F("sent_at")),
+        in_time=Count("pk", filter=Q(answered_at__lte=F("due_at"))),
+        answered=Count("pk"),
+    )
+    return {"by_service": by_service, "by_provider": by_provider, "response": response}
+
+
 def coordinator_overview(user, *, service: str = "", district: str = "") -> dict:
     if not can(user, Capability.REFERRAL_COORDINATE):
         return {}
-    from django.utils.translation import get_language
-
-    from portal.caching import cached_aggregate
-
     now = timezone.now()
-
-    def compute() -> dict:
-        # City-wide counts over every open (and every answered) referral: at most once a
-        # minute, like the coordinator's other city-wide panels (docs/performance.md).
-        open_qs = Referral.objects.filter(status__in=OPEN_STATUSES)
-        by_service = list(
-            open_qs.values("service")
-            .annotate(n=Count("pk"), overdue=Count("pk", filter=overdue_q(now)))
-            .order_by("service")
-        )
-        counts = list(
-            open_qs.exclude(provider=None)
-            .values("provider")
-            .annotate(n=Count("pk"))
-            .order_by("-n")[:15]
-        )
-        providers = Organisation.objects.in_bulk([row["provider"] for row in counts])
-        # Named in the reader's language (the organisation's short name, else its name).
-        by_provider = [{"label": str(providers[row["provider"]]), "n": row["n"]} for row in counts]
-        response = Referral.objects.filter(answered_at__isnull=False).aggregate(
-            avg=Avg(F("answered_at") - F("sent_at")),
-            in_time=Count("pk", filter=Q(answered_at__lte=F("due_at"))),
-            answered=Count("pk"),
-        )
-        return {"by_service": by_service, "by_provider": by_provider, "response": response}
-
-    cached = cached_aggregate(f"referrals:coordination:{get_language()}", compute)
+    cached = city_referral_counts(language=translation.get_language())
     return {
         **cached["value"],
         "computed_at": cached["computed_at"],

@@ -19,7 +19,7 @@ from cases.selectors import (
     visible_case_exists,
     visible_cases_q,
 )
-from portal.caching import cached_aggregate
+from portal.caching import refreshed_aggregate
 from portal.roles import Capability, can, get_object_for_user
 
 UNDO_DAYS = 30
@@ -136,9 +136,7 @@ def recent_possible_duplicates(user, *, organisation_id: int, limit: int = 5) ->
     this head may merge, and the people shown, are read on every view."""
     if not can(user, Capability.PERSON_MERGE):
         return []
-    pairs = cached_aggregate(
-        f"merge:similar:{organisation_id}", lambda: _similar_pairs(organisation_id)
-    )["value"]
+    pairs = similar_pairs(organisation_id=organisation_id)["value"]
     if not pairs:
         return []
     # Only records the head may merge count, on either side (one query over these ids).
@@ -155,7 +153,8 @@ def recent_possible_duplicates(user, *, organisation_id: int, limit: int = 5) ->
     return [people[person_id] for person_id in shown if person_id in people]
 
 
-def _similar_pairs(organisation_id: int) -> list[tuple[int, list[int]]]:
+@refreshed_aggregate("merge:similar")
+def similar_pairs(organisation_id: int) -> list[tuple[int, list[int]]]:
     """The organisation's newest people (at most RECENT_PEOPLE_CHECKED, newest first), each with
     the ids of the records similar to it; people without one are left out."""
     recent = list(
