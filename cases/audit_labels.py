@@ -6,8 +6,11 @@ whole page of ids. A case is named by its number, a person by surname and initia
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import (
     Attachment,
@@ -130,3 +133,129 @@ def register_audit_labels() -> None:
         register(model._meta.label_lower, case_child_labels(model))
     register_scope("case", case_objects)
     register_scope("person", person_objects)
+    register_detail_words()
+
+
+def register_detail_words() -> None:
+    """How the cases app's audit details read in the log (portal.audit_words): codes by their
+    labels, dates as the reader reads them. What a user typed (a reason, a file's name) and a
+    case's number stay as they were written."""
+    from cases.choices import CaseStatus, RiskLevel
+    from cases.lifecycle.models import ClosureReason
+    from portal.audit_words import iso_date, label_of, register_words
+
+    for phrase, words in {
+        "approved": gettext_lazy("Approved"),
+        "returned": gettext_lazy("Returned for changes"),
+        "reopened": gettext_lazy("Reopened"),
+        "accepted": gettext_lazy("Accepted"),
+        "declined": gettext_lazy("Declined"),
+        "withdrawn": gettext_lazy("Withdrawn"),
+        "done": gettext_lazy("Done"),
+        "closed": gettext_lazy("Closed"),
+        "plan action": gettext_lazy("An action of the plan"),
+        "victim's name in a list": gettext_lazy("The victim's name shown in a list"),
+        "team page": gettext_lazy("The team's page"),
+        "conference": gettext_lazy("A case conference's record"),
+        "conference record": gettext_lazy("A case conference's record, as a file"),
+        "across cases": gettext_lazy("The person in all her cases"),
+        "merge record": gettext_lazy("The record of a merge"),
+    }.items():
+        register_words(re.escape(phrase), words)
+    register_words(
+        r"status (?P<code>[a-z_]+)",
+        lambda m: _("Status: %(status)s") % {"status": label_of(CaseStatus.choices, m["code"])},
+        object_types=["cases.case"],
+    )
+    register_words(
+        r"consent (?P<given>True|False)",
+        lambda m: (
+            _("Consent to share her data: given")
+            if m["given"] == "True"
+            else _("Consent to share her data: not given")
+        ),
+    )
+    register_words(
+        r"reason (?P<code>[a-z_]+)",
+        lambda m: (
+            _("Reason for closing: %(reason)s")
+            % {"reason": label_of(ClosureReason.choices, m["code"])}
+        ),
+        object_types=["cases.closurerequest"],
+    )
+    register_words(
+        r"closed: (?P<code>[a-z_]+)",
+        lambda m: _("Closed: %(reason)s") % {"reason": label_of(ClosureReason.choices, m["code"])},
+        object_types=["cases.case"],
+    )
+    register_words(
+        r"(?P<level>low|medium|high)",
+        lambda m: _("Risk level: %(level)s") % {"level": label_of(RiskLevel.choices, m["level"])},
+        object_types=["cases.riskassessment"],
+    )
+    register_words(
+        r"responsible (?P<before>\d+|None) -> (?P<after>\d+)",
+        lambda m: (
+            _("Responsible worker changed (user no. %(before)s → no. %(after)s)")
+            % {"before": m["before"] if m["before"] != "None" else "—", "after": m["after"]}
+        ),
+    )
+    register_words(
+        r"(?P<number>\S+) summary",
+        lambda m: _("%(number)s: the case summary (PDF)") % {"number": m["number"]},
+        object_types=["cases.case"],
+    )
+    register_words(
+        r"depersonalised (?P<number>\S+) \(art\. 16\)",
+        lambda m: _("%(number)s depersonalised (art. 16)") % {"number": m["number"]},
+    )
+    register_words(
+        r"merged person (?P<duplicate>\d+) into (?P<kept>\d+) \(merge (?P<merge>\d+)\)",
+        lambda m: (
+            _("Person no. %(duplicate)s merged into no. %(kept)s (merge no. %(merge)s)")
+            % m.groupdict()
+        ),
+    )
+    register_words(
+        r"undid merge (?P<merge>\d+): person (?P<person>\d+) restored",
+        lambda m: _("Merge no. %(merge)s undone: person no. %(person)s restored") % m.groupdict(),
+    )
+    register_words(
+        r"duplicate candidates: (?P<ids>[\d,]*)",
+        lambda m: (
+            _("Possible duplicates shown: %(ids)s")
+            % {"ids": ", ".join(m["ids"].split(",")) if m["ids"] else "—"}
+        ),
+    )
+    register_words(
+        r"compared with person (?P<person>\d+)",
+        lambda m: _("Compared with person no. %(person)s") % m.groupdict(),
+    )
+    register_words(
+        r"member (?P<user>\d+) left",
+        lambda m: _("A member left the team (user no. %(user)s)") % m.groupdict(),
+    )
+    register_words(
+        r"until (?P<day>\d{4}-\d{2}-\d{2})",
+        lambda m: _("Works until %(day)s") % {"day": iso_date(m["day"])},
+        object_types=["cases.caseteam"],
+    )
+    register_words(
+        r"break-glass: no case (?P<number>.*)",
+        lambda m: _("Emergency access: no case %(number)s") % m.groupdict(),
+    )
+    register_words(
+        r"(?s)break-glass until (?P<until>[\d.]+ [\d:]+): (?P<reason>.*)",
+        lambda m: _("Emergency access until %(until)s: %(reason)s") % m.groupdict(),
+    )
+    register_words(
+        r"grant \S+ to (?P<user>\S+) until (?P<day>\d{4}-\d{2}-\d{2})",
+        lambda m: (
+            _("Access given to %(user)s until %(day)s")
+            % {"user": m["user"], "day": iso_date(m["day"])}
+        ),
+    )
+    register_words(
+        r"revoke access of (?P<user>.+)",
+        lambda m: _("Access of %(user)s taken away") % m.groupdict(),
+    )

@@ -6,7 +6,10 @@ is named by its number and kind — never by the people it protects or restrains
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orders.models import (
     Breach,
@@ -109,3 +112,36 @@ def register_audit_labels() -> None:
     register("orders.preventiverecord", preventive_labels)
     register("orders.offenderprogramme", programme_labels)
     register_scope("case", case_objects)
+    register_detail_words()
+
+
+def register_detail_words() -> None:
+    """How the orders app's audit details read in the log (portal.audit_words)."""
+    from orders.models import AppealOutcome, ProgrammeStatus
+    from portal.audit_words import label_of, register_words
+
+    for phrase, words in {
+        "cancelled": gettext_lazy("Cancelled"),
+        "cancelled on appeal": gettext_lazy("Cancelled on appeal"),
+        "removed": gettext_lazy("Removed"),
+        "preventive form": gettext_lazy("The form of the preventive record"),
+        "programme form": gettext_lazy("The form of the offender programme"),
+        "orders": gettext_lazy("The person's orders"),
+    }.items():
+        register_words(re.escape(phrase), words)
+    register_words(
+        r"outcome (?P<code>[a-z_]+)",
+        lambda m: (
+            _("The court's outcome: %(outcome)s")
+            % {"outcome": label_of(AppealOutcome.choices, m["code"])}
+        ),
+        object_types=["orders.orderappeal"],
+    )
+    register_words(
+        r"(?P<code>[a-z_]+)",
+        lambda m: (
+            _("Programme status: %(status)s")
+            % {"status": label_of(ProgrammeStatus.choices, m["code"])}
+        ),
+        object_types=["orders.offenderprogramme"],
+    )

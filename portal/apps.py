@@ -36,6 +36,20 @@ class PortalConfig(AppConfig):
                 95,
             )
         )
+        from portal.audit_words import label_of, register_words
+
+        register_words(
+            r"(?P<change>added|changed|removed): (?P<user>.+) (?P<role>[a-z_]+) @ (?P<org>\d+)",
+            lambda m: (
+                {
+                    "added": _("Role “%(role)s” given to %(user)s"),
+                    "changed": _("Role “%(role)s” of %(user)s changed"),
+                    "removed": _("Role “%(role)s” taken from %(user)s"),
+                }[m["change"]]
+                % {"role": label_of(Role.choices, m["role"]), "user": m["user"]}
+            ),
+            object_types=["portal.membership"],
+        )
         register_panel(
             Panel(
                 key="portal.welcome",

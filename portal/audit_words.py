@@ -4,16 +4,26 @@ by code in the reader's words. Pure: no ORM.
 The stored detail stays as it was written (the log is append-only, its rows chained); only the
 way it is read changes. Most events of a working day are reads of a page of records
 (`audit.audit_read`: "list: 12,13,14") and refusals of a page that does not exist for the
-reader ("404 GET /cases/12/"); those are put in words here. Any other detail is shown as it
-was written: a case number, a reason, a version.
+reader ("404 GET /cases/12/"); those are put in words here. The other details are the apps'
+own ("status in_work" on a case, "outcome upheld" on an appeal): each app registers how its
+details read (`register_words`, from its AppConfig.ready() through its audit_labels module), so
+that the reader sees "Статус: у роботі", never a code. A detail no pattern knows (a case number,
+a reason typed by a user, a file's name) is shown as it was written.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from datetime import date
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+Words = Promise | Callable[[re.Match[str]], str]
+# (the whole detail matches, the object types it applies to (none: any), its words)
+_WORDS: list[tuple[re.Pattern[str], frozenset[str], Words]] = []
 
 # What page read the records (the `what` of audit_read).
 READS = {
@@ -28,7 +38,29 @@ _READ = re.compile(r"(?P<what>[a-z_]+): (?P<ids>\d+(?:,\d+)*)")
 _NOT_FOUND = re.compile(r"404 (?P<method>[A-Z]+) (?P<path>\S+)")
 
 
-def detail_in_words(detail: str) -> str:
+def register_words(pattern: str, words: Words, *, object_types: Iterable[str] = ()) -> None:
+    """How a detail that fully matches `pattern` reads: fixed words, or a function of the match
+    (to name a code's label, or a date as dd.mm.yyyy). `object_types` limits it to details of
+    those objects ("status …" is a case's status on a case and a meeting's on a meeting)."""
+    entry = (re.compile(pattern), frozenset(object_types), words)
+    if entry not in _WORDS:
+        _WORDS.append(entry)
+
+
+def label_of(choices: Iterable[tuple[str, object]], code: str) -> str:
+    """A code's label among `choices`; a code no longer among them is shown as written."""
+    return str(dict(choices).get(code, code))
+
+
+def iso_date(text: str) -> str:
+    """An ISO date written in a detail, as the reader reads dates (dd.mm.yyyy)."""
+    try:
+        return f"{date.fromisoformat(text):%d.%m.%Y}"
+    except ValueError:
+        return text
+
+
+def detail_in_words(detail: str, object_type: str = "") -> str:
     read = _READ.fullmatch(detail)
     if read and read["what"] in READS:
         ids = read["ids"].split(",")
@@ -43,4 +75,33 @@ def detail_in_words(detail: str) -> str:
             "method": not_found["method"],
             "path": not_found["path"],
         }
+    # The words of this kind of object first, then those of any object.
+    for specific in (True, False):
+        for pattern, object_types, words in _WORDS:
+            if bool(object_types) != specific or (specific and object_type not in object_types):
+                continue
+            match = pattern.fullmatch(detail)
+            if match:
+                return str(words) if isinstance(words, Promise) else words(match)
     return detail
+
+
+# The portal's own details: sign-in, the second factor, the admin.
+register_words(r"two-factor enrolment started", _("Two-factor enrolment started"))
+register_words(r"two-factor device confirmed", _("Two-factor device confirmed"))
+register_words(r"wrong two-factor code", _("Wrong two-factor code"))
+register_words(
+    r"too many failed sign-ins: account locked for this address",
+    _("Too many failed sign-ins: the account is locked for this address"),
+)
+register_words(
+    r"user (?P<user>\S+) (?P<change>changed|created|deleted) in the admin",
+    lambda m: (
+        {
+            "changed": _("User %(user)s changed in the administration"),
+            "created": _("User %(user)s created in the administration"),
+            "deleted": _("User %(user)s deleted in the administration"),
+        }[m["change"]]
+        % {"user": m["user"]}
+    ),
+)

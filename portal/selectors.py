@@ -154,7 +154,7 @@ def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
             action=event.get_action_display(),
             object=labels.get((event.object_type, event.object_id), ""),
             ip=event.ip or "",
-            detail=detail_in_words(event.detail),
+            detail=detail_in_words(event.detail, event.object_type),
         )
         for event in events
     ]

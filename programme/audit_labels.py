@@ -4,6 +4,7 @@ report by its measure and quarter. Registered in ProgrammeConfig.ready(); one qu
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.audit_labels import register, rows_for
 from programme.models import Progress, ReportingWindow, ReportKind, ReportRun
@@ -45,3 +46,63 @@ def register_audit_labels() -> None:
     register("programme.reportrun", report_run_labels)
     register("programme.progress", progress_labels)
     register("programme.reportingwindow", window_labels)
+    register_detail_words()
+
+
+def register_detail_words() -> None:
+    """How the programme's and the council's audit details read in the log
+    (portal.audit_words): statuses, answers and kinds by their names."""
+    from portal.audit_words import label_of, register_words
+    from programme.council.models import (
+        AssignmentEventKind,
+        AttendanceReply,
+        MaterialKind,
+        MeetingStatus,
+    )
+
+    register_words(r"narrative", gettext_lazy("The report's narrative"))
+    register_words(r"terminated", gettext_lazy("Terminated"))
+    register_words(r"heard/spoke", gettext_lazy("Who reported and who spoke"))
+    register_words(r"minutes", gettext_lazy("The minutes"))
+    register_words(r"minutes draft", gettext_lazy("The minutes, a draft"))
+    register_words(
+        r"(?P<code>\S+) (?P<year>\d{4}) Q(?P<quarter>[1-4])(?P<flag> draft| late)?",
+        lambda m: (
+            {
+                " draft": _("Measure %(code)s, quarter %(quarter)s of %(year)s: draft saved"),
+                " late": _("Measure %(code)s, quarter %(quarter)s of %(year)s: submitted late"),
+                None: _("Measure %(code)s, quarter %(quarter)s of %(year)s: submitted"),
+            }[m["flag"]]
+            % m.groupdict()
+        ),
+        object_types=["programme.progress"],
+    )
+    register_words(
+        r"attendance (?P<present>\d+)/(?P<total>\d+)",
+        lambda m: _("Attendance: %(present)s of %(total)s") % m.groupdict(),
+    )
+    register_words(
+        r"status (?P<code>[a-z_]+)",
+        lambda m: _("Meeting: %(status)s") % {"status": label_of(MeetingStatus.choices, m["code"])},
+        object_types=["programme.meeting"],
+    )
+    register_words(
+        r"reply (?P<code>[a-z_]+)",
+        lambda m: (
+            _("Answer to the agenda: %(reply)s")
+            % {"reply": label_of(AttendanceReply.choices, m["code"])}
+        ),
+        object_types=["programme.meeting"],
+    )
+    register_words(
+        r"(?P<code>started|reported|accepted|returned|extended)",
+        lambda m: (
+            _("Assignment: %(event)s") % {"event": label_of(AssignmentEventKind.choices, m["code"])}
+        ),
+        object_types=["programme.assignment"],
+    )
+    register_words(
+        r"(?P<code>[a-z_]+)(?: (?P<item>\d+))?",
+        lambda m: _("Material: %(kind)s") % {"kind": label_of(MaterialKind.choices, m["code"])},
+        object_types=["programme.agendamaterial"],
+    )

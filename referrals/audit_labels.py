@@ -7,6 +7,7 @@ referral is named by its number and the service, not by the provider or the pers
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.audit_labels import register, register_scope, rows_for
 from referrals.models import Referral, RoutingPlanRecord, RoutingPolicy
@@ -54,3 +55,66 @@ def register_audit_labels() -> None:
     register("referrals.routingplanrecord", plan_labels)
     register("referrals.routingpolicy", policy_labels)
     register_scope("case", case_objects)
+    register_detail_words()
+
+
+def register_detail_words() -> None:
+    """How the referrals app's audit details read in the log (portal.audit_words): a service
+    and a status by their names, dates as dd.mm.yyyy."""
+    from portal.audit_words import iso_date, label_of, register_words
+    from referrals.models import ReferralStatus
+    from referrals.routing.explain import service_label
+
+    register_words(r"routing plan", gettext_lazy("A routing plan"))
+    register_words(
+        r"(?P<code>[a-z_]+)",
+        lambda m: (
+            _("Status: %(status)s") % {"status": label_of(ReferralStatus.choices, m["code"])}
+            if m["code"] in ReferralStatus.values
+            else _("Service: %(service)s") % {"service": service_label(m["code"])}
+        ),
+        object_types=["referrals.referral"],
+    )
+    register_words(
+        r"(?P<code>[a-z_]+); late: due (?P<day>\d{4}-\d{2}-\d{2}) (?P<time>[\d:]+)",
+        lambda m: (
+            _("Service: %(service)s; sent after the deadline of %(due)s")
+            % {"service": service_label(m["code"]), "due": f"{iso_date(m['day'])} {m['time']}"}
+        ),
+        object_types=["referrals.referral"],
+    )
+    register_words(
+        r"escalated to (?P<provider>.+)",
+        lambda m: (
+            _("Not answered in time: passed to the coordinator")
+            if m["provider"] == "coordinator"
+            else _("Not answered in time: passed to %(provider)s") % m.groupdict()
+        ),
+    )
+    register_words(
+        r"holiday (?P<day>\d{4}-\d{2}-\d{2})",
+        lambda m: _("Day off: %(day)s") % {"day": iso_date(m["day"])},
+    )
+    register_words(
+        r"martial law (?P<start>\d{4}-\d{2}-\d{2})–(?P<end>\d{4}-\d{2}-\d{2})?",
+        lambda m: (
+            _("Martial law: %(start)s–%(end)s")
+            % {"start": iso_date(m["start"]), "end": iso_date(m["end"]) if m["end"] else ""}
+        ),
+    )
+    register_words(
+        r"policy v(?P<version>\d+)",
+        lambda m: _("Routing policy, version %(version)s") % m.groupdict(),
+    )
+    register_words(
+        r"(?P<number>\S+) letter",
+        lambda m: _("%(number)s: the referral letter") % m.groupdict(),
+    )
+    register_words(
+        r"(?s)places (?P<before>\d+) -> (?P<total>\d+), occupied (?P<was>\d+) -> (?P<now>\d+): "
+        r"(?P<reason>.*)",
+        lambda m: (
+            _("Places %(before)s → %(total)s, occupied %(was)s → %(now)s: %(reason)s")
+            % m.groupdict()
+        ),
+    )

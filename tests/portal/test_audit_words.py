@@ -50,3 +50,89 @@ def test_english_readers_get_english_words():
 def test_any_other_detail_is_shown_as_it_was_written(detail):
     with translation.override("uk"):
         assert detail_in_words(detail) == detail
+
+
+@pytest.mark.parametrize(
+    ("object_type", "detail", "ukrainian"),
+    [
+        ("cases.case", "status in_work", "Статус: У роботі"),
+        ("cases.case", "consent True", "Згода на передання даних: надана"),
+        ("cases.case", "closed: goals_reached", "Закрито: цілі плану роботи з випадком досягнуто"),
+        (
+            "cases.closurerequest",
+            "reason moved_away",
+            "Підстава закриття: постраждала особа переїхала",
+        ),
+        ("cases.riskassessment", "high", "Рівень ризику: високий"),
+        ("cases.case", "КИЇВ-2026-000123 summary", "КИЇВ-2026-000123: довідка про випадок (PDF)"),
+        ("cases.caseteam", "until 2026-12-31", "Працює до 31.12.2026"),
+        (
+            "cases.case",
+            "grant view+change to olena until 2026-12-31",
+            "Надано доступ: olena, до 31.12.2026",
+        ),
+        (
+            "cases.person",
+            "merged person 5 into 3 (merge 2)",
+            "Особу № 5 об'єднано з № 3 (об'єднання № 2)",
+        ),
+        ("cases.task", "done", "Виконано"),
+        ("orders.orderappeal", "outcome upheld", "Рішення суду: припис залишено в силі"),
+        ("orders.offenderprogramme", "dropped_out", "Стан програми: припинив участь"),
+        ("referrals.referral", "accepted", "Статус: прийнято"),
+        ("referrals.referral", "shelter", "Послуга: Притулок"),
+        (
+            "referrals.referral",
+            "escalated to coordinator",
+            "Немає відповіді вчасно: передано координатору",
+        ),
+        ("referrals.holiday", "holiday 2026-01-01", "Вихідний день: 01.01.2026"),
+        (
+            "programme.progress",
+            "1.2 2026 Q3 late",
+            "Захід 1.2, 3 квартал 2026: звіт подано із запізненням",
+        ),
+        ("programme.meeting", "status agenda_sent", "Засідання: порядок денний надіслано"),
+        ("programme.meeting", "reply will_not", "Відповідь на порядок денний: не візьме участі"),
+        ("programme.agendamaterial", "orders_ytd 14", "Матеріал: термінові приписи з початку року"),
+        (
+            "portal.membership",
+            "added: Олена Петренко head @ 3",
+            "Роль «Керівник організації» надано: Олена Петренко",
+        ),
+        ("portal.user", "wrong two-factor code", "Неправильний код двофакторної перевірки"),
+    ],
+)
+def test_the_apps_details_read_in_words_with_codes_by_their_labels(object_type, detail, ukrainian):
+    with translation.override("uk"):
+        assert detail_in_words(detail, object_type) == ukrainian
+
+
+def test_a_code_is_put_in_words_only_on_the_objects_it_belongs_to():
+    with translation.override("uk"):
+        # A meeting's status is not a case's, and a word no catalogue knows stays as written.
+        assert detail_in_words("status held", "programme.meeting") == "Засідання: проведене"
+        assert detail_in_words("status held", "cases.case") == "Статус: held"
+        assert detail_in_words("high", "cases.case") == "high"
+        assert detail_in_words("status in_work") == "status in_work"
+
+
+def test_every_fixed_detail_the_code_writes_reads_in_words():
+    """Generated from the source: each audit_record(..., detail="<a constant>") of the apps has
+    its words, so a new fixed detail cannot reach the log as an English code."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    constants = set()
+    for app in ["portal", "cases", "orders", "referrals", "programme"]:
+        for path in (root / app).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "audit_record":
+                    for keyword in node.keywords:
+                        if keyword.arg == "detail" and isinstance(keyword.value, ast.Constant):
+                            constants.add(keyword.value.value)
+    assert len(constants) > 20
+    with translation.override("uk"):
+        raw = sorted(detail for detail in constants if detail_in_words(detail) == detail)
+    assert raw == []
