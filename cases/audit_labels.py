@@ -10,7 +10,7 @@ import re
 
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from cases.models import (
     Attachment,
@@ -35,6 +35,7 @@ from portal.audit_labels import (
     register_scope,
     rows_for,
 )
+from portal.models import Organisation
 
 # A case with more children than this is not real; the cap keeps the filter's SQL bounded.
 SCOPE_LIMIT = 1000
@@ -136,12 +137,21 @@ def register_audit_labels() -> None:
     register_detail_words()
 
 
+def organisation_named(code: str) -> str:
+    """An organisation written in a detail by its code, by its name (one query: transfers are
+    a few rows of a page at most); a code that names none is shown as written."""
+    organisation = Organisation.objects.filter(code=code).first()
+    return organisation.display_name if organisation else code
+
+
 def register_detail_words() -> None:
     """How the cases app's audit details read in the log (portal.audit_words): codes by their
     labels, dates as the reader reads them. What a user typed (a reason, a file's name) and a
     case's number stay as they were written."""
     from cases.choices import CaseStatus, RiskLevel
     from cases.lifecycle.models import ClosureReason
+    from cases.plans.models import CasePlanRevisionKind
+    from cases.team.models import TeamRole
     from portal.audit_words import iso_date, label_of, register_words
 
     for phrase, words in {
@@ -253,6 +263,58 @@ def register_detail_words() -> None:
         lambda m: (
             _("Access given to %(user)s until %(day)s")
             % {"user": m["user"], "day": iso_date(m["day"])}
+        ),
+    )
+    register_words(
+        r"v(?P<version>\d+) (?P<kind>[a-z_]+)",
+        lambda m: (
+            _("Version %(version)s: %(kind)s")
+            % {"version": m["version"], "kind": label_of(CasePlanRevisionKind.choices, m["kind"])}
+        ),
+        object_types=["cases.caseplan"],
+    )
+    register_words(
+        r"(?s)v(?P<version>\d+): (?P<sections>.*)",
+        lambda m: (
+            _("Version %(version)s: %(kind)s") % {"version": m["version"], "kind": m["sections"]}
+        ),
+        object_types=["cases.safetyplan"],
+    )
+    register_words(
+        r"case \d+", gettext_lazy("The case's team formed"), object_types=["cases.caseteam"]
+    )
+    register_words(
+        r"member (?P<user>\S+) \((?P<role>[a-z_]+)\); reads case: (?P<reads>True|False)",
+        lambda m: (
+            (
+                _("%(user)s joined the team (%(role)s); reads the case")
+                if m["reads"] == "True"
+                else _("%(user)s joined the team (%(role)s); does not read the case")
+            )
+            % {"user": m["user"], "role": label_of(TeamRole.choices, m["role"])}
+        ),
+    )
+    register_words(
+        r"team \d+; (?P<n>\d+) decision\(s\)",
+        lambda m: (
+            ngettext(
+                "A conference with %(n)d decision", "A conference with %(n)d decisions", int(m["n"])
+            )
+            % {"n": int(m["n"])}
+        ),
+    )
+    register_words(
+        r"to (?P<code>\S+)",
+        lambda m: (
+            _("Lead offered to %(organisation)s") % {"organisation": organisation_named(m["code"])}
+        ),
+        object_types=["cases.casetransfer"],
+    )
+    register_words(
+        r"lead (?P<before>\S+) -> (?P<after>\S+)",
+        lambda m: (
+            _("The lead passed from %(before)s to %(after)s")
+            % {"before": organisation_named(m["before"]), "after": organisation_named(m["after"])}
         ),
     )
     register_words(

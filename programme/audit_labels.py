@@ -4,10 +4,10 @@ report by its measure and quarter. Registered in ProgrammeConfig.ready(); one qu
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from portal.audit_labels import register, rows_for
-from programme.models import Progress, ReportingWindow, ReportKind, ReportRun
+from programme.models import Programme, Progress, ReportingWindow, ReportKind, ReportRun
 
 
 def report_run_labels(ids: list[str]) -> dict[str, str]:
@@ -49,6 +49,12 @@ def register_audit_labels() -> None:
     register_detail_words()
 
 
+def _programme_named(code: str) -> str:
+    """A programme written in a detail by its code, by its title (copies are rare rows)."""
+    programme = Programme.objects.filter(code=code).first()
+    return programme.display_title if programme else code
+
+
 def register_detail_words() -> None:
     """How the programme's and the council's audit details read in the log
     (portal.audit_words): statuses, answers and kinds by their names."""
@@ -76,6 +82,23 @@ def register_detail_words() -> None:
             % m.groupdict()
         ),
         object_types=["programme.progress"],
+    )
+    register_words(
+        r"structure v(?P<version>\d+): (?P<n>\d+) change\(s\)",
+        lambda m: (
+            ngettext(
+                "The structure, version %(version)s: %(n)d change",
+                "The structure, version %(version)s: %(n)d changes",
+                int(m["n"]),
+            )
+            % {"version": m["version"], "n": int(m["n"])}
+        ),
+        object_types=["programme.programme"],
+    )
+    register_words(
+        r"copy of (?P<code>\S+)",
+        lambda m: _("A copy of the programme “%(title)s”") % {"title": _programme_named(m["code"])},
+        object_types=["programme.programme"],
     )
     register_words(
         r"attendance (?P<present>\d+)/(?P<total>\d+)",

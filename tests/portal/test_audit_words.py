@@ -101,6 +101,14 @@ def test_any_other_detail_is_shown_as_it_was_written(detail):
             "Роль «Керівник організації» надано: Олена Петренко",
         ),
         ("portal.user", "wrong two-factor code", "Неправильний код двофакторної перевірки"),
+        ("cases.caseplan", "v3 submitted", "Версія 3: надіслано на затвердження"),
+        (
+            "cases.caseteam",
+            "member police (police); reads case: True",
+            "police у команді (поліція); бачить випадок",
+        ),
+        ("cases.conference", "team 1; 5 decision(s)", "Нарада команди: 5 рішень"),
+        ("programme.programme", "structure v2: 3 change(s)", "Структура, версія 2: 3 зміни"),
     ],
 )
 def test_the_apps_details_read_in_words_with_codes_by_their_labels(object_type, detail, ukrainian):
@@ -136,3 +144,13 @@ def test_every_fixed_detail_the_code_writes_reads_in_words():
     with translation.override("uk"):
         raw = sorted(detail for detail in constants if detail_in_words(detail) == detail)
     assert raw == []
+
+
+def test_an_organisation_written_by_its_code_is_named(organisations):
+    darnytskyi = organisations["css_darnytskyi"]
+    with translation.override("uk"):
+        words = detail_in_words(f"to {darnytskyi.code}", "cases.casetransfer")
+        assert words == f"Ведення запропоновано: {darnytskyi.display_name}"
+        assert darnytskyi.code not in words
+        # A code that names no organisation (a removed one) is shown as it was written.
+        assert detail_in_words("to gone-1", "cases.casetransfer") == "Ведення запропоновано: gone-1"
