@@ -63,7 +63,10 @@ class RefreshedAggregate:
         if entry is None:
             return self.refresh(**params)
         stale = timezone.now() - entry["computed_at"] >= timedelta(seconds=self.ttl)
-        # One refresh at a time per key: the first stale reader takes the mark, the task drops it.
+        # One refresh per key: the first stale reader takes the mark. It lasts as long as
+        # figures stay fresh, so it is gone when the refreshed ones grow old in their turn; the
+        # task does not drop it (a reader who read the old figures just before the refresh
+        # would take it again and ask for a second count).
         if stale and cache.add(f"{key}:refreshing", True, self.ttl) and not self._ask(params):
             return self.refresh(**params)
         return entry
@@ -72,7 +75,6 @@ class RefreshedAggregate:
         key = self.cache_key(params)
         entry = {"value": self.compute(**params), "computed_at": timezone.now()}
         cache.set(key, entry, self.ttl * KEPT_FOR)
-        cache.delete(f"{key}:refreshing")
         return entry
 
     def _ask(self, params: dict[str, Any]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.models import Channel, ViolenceForm
 from portal import disclosure
+from portal.caching import refreshed_aggregate
 from portal.dbrouting import for_reporting
 from portal.models import District, Organisation, OrganisationKind
 from programme.charts import paired_bars
@@ -349,13 +351,17 @@ def _table(series: dict, labels: dict, order=None) -> list[dict]:
     return rows
 
 
-def cached_statistics(period: Period) -> dict:
-    """The statistics page's figures, cached for ten minutes: the council's figures change
-    slowly, while counting a million cases takes seconds. Reports always recompute."""
-    from portal.caching import cached_aggregate
+@refreshed_aggregate("statistics", ttl=600)
+@for_reporting
+def period_statistics(start: str, end: str) -> dict:
+    """The statistics page's figures for a period (ISO dates), kept for ten minutes and counted
+    anew by the worker while readers see the kept ones (portal.caching): the council's figures
+    change slowly. Reports always recompute."""
+    return statistics(Period(date.fromisoformat(start), date.fromisoformat(end)))
 
-    key = f"statistics:{period.start.isoformat()}:{period.end.isoformat()}"
-    return cached_aggregate(key, lambda: statistics(period), ttl=600)["value"]
+
+def cached_statistics(period: Period) -> dict:
+    return period_statistics(start=period.start.isoformat(), end=period.end.isoformat())["value"]
 
 
 def _served(referrals: dict, labels: dict) -> list[dict]:
