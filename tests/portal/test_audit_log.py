@@ -115,6 +115,22 @@ def test_a_read_of_a_list_and_a_refused_page_are_read_in_words(client, coordinat
     assert "list: 4,5" not in page and "404 GET" not in page
 
 
+def test_the_apps_details_are_read_in_words_and_what_a_user_typed_stays_text(
+    client, coordinator, case
+):
+    audit_record(actor=coordinator, action=AuditAction.UPDATE, obj=case, detail="status in_work")
+    audit_record(
+        actor=coordinator,
+        action=AuditAction.UPDATE,
+        obj=case,
+        detail="break-glass until 07.12.2026 10:00: <script>alert(1)</script>",
+    )
+    page = page_of(client, coordinator)
+    assert "Статус: У роботі" in page and "status in_work" not in page
+    assert "Екстрений доступ до 07.12.2026 10:00: &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+
+
 def test_every_object_type_gets_a_label_that_identifies_without_describing(police, case, referral):
     order = urgent(police, case, number="ТЗП-57")
     participant = Participant.objects.filter(case=case, role="victim").get()
