@@ -1,5 +1,5 @@
 """An audit event's detail as the audit log and its export show it: the kinds of detail written
-by code in the reader's words. Pure: no ORM.
+by code in the reader's words. No ORM here; an app's words may read a name by a code.
 
 The stored detail stays as it was written (the log is append-only, its rows chained); only the
 way it is read changes. Most events of a working day are reads of a page of records
@@ -7,7 +7,7 @@ way it is read changes. Most events of a working day are reads of a page of reco
 reader ("404 GET /cases/12/"); those are put in words here. The other details are the apps'
 own ("status in_work" on a case, "outcome upheld" on an appeal): each app registers how its
 details read (`register_words`, from its AppConfig.ready() through its audit_labels module), so
-that the reader sees "Статус: у роботі", never a code. A detail no pattern knows (a case number,
+that the reader sees "Статус: У роботі", never a code. A detail no pattern knows (a case number,
 a reason typed by a user, a file's name) is shown as it was written.
 """
 

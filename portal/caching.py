@@ -1,7 +1,8 @@
 """City-wide aggregates for dashboards, cached briefly in Redis.
 
 Counting a million cases on every dashboard view is wasteful; these figures are the same for
-every coordinator, so they are computed at most once a minute and the panel says when.
+every coordinator, so they are counted about once a minute, by the worker while the readers see
+the previous count (RefreshedAggregate), and the panel says when.
 """
 
 from __future__ import annotations
@@ -24,14 +25,6 @@ REDIS_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
 DASHBOARD_TTL = 60
 
 
-def cached_aggregate(key: str, compute: Callable[[], Any], ttl: int = DASHBOARD_TTL) -> Any:
-    value = cache.get(f"aggregate:{key}")
-    if value is None:
-        value = {"value": compute(), "computed_at": timezone.now()}
-        cache.set(f"aggregate:{key}", value, ttl)
-    return value
-
-
 # A refreshed-ahead aggregate is kept this many times its freshness, so that a reader finds the
 # previous figures while the worker counts anew; past that, a reader counts them itself.
 KEPT_FOR = 5
@@ -43,8 +36,8 @@ class RefreshedAggregate:
     worker counts it anew (`portal.tasks.refresh_aggregate`), once however many read it.
 
     Only a reader who finds nothing (the first of the day, after Redis was away, or when no
-    worker has refreshed it for KEPT_FOR × ttl) counts it in the request, as
-    `cached_aggregate` does. The computation's arguments are its cache key and the task's
+    worker has refreshed it for KEPT_FOR × ttl) counts it in the request. The computation's
+    arguments are its cache key and the task's
     arguments, so they are plain values: ids, ISO dates, a language code."""
 
     def __init__(self, key: str, compute: Callable[..., Any], ttl: int) -> None:
