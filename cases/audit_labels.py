@@ -152,7 +152,7 @@ def register_detail_words() -> None:
     from cases.lifecycle.models import ClosureReason
     from cases.plans.models import CasePlanRevisionKind
     from cases.team.models import TeamRole
-    from portal.audit_words import iso_date, label_of, register_words
+    from portal.audit_words import label_of, register_words
 
     for phrase, words in {
         "approved": gettext_lazy("Approved"),
@@ -173,8 +173,9 @@ def register_detail_words() -> None:
     }.items():
         register_words(re.escape(phrase), words)
     register_words(
-        r"status (?P<code>[a-z_]+)",
-        lambda m: _("Status: %(status)s") % {"status": label_of(CaseStatus.choices, m["code"])},
+        r"status (?P<status>[a-z_]+)",
+        gettext_lazy("Status: %(status)s"),
+        labels={"status": CaseStatus.choices},
         object_types=["cases.case"],
     )
     register_words(
@@ -186,21 +187,21 @@ def register_detail_words() -> None:
         ),
     )
     register_words(
-        r"reason (?P<code>[a-z_]+)",
-        lambda m: (
-            _("Reason for closing: %(reason)s")
-            % {"reason": label_of(ClosureReason.choices, m["code"])}
-        ),
+        r"reason (?P<reason>[a-z_]+)",
+        gettext_lazy("Reason for closing: %(reason)s"),
+        labels={"reason": ClosureReason.choices},
         object_types=["cases.closurerequest"],
     )
     register_words(
-        r"closed: (?P<code>[a-z_]+)",
-        lambda m: _("Closed: %(reason)s") % {"reason": label_of(ClosureReason.choices, m["code"])},
+        r"closed: (?P<reason>[a-z_]+)",
+        gettext_lazy("Closed: %(reason)s"),
+        labels={"reason": ClosureReason.choices},
         object_types=["cases.case"],
     )
     register_words(
         r"(?P<level>low|medium|high)",
-        lambda m: _("Risk level: %(level)s") % {"level": label_of(RiskLevel.choices, m["level"])},
+        gettext_lazy("Risk level: %(level)s"),
+        labels={"level": RiskLevel.choices},
         object_types=["cases.riskassessment"],
     )
     register_words(
@@ -212,23 +213,20 @@ def register_detail_words() -> None:
     )
     register_words(
         r"(?P<number>\S+) summary",
-        lambda m: _("%(number)s: the case summary (PDF)") % {"number": m["number"]},
+        gettext_lazy("%(number)s: the case summary (PDF)"),
         object_types=["cases.case"],
     )
     register_words(
         r"depersonalised (?P<number>\S+) \(art\. 16\)",
-        lambda m: _("%(number)s depersonalised (art. 16)") % {"number": m["number"]},
+        gettext_lazy("%(number)s depersonalised (art. 16)"),
     )
     register_words(
         r"merged person (?P<duplicate>\d+) into (?P<kept>\d+) \(merge (?P<merge>\d+)\)",
-        lambda m: (
-            _("Person no. %(duplicate)s merged into no. %(kept)s (merge no. %(merge)s)")
-            % m.groupdict()
-        ),
+        gettext_lazy("Person no. %(duplicate)s merged into no. %(kept)s (merge no. %(merge)s)"),
     )
     register_words(
         r"undid merge (?P<merge>\d+): person (?P<person>\d+) restored",
-        lambda m: _("Merge no. %(merge)s undone: person no. %(person)s restored") % m.groupdict(),
+        gettext_lazy("Merge no. %(merge)s undone: person no. %(person)s restored"),
     )
     register_words(
         r"duplicate candidates: (?P<ids>[\d,]*)",
@@ -239,45 +237,38 @@ def register_detail_words() -> None:
     )
     register_words(
         r"compared with person (?P<person>\d+)",
-        lambda m: _("Compared with person no. %(person)s") % m.groupdict(),
+        gettext_lazy("Compared with person no. %(person)s"),
     )
     register_words(
-        r"member (?P<user>\d+) left",
-        lambda m: _("A member left the team (user no. %(user)s)") % m.groupdict(),
+        r"member (?P<user>\d+) left", gettext_lazy("A member left the team (user no. %(user)s)")
     )
     register_words(
         r"until (?P<day>\d{4}-\d{2}-\d{2})",
-        lambda m: _("Works until %(day)s") % {"day": iso_date(m["day"])},
+        gettext_lazy("Works until %(day)s"),
+        dates=["day"],
         object_types=["cases.caseteam"],
     )
     register_words(
-        r"break-glass: no case (?P<number>.*)",
-        lambda m: _("Emergency access: no case %(number)s") % m.groupdict(),
+        r"break-glass: no case (?P<number>.*)", gettext_lazy("Emergency access: no case %(number)s")
     )
     register_words(
         r"(?s)break-glass until (?P<until>[\d.]+ [\d:]+): (?P<reason>.*)",
-        lambda m: _("Emergency access until %(until)s: %(reason)s") % m.groupdict(),
+        gettext_lazy("Emergency access until %(until)s: %(reason)s"),
     )
     register_words(
         r"grant \S+ to (?P<user>\S+) until (?P<day>\d{4}-\d{2}-\d{2})",
-        lambda m: (
-            _("Access given to %(user)s until %(day)s")
-            % {"user": m["user"], "day": iso_date(m["day"])}
-        ),
+        gettext_lazy("Access given to %(user)s until %(day)s"),
+        dates=["day"],
     )
     register_words(
         r"v(?P<version>\d+) (?P<kind>[a-z_]+)",
-        lambda m: (
-            _("Version %(version)s: %(kind)s")
-            % {"version": m["version"], "kind": label_of(CasePlanRevisionKind.choices, m["kind"])}
-        ),
+        gettext_lazy("Version %(version)s: %(kind)s"),
+        labels={"kind": CasePlanRevisionKind.choices},
         object_types=["cases.caseplan"],
     )
     register_words(
-        r"(?s)v(?P<version>\d+): (?P<sections>.*)",
-        lambda m: (
-            _("Version %(version)s: %(kind)s") % {"version": m["version"], "kind": m["sections"]}
-        ),
+        r"(?s)v(?P<version>\d+): (?P<kind>.*)",
+        gettext_lazy("Version %(version)s: %(kind)s"),
         object_types=["cases.safetyplan"],
     )
     register_words(
@@ -317,7 +308,4 @@ def register_detail_words() -> None:
             % {"before": organisation_named(m["before"]), "after": organisation_named(m["after"])}
         ),
     )
-    register_words(
-        r"revoke access of (?P<user>.+)",
-        lambda m: _("Access of %(user)s taken away") % m.groupdict(),
-    )
+    register_words(r"revoke access of (?P<user>.+)", gettext_lazy("Access of %(user)s taken away"))

@@ -118,7 +118,7 @@ def register_audit_labels() -> None:
 def register_detail_words() -> None:
     """How the orders app's audit details read in the log (portal.audit_words)."""
     from orders.models import AppealOutcome, ProgrammeStatus
-    from portal.audit_words import label_of, register_words
+    from portal.audit_words import register_words
 
     for phrase, words in {
         "cancelled": gettext_lazy("Cancelled"),
@@ -130,18 +130,14 @@ def register_detail_words() -> None:
     }.items():
         register_words(re.escape(phrase), words)
     register_words(
-        r"outcome (?P<code>[a-z_]+)",
-        lambda m: (
-            _("The court's outcome: %(outcome)s")
-            % {"outcome": label_of(AppealOutcome.choices, m["code"])}
-        ),
+        r"outcome (?P<outcome>[a-z_]+)",
+        gettext_lazy("The court's outcome: %(outcome)s"),
+        labels={"outcome": AppealOutcome.choices},
         object_types=["orders.orderappeal"],
     )
     register_words(
-        r"(?P<code>[a-z_]+)",
-        lambda m: (
-            _("Programme status: %(status)s")
-            % {"status": label_of(ProgrammeStatus.choices, m["code"])}
-        ),
+        r"(?P<status>[a-z_]+)",
+        gettext_lazy("Programme status: %(status)s"),
+        labels={"status": ProgrammeStatus.choices},
         object_types=["orders.offenderprogramme"],
     )

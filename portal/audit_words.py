@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 Words = Promise | Callable[[re.Match[str]], str]
-# (the whole detail matches, the object types it applies to (none: any), its words)
-_WORDS: list[tuple[re.Pattern[str], frozenset[str], Words]] = []
+# (the whole detail matches, the object types it applies to (none: any), its words, the labels
+# of its coded groups, its groups that are ISO dates)
+_WORDS: list[tuple[re.Pattern[str], frozenset[str], Words, tuple, tuple[str, ...]]] = []
 
 # What page read the records (the `what` of audit_read).
 READS = {
@@ -38,13 +39,41 @@ _READ = re.compile(r"(?P<what>[a-z_]+): (?P<ids>\d+(?:,\d+)*)")
 _NOT_FOUND = re.compile(r"404 (?P<method>[A-Z]+) (?P<path>\S+)")
 
 
-def register_words(pattern: str, words: Words, *, object_types: Iterable[str] = ()) -> None:
-    """How a detail that fully matches `pattern` reads: fixed words, or a function of the match
-    (to name a code's label, or a date as dd.mm.yyyy). `object_types` limits it to details of
-    those objects ("status …" is a case's status on a case and a meeting's on a meeting)."""
-    entry = (re.compile(pattern), frozenset(object_types), words)
+def register_words(
+    pattern: str,
+    words: Words,
+    *,
+    object_types: Iterable[str] = (),
+    labels: dict[str, Iterable[tuple[str, object]]] | None = None,
+    dates: Iterable[str] = (),
+) -> None:
+    """How a detail that fully matches `pattern` reads: words with the match's groups in their
+    places, or a function of the match for anything more. A group named in `labels` is shown
+    by its label among those choices, one named in `dates` as dd.mm.yyyy. `object_types`
+    limits it to details of those objects ("status …" is a case's status on a case and a
+    meeting's on a meeting)."""
+    entry = (
+        re.compile(pattern),
+        frozenset(object_types),
+        words,
+        tuple((name, tuple(choices)) for name, choices in (labels or {}).items()),
+        tuple(dates),
+    )
     if entry not in _WORDS:
         _WORDS.append(entry)
+
+
+def _say(words: Words, match: re.Match[str], labels, dates) -> str:
+    if not isinstance(words, Promise):
+        return words(match)
+    values = match.groupdict()
+    if not values:
+        return str(words)
+    for name, choices in labels:
+        values[name] = label_of(choices, values[name])
+    for name in dates:
+        values[name] = iso_date(values[name])
+    return str(words) % values
 
 
 def label_of(choices: Iterable[tuple[str, object]], code: str) -> str:
@@ -77,12 +106,12 @@ def detail_in_words(detail: str, object_type: str = "") -> str:
         }
     # The words of this kind of object first, then those of any object.
     for specific in (True, False):
-        for pattern, object_types, words in _WORDS:
+        for pattern, object_types, words, labels, dates in _WORDS:
             if bool(object_types) != specific or (specific and object_type not in object_types):
                 continue
             match = pattern.fullmatch(detail)
             if match:
-                return str(words) if isinstance(words, Promise) else words(match)
+                return _say(words, match, labels, dates)
     return detail
 
 

@@ -58,7 +58,7 @@ def _programme_named(code: str) -> str:
 def register_detail_words() -> None:
     """How the programme's and the council's audit details read in the log
     (portal.audit_words): statuses, answers and kinds by their names."""
-    from portal.audit_words import label_of, register_words
+    from portal.audit_words import register_words
     from programme.council.models import (
         AssignmentEventKind,
         AttendanceReply,
@@ -102,30 +102,29 @@ def register_detail_words() -> None:
     )
     register_words(
         r"attendance (?P<present>\d+)/(?P<total>\d+)",
-        lambda m: _("Attendance: %(present)s of %(total)s") % m.groupdict(),
+        gettext_lazy("Attendance: %(present)s of %(total)s"),
     )
     register_words(
-        r"status (?P<code>[a-z_]+)",
-        lambda m: _("Meeting: %(status)s") % {"status": label_of(MeetingStatus.choices, m["code"])},
+        r"status (?P<status>[a-z_]+)",
+        gettext_lazy("Meeting: %(status)s"),
+        labels={"status": MeetingStatus.choices},
         object_types=["programme.meeting"],
     )
     register_words(
-        r"reply (?P<code>[a-z_]+)",
-        lambda m: (
-            _("Answer to the agenda: %(reply)s")
-            % {"reply": label_of(AttendanceReply.choices, m["code"])}
-        ),
+        r"reply (?P<reply>[a-z_]+)",
+        gettext_lazy("Answer to the agenda: %(reply)s"),
+        labels={"reply": AttendanceReply.choices},
         object_types=["programme.meeting"],
     )
     register_words(
-        r"(?P<code>started|reported|accepted|returned|extended)",
-        lambda m: (
-            _("Assignment: %(event)s") % {"event": label_of(AssignmentEventKind.choices, m["code"])}
-        ),
+        r"(?P<event>started|reported|accepted|returned|extended)",
+        gettext_lazy("Assignment: %(event)s"),
+        labels={"event": AssignmentEventKind.choices},
         object_types=["programme.assignment"],
     )
     register_words(
-        r"(?P<code>[a-z_]+)(?: (?P<item>\d+))?",
-        lambda m: _("Material: %(kind)s") % {"kind": label_of(MaterialKind.choices, m["code"])},
+        r"(?P<kind>[a-z_]+)(?: \d+)?",
+        gettext_lazy("Material: %(kind)s"),
+        labels={"kind": MaterialKind.choices},
         object_types=["programme.agendamaterial"],
     )

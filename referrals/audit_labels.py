@@ -113,8 +113,5 @@ def register_detail_words() -> None:
     register_words(
         r"(?s)places (?P<before>\d+) -> (?P<total>\d+), occupied (?P<was>\d+) -> (?P<now>\d+): "
         r"(?P<reason>.*)",
-        lambda m: (
-            _("Places %(before)s → %(total)s, occupied %(was)s → %(now)s: %(reason)s")
-            % m.groupdict()
-        ),
+        gettext_lazy("Places %(before)s → %(total)s, occupied %(was)s → %(now)s: %(reason)s"),
     )
