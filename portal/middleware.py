@@ -3,6 +3,7 @@ from __future__ import annotations
 from functools import cache
 
 from django.conf import settings
+from django.db.models import OuterRef
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -33,12 +34,17 @@ class RequestContextMiddleware:
         if user.is_authenticated:
             # One query for the acting membership (chosen in the session, or the first usable
             # one, as roles.acting_membership) and for the header's "act for another
-            # organisation" list.
+            # organisation" list. The same query brings what the two-factor check decides on
+            # (two_factor_required): one query fewer on every page.
+            facts = two_factor_facts(user, OuterRef("role"))
             memberships = list(
                 user.memberships.filter(is_active=True)
                 .select_related("organisation")
+                .annotate(**facts)
                 .order_by("pk")
             )
+            for membership in memberships:
+                membership.two_factor_facts = {name: getattr(membership, name) for name in facts}
             usable = [m for m in memberships if m.organisation.is_active]
             chosen = request.session.get("membership_id")
             acting = next((m for m in usable if m.pk == chosen), usable[0] if usable else None)
@@ -63,14 +69,32 @@ def _device_models() -> tuple[type, ...]:
     return tuple(device_classes())
 
 
+def two_factor_facts(user, role) -> dict[str, object]:
+    """What two_factor_required decides on, as expressions for one row: whether the user has
+    confirmed an authenticator (of each kind django_otp has) and what the policy of `role` says
+    (a role, or OuterRef("role") on a membership; None: no policy is read)."""
+    from django.db.models import Exists, Subquery
+
+    from portal.models import RolePolicy
+
+    facts: dict[str, object] = {
+        f"two_factor_enrolled_{index}": Exists(model.objects.devices_for_user(user, confirmed=True))
+        for index, model in enumerate(_device_models())
+    }
+    if role is not None:
+        facts["two_factor_policy"] = Subquery(
+            RolePolicy.objects.filter(role=role).order_by("pk").values("require_two_factor")[:1]
+        )
+    return facts
+
+
 def two_factor_required(user) -> bool:
     """The role's policy requires it, or the user has enrolled: once someone has confirmed an
     authenticator, a stolen password alone must never be enough for their account.
 
-    Both facts come from one query, asked on every page a signed-in user opens."""
-    from django.db.models import Exists, Subquery
-
-    from portal.models import RolePolicy, User
+    Asked on every page a signed-in user opens. The facts come with the acting membership
+    (RequestContextMiddleware reads them in its query); without one, from a query of their own."""
+    from portal.models import User
 
     membership = acting_membership(user)
     if membership is None:
@@ -78,18 +102,15 @@ def two_factor_required(user) -> bool:
         role = "administrator" if user.is_superuser else None
     else:
         role = membership.role
-    facts = {
-        f"enrolled_{index}": Exists(model.objects.devices_for_user(user, confirmed=True))
-        for index, model in enumerate(_device_models())
-    }
-    if role is not None:
-        facts["policy"] = Subquery(
-            RolePolicy.objects.filter(role=role).order_by("pk").values("require_two_factor")[:1]
-        )
-    if not facts:  # no role and no device models: values() would return every column
-        return False
-    row = User.objects.filter(pk=user.pk).values(**facts).first() or {}
-    policy = row.pop("policy", None)
+    known = getattr(membership, "two_factor_facts", None)
+    if known is not None:
+        row = dict(known)
+    else:
+        facts = two_factor_facts(user, role)
+        if not facts:  # no role and no device models: values() would return every column
+            return False
+        row = User.objects.filter(pk=user.pk).values(**facts).first() or {}
+    policy = row.pop("two_factor_policy", None)
     if policy:
         return True
     if policy is None and role in settings.PORTAL_TWO_FACTOR_ROLES:

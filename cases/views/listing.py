@@ -15,7 +15,7 @@ from cases.models import ParticipantRole
 from cases.selectors import (
     CaseFilters,
     case_for_user,
-    case_list,
+    case_list_rows,
     saved_filter_for_user,
     saved_filters_of,
 )
@@ -59,7 +59,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     if not (can(request.user, Capability.CASE_VIEW) or can(request.user, Capability.CASE_VIEW_ALL)):
         raise Http404
     form, filters = filters_from_request(request)
-    page = CappedPaginator(case_list(user=request.user, filters=filters), PER_PAGE).get_page(
+    page = CappedPaginator(case_list_rows(user=request.user, filters=filters), PER_PAGE).get_page(
         request.GET.get("page")
     )
     audit_read(
