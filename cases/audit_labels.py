@@ -138,10 +138,15 @@ def register_audit_labels() -> None:
 
 
 def organisation_named(code: str) -> str:
-    """An organisation written in a detail by its code, by its name (one query: transfers are
-    a few rows of a page at most); a code that names none is shown as written."""
-    organisation = Organisation.objects.filter(code=code).first()
-    return organisation.display_name if organisation else code
+    """An organisation written in a detail by its code, by its name (a query per code, once per
+    page or export: portal.audit_words.name_of); a code that names none is shown as written."""
+    from portal.audit_words import name_of
+
+    def look_up(code: str) -> str:
+        organisation = Organisation.objects.filter(code=code).first()
+        return organisation.display_name if organisation else code
+
+    return name_of("organisation", code, look_up)
 
 
 def register_detail_words() -> None:

@@ -14,7 +14,9 @@ a reason typed by a user, a file's name) is shown as it was written.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.utils.functional import Promise
@@ -37,6 +39,8 @@ READS = {
 }
 _READ = re.compile(r"(?P<what>[a-z_]+): (?P<ids>\d+(?:,\d+)*)")
 _NOT_FOUND = re.compile(r"404 (?P<method>[A-Z]+) (?P<path>\S+)")
+# Names an app's words looked up by a code, while names_remembered() lasts.
+_NAMES: ContextVar[dict[tuple[str, str], str] | None] = ContextVar("audit_names", default=None)
 
 
 def register_words(
@@ -87,6 +91,31 @@ def iso_date(text: str) -> str:
         return f"{date.fromisoformat(text):%d.%m.%Y}"
     except ValueError:
         return text
+
+
+@contextmanager
+def names_remembered() -> Iterator[None]:
+    """Within the block, a name looked up for a detail (name_of) is looked up once: a page of
+    the log, or an export of thousands of rows, asks the database once per code it names. An
+    inner block keeps the outer block's names."""
+    if _NAMES.get() is not None:
+        yield
+        return
+    token = _NAMES.set({})
+    try:
+        yield
+    finally:
+        _NAMES.reset(token)
+
+
+def name_of(kind: str, code: str, look_up: Callable[[str], str]) -> str:
+    """`look_up(code)`, remembered under (kind, code) while names_remembered() lasts."""
+    names = _NAMES.get()
+    if names is None:
+        return look_up(code)
+    if (kind, code) not in names:
+        names[kind, code] = look_up(code)
+    return names[kind, code]
 
 
 def detail_in_words(detail: str, object_type: str = "") -> str:

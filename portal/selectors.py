@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.audit import SYSTEM_USERNAME
 from portal.audit_labels import labels_for, scope_objects
-from portal.audit_words import detail_in_words
+from portal.audit_words import detail_in_words, names_remembered
 from portal.models import AuditEvent, Notification, User
 from portal.pagination import CappedPaginator
 from portal.roles import Capability, Role, can, capabilities, get_object_for_user, parse_id
@@ -143,6 +143,11 @@ def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
     """Rows in words; the object labels cost one query per object type among the events."""
     events = list(events)
     labels = labels_for((e.object_type, e.object_id) for e in events)
+    with names_remembered():
+        return _rows(events, labels)
+
+
+def _rows(events: list[AuditEvent], labels: dict) -> list[AuditRow]:
     return [
         AuditRow(
             at=timezone.localtime(event.at),
@@ -178,8 +183,9 @@ def audit_export_table(
         chunk_size=AUDIT_EXPORT_CHUNK
     )
     rows: list[list[object]] = []
-    while chunk := list(islice(events, AUDIT_EXPORT_CHUNK)):
-        rows.extend(row.cells() for row in audit_rows(chunk))
+    with names_remembered():
+        while chunk := list(islice(events, AUDIT_EXPORT_CHUNK)):
+            rows.extend(row.cells() for row in audit_rows(chunk))
     return header, rows
 
 

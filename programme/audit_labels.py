@@ -50,9 +50,15 @@ def register_audit_labels() -> None:
 
 
 def _programme_named(code: str) -> str:
-    """A programme written in a detail by its code, by its title (copies are rare rows)."""
-    programme = Programme.objects.filter(code=code).first()
-    return programme.display_title if programme else code
+    """A programme written in a detail by its code, by its title (a query per code, once per
+    page or export: portal.audit_words.name_of)."""
+    from portal.audit_words import name_of
+
+    def look_up(code: str) -> str:
+        programme = Programme.objects.filter(code=code).first()
+        return programme.display_title if programme else code
+
+    return name_of("programme", code, look_up)
 
 
 def register_detail_words() -> None:

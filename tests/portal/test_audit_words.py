@@ -154,3 +154,23 @@ def test_an_organisation_written_by_its_code_is_named(organisations):
         assert darnytskyi.code not in words
         # A code that names no organisation (a removed one) is shown as it was written.
         assert detail_in_words("to gone-1", "cases.casetransfer") == "Ведення запропоновано: gone-1"
+
+
+def test_a_page_or_an_export_asks_for_each_named_organisation_once(
+    organisations, django_assert_num_queries
+):
+    from portal.audit_words import names_remembered
+
+    darnytskyi, shelter = organisations["css_darnytskyi"], organisations["shelter"]
+    details = [f"to {darnytskyi.code}", f"to {shelter.code}"] * 20 + [
+        f"lead {darnytskyi.code} -> {shelter.code}"
+    ]
+    with django_assert_num_queries(2), names_remembered():
+        words = [detail_in_words(detail, "cases.casetransfer") for detail in details]
+        # A block inside keeps what the outer one found (an export reads pages of rows).
+        with names_remembered():
+            detail_in_words(f"to {shelter.code}", "cases.casetransfer")
+    assert words[0].endswith(darnytskyi.display_name) and words[1].endswith(shelter.display_name)
+    # Outside a block, each detail asks again: a name is never kept from one page to the next.
+    with django_assert_num_queries(1):
+        detail_in_words(f"to {darnytskyi.code}", "cases.casetransfer")
