@@ -237,7 +237,7 @@ def test_a_policy_set_while_signed_in_applies_from_the_next_page(client, owner, 
     assert client.get("/")["Location"].startswith(TWO_FACTOR)
 
 
-def test_an_authenticator_confirmed_while_signed_in_is_asked_for_from_the_next_session(
+def test_an_authenticator_confirmed_while_signed_in_is_asked_for_from_the_next_page(
     client, owner, settings
 ):
     settings.PORTAL_TWO_FACTOR_ROLES = []
