@@ -27,6 +27,7 @@ from cases.models import (
     SafetyPlan,
     Task,
 )
+from cases.team.models import CaseTeam, Conference
 from portal.audit_labels import (
     LabelMany,
     numeric_ids,
@@ -52,6 +53,7 @@ CASE_CHILDREN: list[type[models.Model]] = [
     CasePlan,
     ClosureRequest,
     CaseTransfer,
+    CaseTeam,
 ]
 
 
@@ -94,6 +96,17 @@ def case_child_labels(model: type[models.Model]) -> LabelMany:
     return label_many
 
 
+def conference_labels(ids: list[str]) -> dict[str, str]:
+    """A case conference lives in a case's team: named like the case's own objects."""
+    rows = rows_for(Conference.objects, ids, "team__case__number")
+    kind = str(Conference._meta.verbose_name)
+    return {
+        str(pk): _("%(kind)s № %(id)s (in case %(number)s)")
+        % {"kind": kind, "id": pk, "number": number}
+        for pk, number in rows
+    }
+
+
 def case_objects(number: str) -> dict[str, list[str]]:
     """The case and what the cases app keeps inside it (people, incidents, notes, …).
 
@@ -111,6 +124,8 @@ def case_objects(number: str) -> dict[str, list[str]]:
     for model in CASE_CHILDREN:
         ids = model._default_manager.filter(case_id=case_ids[0]).values_list("pk", flat=True)
         found[model._meta.label_lower] = [str(pk) for pk in ids[:SCOPE_LIMIT]]
+    conferences = Conference.objects.filter(team__case_id=case_ids[0]).values_list("pk", flat=True)
+    found["cases.conference"] = [str(pk) for pk in conferences[:SCOPE_LIMIT]]
     return found
 
 
@@ -132,6 +147,7 @@ def register_audit_labels() -> None:
     register("cases.participant", participant_labels)
     for model in CASE_CHILDREN:
         register(model._meta.label_lower, case_child_labels(model))
+    register("cases.conference", conference_labels)
     register_scope("case", case_objects)
     register_scope("person", person_objects)
     register_detail_words()

@@ -49,6 +49,19 @@ def register_scope(scope: str, resolver: ScopeResolver) -> None:
         _SCOPES[scope].append(resolver)
 
 
+def named_labels(queryset, *, related: Iterable[str] = (), kind: bool = True) -> LabelMany:
+    """Labels for objects that their own name identifies without personal data (a programme by
+    its title, a council meeting by "№ 5, 17.10.2024"): their kind (unless the name says it)
+    and str(), one query for a page of ids (`related`: what str() reads through a relation)."""
+
+    def label_many(ids: list[str]) -> dict[str, str]:
+        prefix = f"{queryset.model._meta.verbose_name} " if kind else ""
+        found = queryset.select_related(*related).filter(pk__in=numeric_ids(ids)).order_by()
+        return {str(obj.pk): f"{prefix}{obj}" for obj in found}
+
+    return label_many
+
+
 def numeric_ids(ids: Iterable[str]) -> list[int]:
     """The ids that can be primary keys; junk never reaches a query."""
     return sorted({int(i) for i in ids if i.isascii() and i.isdigit() and len(i) <= MAX_ID_DIGITS})

@@ -6,8 +6,15 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from portal.audit_labels import register, rows_for
-from programme.models import Programme, Progress, ReportingWindow, ReportKind, ReportRun
+from portal.audit_labels import named_labels, register, rows_for
+from programme.models import (
+    Measure,
+    Programme,
+    Progress,
+    ReportingWindow,
+    ReportKind,
+    ReportRun,
+)
 
 
 def report_run_labels(ids: list[str]) -> dict[str, str]:
@@ -43,6 +50,20 @@ def window_labels(ids: list[str]) -> dict[str, str]:
 
 
 def register_audit_labels() -> None:
+    from programme.council.memoranda.models import Memorandum
+    from programme.council.models import AgendaMaterial, Assignment, CouncilMember, Meeting
+
+    # A programme's title says what it is ("Міська цільова програма …"); the others say their kind.
+    register("programme.programme", named_labels(Programme.objects, kind=False))
+    for queryset, related in [
+        (Measure.objects, ()),
+        (Meeting.objects, ()),
+        (CouncilMember.objects, ()),
+        (Assignment.objects, ("decision", "assignee")),
+        (AgendaMaterial.objects, ()),
+        (Memorandum.objects, ()),
+    ]:
+        register(queryset.model._meta.label_lower, named_labels(queryset, related=related))
     register("programme.reportrun", report_run_labels)
     register("programme.progress", progress_labels)
     register("programme.reportingwindow", window_labels)

@@ -321,3 +321,25 @@ def test_the_case_page_has_the_team_tab_for_its_worker_and_not_for_the_police_wh
     assert page.status_code == 200 and 'id="section-team"' not in page.content.decode()
     assert case_tab(client, opened_by_police, "team").status_code == 404
     assert timezone.localdate() == TODAY
+
+
+def test_the_audit_log_names_a_team_and_a_conference_by_their_case_and_finds_them_by_it(
+    owner, case, team
+):
+    from portal.audit_labels import labels_for, scope_objects
+
+    conference = _conference(owner, team)
+    with translation.override("uk"):
+        labels = labels_for(
+            [("cases.caseteam", str(team.pk)), ("cases.conference", str(conference.pk))]
+        )
+    assert labels["cases.caseteam", str(team.pk)] == (
+        f"мультидисциплінарна команда № {team.pk} (у випадку {case.number})"
+    )
+    assert labels["cases.conference", str(conference.pk)] == (
+        f"кейс-конференція № {conference.pk} (у випадку {case.number})"
+    )
+    # Filtering the log by the case's number finds what the team did.
+    found = scope_objects("case", case.number)
+    assert found["cases.caseteam"] == {str(team.pk)}
+    assert found["cases.conference"] == {str(conference.pk)}

@@ -162,3 +162,43 @@ def test_an_extension_moves_the_deadline_later_with_a_reason(secretariat, assign
     assert extended.shown_status(date(2026, 11, 10)) == "assigned"
     event = AssignmentEvent.objects.get(assignment=assignment, kind="extended")
     assert event.previous_deadline == date(2026, 11, 1) and event.text == "Погодження триває"
+
+
+def test_the_audit_log_names_council_objects_by_their_kind_and_name(assignment, held, council):
+    from django.utils import translation
+
+    from portal.audit_labels import labels_for
+    from programme.models import Programme
+
+    programme = Programme.objects.create(
+        code="test-2026", title="Міська цільова програма «Тест»", year_from=2026, year_to=2028
+    )
+    with translation.override("uk"):
+        labels = labels_for(
+            [
+                ("programme.meeting", str(held.pk)),
+                ("programme.councilmember", str(council[0].pk)),
+                ("programme.assignment", str(assignment.pk)),
+                ("programme.programme", str(programme.pk)),
+                ("programme.meeting", "999999"),
+            ]
+        )
+    assert labels["programme.meeting", str(held.pk)] == "засідання ради № 7, 01.10.2026"
+    assert labels["programme.councilmember", str(council[0].pk)] == "член ради Голова Ради"
+    assert labels["programme.assignment", str(assignment.pk)].startswith("доручення ")
+    assert labels["programme.programme", str(programme.pk)] == "Міська цільова програма «Тест»"
+    # A meeting that does not exist keeps the generic label: nothing is invented.
+    assert labels["programme.meeting", "999999"] == "об'єкт (засідання ради, № 999999)"
+
+
+def test_a_page_of_council_objects_costs_one_query_per_kind(
+    assignment, held, council, django_assert_num_queries
+):
+    from portal.audit_labels import labels_for
+
+    pairs = [("programme.councilmember", str(m.pk)) for m in council] + [
+        ("programme.assignment", str(assignment.pk)),
+        ("programme.meeting", str(held.pk)),
+    ]
+    with django_assert_num_queries(3):
+        labels_for(pairs)
