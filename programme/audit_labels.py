@@ -49,6 +49,28 @@ def window_labels(ids: list[str]) -> dict[str, str]:
     }
 
 
+def agenda_item_labels(ids: list[str]) -> dict[str, str]:
+    from programme.council.models import AgendaItem
+
+    rows = rows_for(AgendaItem.objects, ids, "position", "meeting__number", "meeting__date")
+    return {
+        str(pk): _("question %(position)s of council meeting № %(meeting)s, %(date)s")
+        % {"position": position, "meeting": meeting, "date": f"{day:%d.%m.%Y}"}
+        for pk, position, meeting, day in rows
+    }
+
+
+def decision_labels(ids: list[str]) -> dict[str, str]:
+    from programme.council.models import Decision
+
+    rows = rows_for(Decision.objects, ids, "number", "item__meeting__number", "item__meeting__date")
+    return {
+        str(pk): _("decision %(number)s of council meeting № %(meeting)s, %(date)s")
+        % {"number": number, "meeting": meeting, "date": f"{day:%d.%m.%Y}"}
+        for pk, number, meeting, day in rows
+    }
+
+
 def register_audit_labels() -> None:
     from programme.council.memoranda.models import Memorandum
     from programme.council.models import AgendaMaterial, Assignment, CouncilMember, Meeting
@@ -64,6 +86,8 @@ def register_audit_labels() -> None:
         (Memorandum.objects, ()),
     ]:
         register(queryset.model._meta.label_lower, named_labels(queryset, related=related))
+    register("programme.agendaitem", agenda_item_labels)
+    register("programme.decision", decision_labels)
     register("programme.reportrun", report_run_labels)
     register("programme.progress", progress_labels)
     register("programme.reportingwindow", window_labels)

@@ -8,9 +8,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from cases.models import Case, CasePlan, CaseTeam, ConferenceDecision, SafetyPlan
 from orders.models import RestrainingOrder
+from portal.audit_labels import labels_for
 from portal.demo import DEMO_PASSWORD, DEMO_USERS
 from portal.models import AuditEvent, Membership
 from programme.models import Measure, Programme, ProgrammeVersion
@@ -55,6 +57,11 @@ def test_the_demo_seeds_each_role_and_a_second_run_adds_nothing(client, monkeypa
         assert landing.status_code == 200, user.username
         assert landing.redirect_chain in ([], [("/account/two-factor/?next=/", 302)])
         client.logout()
+    # The audit log names every object the demo's events are about, never "об'єкт (kind, № 7)".
+    pairs = set(AuditEvent.objects.exclude(object_id="").values_list("object_type", "object_id"))
+    with translation.override("uk"):
+        unnamed = {pair: name for pair, name in labels_for(pairs).items() if "об'єкт (" in name}
+    assert len(pairs) > 100 and unnamed == {}
     audit_before = AuditEvent.objects.count()
     call_command("seed_demo", stdout=StringIO(), quiet_credentials=True)
     assert _counts() == first

@@ -202,3 +202,24 @@ def test_a_page_of_council_objects_costs_one_query_per_kind(
     ]
     with django_assert_num_queries(3):
         labels_for(pairs)
+
+
+def test_an_agenda_item_and_a_decision_are_named_by_their_meeting(decision, held):
+    from django.utils import translation
+
+    from portal.audit_labels import labels_for
+
+    item = held.items.get()
+    pairs = [("programme.agendaitem", str(item.pk)), ("programme.decision", str(decision.pk))]
+    with translation.override("uk"):
+        labels = labels_for(pairs)
+    assert (
+        labels["programme.agendaitem", str(item.pk)] == "питання 1 засідання ради № 7, 01.10.2026"
+    )
+    assert labels["programme.decision", str(decision.pk)] == (
+        f"рішення {decision.number} засідання ради № 7, 01.10.2026"
+    )
+    with translation.override("en"):
+        assert labels_for(pairs)["programme.agendaitem", str(item.pk)] == (
+            "question 1 of council meeting № 7, 01.10.2026"
+        )
