@@ -25,11 +25,13 @@ from cases.models import (
     Person,
     RiskAssessment,
     SafetyPlan,
+    SavedFilter,
     Task,
 )
 from cases.team.models import CaseTeam, Conference
 from portal.audit_labels import (
     LabelMany,
+    named_labels,
     numeric_ids,
     person_name,
     register,
@@ -148,6 +150,7 @@ def register_audit_labels() -> None:
     for model in CASE_CHILDREN:
         register(model._meta.label_lower, case_child_labels(model))
     register("cases.conference", conference_labels)
+    register("cases.savedfilter", named_labels(SavedFilter.objects))
     register_scope("case", case_objects)
     register_scope("person", person_objects)
     register_detail_words()

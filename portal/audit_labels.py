@@ -152,3 +152,12 @@ register(PAGE, _page_labels)
 # portal's own objects: sign-ins are audited against the user.
 register("portal.user", _user_labels)
 register("portal.organisation", _organisation_labels)
+
+
+def _membership_labels(ids: list[str]) -> dict[str, str]:
+    from portal.models import Membership
+
+    return named_labels(Membership.objects, related=("user", "organisation"))(ids)
+
+
+register("portal.membership", _membership_labels)

@@ -9,8 +9,16 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.audit_labels import register, register_scope, rows_for
-from referrals.models import Referral, RoutingPlanRecord, RoutingPolicy
+from portal.audit_labels import named_labels, register, register_scope, rows_for
+from referrals.models import (
+    Holiday,
+    InteractionProcedure,
+    MartialLawPeriod,
+    ProviderProfile,
+    Referral,
+    RoutingPlanRecord,
+    RoutingPolicy,
+)
 from referrals.routing.explain import service_label
 
 SCOPE_LIMIT = 1000
@@ -51,6 +59,15 @@ def case_objects(number: str) -> dict[str, list[str]]:
 
 
 def register_audit_labels() -> None:
+    for queryset, related in [
+        (ProviderProfile.objects, ("organisation",)),
+        (Holiday.objects, ()),
+        (MartialLawPeriod.objects, ()),
+    ]:
+        register(queryset.model._meta.label_lower, named_labels(queryset, related=related))
+    # A procedure's title says what it is ("Порядок взаємодії … (2024)").
+    procedures = named_labels(InteractionProcedure.objects, kind=False)
+    register("referrals.interactionprocedure", procedures)
     register("referrals.referral", referral_labels)
     register("referrals.routingplanrecord", plan_labels)
     register("referrals.routingpolicy", policy_labels)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from io import BytesIO, StringIO
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from cases.models import Participant
@@ -395,3 +395,29 @@ def test_an_event_no_person_did_is_shown_as_done_by_the_system(client, admin_use
     event = AuditEvent.objects.get(detail="escalation")
     assert (event.user_id, event.username) == (None, "system")
     assert "система" in html
+
+
+def test_memberships_holidays_periods_and_saved_filters_are_named_not_numbered(owner):
+    from datetime import date
+
+    from cases.models import SavedFilter
+    from portal.models import Membership
+    from referrals.models import Holiday, MartialLawPeriod
+
+    membership = Membership.objects.get(user=owner)
+    holiday = Holiday.objects.order_by("date").first()  # the calendar comes with the migrations
+    period = MartialLawPeriod.objects.create(starts_on=date(2022, 2, 24))
+    saved = SavedFilter.objects.create(user=owner, name="Мої нові", query="status=new")
+    pairs = [
+        ("portal.membership", str(membership.pk)),
+        ("referrals.holiday", str(holiday.pk)),
+        ("referrals.martiallawperiod", str(period.pk)),
+        ("cases.savedfilter", str(saved.pk)),
+    ]
+    with translation.override("uk"):
+        labels = labels_for(pairs)
+    assert labels[pairs[0]] == f"членство {membership}"
+    assert labels[pairs[1]] == f"святковий день {holiday.date:%d.%m.%Y} {holiday.name}"
+    assert labels[pairs[2]] == "період воєнного стану 24.02.2022–…"
+    assert labels[pairs[3]].endswith("Мої нові")
+    assert not [label for label in labels.values() if "об'єкт (" in label]
