@@ -85,9 +85,12 @@ def participant_labels(ids: list[str]) -> dict[str, str]:
     }
 
 
-def case_child_labels(model: type[models.Model]) -> LabelMany:
+def case_child_labels(model: type[models.Model], case_number: str = "case__number") -> LabelMany:
+    """Objects inside a case, named by their kind and the case's number (`case_number`: the path
+    to it, for an object that lives in the case through another, as a conference in its team)."""
+
     def label_many(ids: list[str]) -> dict[str, str]:
-        rows = rows_for(model._default_manager, ids, "case__number")
+        rows = rows_for(model._default_manager, ids, case_number)
         kind = str(model._meta.verbose_name)
         return {
             str(pk): _("%(kind)s № %(id)s (in case %(number)s)")
@@ -96,17 +99,6 @@ def case_child_labels(model: type[models.Model]) -> LabelMany:
         }
 
     return label_many
-
-
-def conference_labels(ids: list[str]) -> dict[str, str]:
-    """A case conference lives in a case's team: named like the case's own objects."""
-    rows = rows_for(Conference.objects, ids, "team__case__number")
-    kind = str(Conference._meta.verbose_name)
-    return {
-        str(pk): _("%(kind)s № %(id)s (in case %(number)s)")
-        % {"kind": kind, "id": pk, "number": number}
-        for pk, number in rows
-    }
 
 
 def case_objects(number: str) -> dict[str, list[str]]:
@@ -149,7 +141,7 @@ def register_audit_labels() -> None:
     register("cases.participant", participant_labels)
     for model in CASE_CHILDREN:
         register(model._meta.label_lower, case_child_labels(model))
-    register("cases.conference", conference_labels)
+    register("cases.conference", case_child_labels(Conference, "team__case__number"))
     register("cases.savedfilter", named_labels(SavedFilter.objects))
     register_scope("case", case_objects)
     register_scope("person", person_objects)
