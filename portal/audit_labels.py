@@ -56,7 +56,9 @@ def named_labels(queryset, *, related: Iterable[str] = (), kind: bool = True) ->
 
     def label_many(ids: list[str]) -> dict[str, str]:
         prefix = f"{queryset.model._meta.verbose_name} " if kind else ""
-        found = queryset.select_related(*related).filter(pk__in=numeric_ids(ids)).order_by()
+        found = queryset.filter(pk__in=numeric_ids(ids)).order_by()
+        if related:  # select_related() without names would join every foreign key
+            found = found.select_related(*related)
         return {str(obj.pk): f"{prefix}{obj}" for obj in found}
 
     return label_many
