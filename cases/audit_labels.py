@@ -31,10 +31,10 @@ from cases.models import (
 from cases.team.models import CaseTeam, Conference
 from portal.audit_labels import (
     LabelMany,
-    named_labels,
     numeric_ids,
     person_name,
     register,
+    register_named,
     register_scope,
     rows_for,
 )
@@ -142,7 +142,7 @@ def register_audit_labels() -> None:
     for model in CASE_CHILDREN:
         register(model._meta.label_lower, case_child_labels(model))
     register("cases.conference", case_child_labels(Conference, "team__case__number"))
-    register("cases.savedfilter", named_labels(SavedFilter.objects))
+    register_named(SavedFilter.objects)
     register_scope("case", case_objects)
     register_scope("person", person_objects)
     register_detail_words()

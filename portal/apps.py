@@ -36,7 +36,11 @@ class PortalConfig(AppConfig):
                 95,
             )
         )
+        from portal.audit_labels import register_named
         from portal.audit_words import label_of, register_words
+        from portal.models import Membership
+
+        register_named(Membership.objects, related=("user", "organisation"))
 
         register_words(
             r"(?P<change>added|changed|removed): (?P<user>.+) (?P<role>[a-z_]+) @ (?P<org>\d+)",

@@ -64,6 +64,11 @@ def named_labels(queryset, *, related: Iterable[str] = (), kind: bool = True) ->
     return label_many
 
 
+def register_named(queryset, *, related: Iterable[str] = (), kind: bool = True) -> None:
+    """Name the objects of `queryset`'s model in the log by named_labels."""
+    register(queryset.model._meta.label_lower, named_labels(queryset, related=related, kind=kind))
+
+
 def numeric_ids(ids: Iterable[str]) -> list[int]:
     """The ids that can be primary keys; junk never reaches a query."""
     return sorted({int(i) for i in ids if i.isascii() and i.isdigit() and len(i) <= MAX_ID_DIGITS})
@@ -154,12 +159,3 @@ register(PAGE, _page_labels)
 # portal's own objects: sign-ins are audited against the user.
 register("portal.user", _user_labels)
 register("portal.organisation", _organisation_labels)
-
-
-def _membership_labels(ids: list[str]) -> dict[str, str]:
-    from portal.models import Membership
-
-    return named_labels(Membership.objects, related=("user", "organisation"))(ids)
-
-
-register("portal.membership", _membership_labels)

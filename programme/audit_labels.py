@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from portal.audit_labels import named_labels, register, rows_for
+from portal.audit_labels import register, register_named, rows_for
 from programme.models import (
     Measure,
     Programme,
@@ -76,16 +76,12 @@ def register_audit_labels() -> None:
     from programme.council.models import AgendaMaterial, Assignment, CouncilMember, Meeting
 
     # A programme's title says what it is ("Міська цільова програма …"); the others say their kind.
-    register("programme.programme", named_labels(Programme.objects, kind=False))
-    for queryset, related in [
-        (Measure.objects, ()),
-        (Meeting.objects, ()),
-        (CouncilMember.objects, ()),
-        (Assignment.objects, ("decision", "assignee")),
-        (AgendaMaterial.objects, ()),
-        (Memorandum.objects, ()),
-    ]:
-        register(queryset.model._meta.label_lower, named_labels(queryset, related=related))
+    register_named(Programme.objects, kind=False)
+    for queryset in (Measure.objects, Meeting.objects, CouncilMember.objects):
+        register_named(queryset)
+    register_named(Assignment.objects, related=("decision", "assignee"))
+    register_named(AgendaMaterial.objects)
+    register_named(Memorandum.objects)
     register("programme.agendaitem", agenda_item_labels)
     register("programme.decision", decision_labels)
     register("programme.reportrun", report_run_labels)

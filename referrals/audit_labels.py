@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.audit_labels import named_labels, register, register_scope, rows_for
+from portal.audit_labels import register, register_named, register_scope, rows_for
 from referrals.models import (
     Holiday,
     InteractionProcedure,
@@ -59,15 +59,11 @@ def case_objects(number: str) -> dict[str, list[str]]:
 
 
 def register_audit_labels() -> None:
-    for queryset, related in [
-        (ProviderProfile.objects, ("organisation",)),
-        (Holiday.objects, ()),
-        (MartialLawPeriod.objects, ()),
-    ]:
-        register(queryset.model._meta.label_lower, named_labels(queryset, related=related))
+    register_named(ProviderProfile.objects, related=("organisation",))
+    register_named(Holiday.objects)
+    register_named(MartialLawPeriod.objects)
     # A procedure's title says what it is ("Порядок взаємодії … (2024)").
-    procedures = named_labels(InteractionProcedure.objects, kind=False)
-    register("referrals.interactionprocedure", procedures)
+    register_named(InteractionProcedure.objects, kind=False)
     register("referrals.referral", referral_labels)
     register("referrals.routingplanrecord", plan_labels)
     register("referrals.routingpolicy", policy_labels)
