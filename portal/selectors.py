@@ -144,25 +144,21 @@ def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
     events = list(events)
     labels = labels_for((e.object_type, e.object_id) for e in events)
     with names_remembered():
-        return _rows(events, labels)
-
-
-def _rows(events: list[AuditEvent], labels: dict) -> list[AuditRow]:
-    return [
-        AuditRow(
-            at=timezone.localtime(event.at),
-            username=_("system")
-            if event.user_id is None and event.username == SYSTEM_USERNAME
-            else event.username,
-            organisation=event.organisation.display_name if event.organisation else "",
-            role=str(Role(event.role).label) if event.role in Role.values else event.role,
-            action=event.get_action_display(),
-            object=labels.get((event.object_type, event.object_id), ""),
-            ip=event.ip or "",
-            detail=detail_in_words(event.detail, event.object_type),
-        )
-        for event in events
-    ]
+        return [
+            AuditRow(
+                at=timezone.localtime(event.at),
+                username=_("system")
+                if event.user_id is None and event.username == SYSTEM_USERNAME
+                else event.username,
+                organisation=event.organisation.display_name if event.organisation else "",
+                role=str(Role(event.role).label) if event.role in Role.values else event.role,
+                action=event.get_action_display(),
+                object=labels.get((event.object_type, event.object_id), ""),
+                ip=event.ip or "",
+                detail=detail_in_words(event.detail, event.object_type),
+            )
+            for event in events
+        ]
 
 
 def audit_export_table(
