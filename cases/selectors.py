@@ -166,7 +166,10 @@ def cases_editable_by(user) -> QuerySet[Case]:
 
 # --- lists -----------------------------------------------------------------------------------
 
+# The list's orders; "best" (the default) puts the closest names first when searching for a
+# name (cases.search), and is newest first otherwise.
 SORTS = {
+    "best": "-reported_at",
     "reported": "-reported_at",
     "reported_asc": "reported_at",
     "number": "number",
@@ -186,7 +189,7 @@ class CaseFilters:
     date_to: date | None = None
     responsible: int | None = None
     has_children: bool | None = None
-    sort: str = "reported"
+    sort: str = "best"
 
 
 def _victim_name() -> Subquery:
@@ -282,6 +285,8 @@ def case_list(*, user, filters: CaseFilters, names: bool = False) -> QuerySet[Ca
         ),
     )
     order = SORTS.get(filters.sort, "-reported_at")
+    if filters.sort == "best" and filters.q.strip():  # search_cases ranked what it found
+        return qs.order_by("search_rank", order, "-id")
     return qs.order_by(order, "-id")
 
 

@@ -42,7 +42,7 @@ def filters_from_request(request: HttpRequest) -> tuple[CaseFilterForm, CaseFilt
         date_to=data.get("date_to"),
         responsible=request.user.pk if data.get("mine") else None,
         has_children={"1": True, "0": False}.get(data.get("has_children") or ""),
-        sort=data.get("sort") or "reported",
+        sort=data.get("sort") or "best",
     )
 
 

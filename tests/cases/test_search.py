@@ -3,6 +3,8 @@ indexes first, and the same answer when there are too many matches to read."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cases import search
@@ -121,3 +123,85 @@ def test_a_term_the_box_cannot_look_for_is_refused_with_a_message(client, owner,
     )
     # what was typed stays in the box; the list is not narrowed by a guess
     assert city["maria"].number in page
+
+
+@pytest.fixture
+def namesakes(owner):
+    """Коваленко Олена reported first, then three near names, each newer than the last."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    def case(last_name: str, first_name: str, days_ago: int):
+        return register_case(
+            owner,
+            victim=person(last_name, first_name),
+            offender=person("Мельник", "Петро", "M"),
+            reported_at=timezone.now() - timedelta(days=days_ago),
+        )
+
+    return {
+        "exact": case("Коваленко", "Олена", 30),
+        "first name": case("Коваленко", "Ольга", 20),
+        "surname": case("Коваль", "Олена", 10),
+        "both": case("Ковальчук", "Оленка", 5),
+    }
+
+
+def test_the_closest_names_come_first_and_newest_first_among_equals(owner, namesakes):
+    found = _found(owner, "Коваленко Олена")
+    assert found[0] == namesakes["exact"].number
+    # every other case found is less close, however much newer
+    assert len(found) > 1 and namesakes["exact"].number not in found[1:]
+
+
+def test_a_case_ending_or_a_typo_still_puts_the_closest_name_first(owner, namesakes):
+    assert _found(owner, "Коваленка Олена")[0] == namesakes["exact"].number
+    assert _found(owner, "олена коваленко")[0] == namesakes["exact"].number
+
+
+def test_newest_first_when_the_user_asks_for_it(owner, namesakes):
+    filters = CaseFilters(q="Коваленко Олена", sort="reported")
+    found = list(case_list(user=owner, filters=filters).values_list("number", flat=True))
+    assert set(found) == set(_found(owner, "Коваленко Олена"))
+    dates = list(case_list(user=owner, filters=filters).values_list("reported_at", flat=True))
+    assert dates == sorted(dates, reverse=True)
+    assert found[-1] == namesakes["exact"].number
+
+
+def test_without_a_search_the_best_match_is_the_newest(owner, namesakes):
+    found = list(case_list(user=owner, filters=CaseFilters()).values_list("number", flat=True))
+    assert found[0] == namesakes["both"].number and found[-1] == namesakes["exact"].number
+
+
+def test_a_number_or_a_phone_ranks_every_case_it_finds_alike(owner, city):
+    found = case_list(user=owner, filters=CaseFilters(q="0671112233"))
+    assert {case.search_rank for case in found} == {0}
+
+
+def test_closeness_is_ranked_in_tenths():
+    assert [search.rank_of(score) for score in (1.0, 0.96, 0.94, 0.5, 0.0)] == [0, 0, 1, 5, 10]
+
+
+def test_too_many_matches_to_score_are_found_newest_first(owner, namesakes, monkeypatch):
+    monkeypatch.setattr(search, "IDS_CAP", 0)
+    found = list(
+        case_list(user=owner, filters=CaseFilters(q="Коваленко Олена")).values_list(
+            "reported_at", flat=True
+        )
+    )
+    assert found == sorted(found, reverse=True)
+
+
+def test_the_list_page_shows_the_closest_first_and_offers_the_order(client, owner, namesakes):
+    client.force_login(owner)
+    page = client.get("/cases/", {"q": "Коваленко Олена"}).content.decode()
+    others = [case.number for key, case in namesakes.items() if key != "exact"]
+    assert page.index(namesakes["exact"].number) < min(
+        page.index(number) for number in others if number in page
+    )
+    # the first option, which the browser shows when none is chosen
+    assert re.search(r'<select name="sort"[^>]*>\s*<option value="best">найточніші збіги', page)
+    chosen = client.get("/cases/", {"q": "Коваленко Олена", "sort": "reported"}).content.decode()
+    assert '<option value="reported" selected>спершу нові</option>' in chosen
+    assert page.count('<option value="best"') == 1
