@@ -345,7 +345,7 @@ class CaseFilterForm(DateRangeForm):
         label=_("Sort"),
         required=False,
         choices=[
-            ("best", _("best match, then newest")),
+            ("best", _("best match first")),
             ("reported", _("newest first")),
             ("reported_asc", _("oldest first")),
             ("risk", _("risk, high first")),
