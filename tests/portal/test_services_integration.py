@@ -38,6 +38,15 @@ def test_embedded_postgres_is_started_once_and_reused():
     with psycopg.connect(second) as conn:
         extensions = {row[0] for row in conn.execute("SELECT name FROM pg_available_extensions")}
     assert {"pg_trgm", "btree_gist"} <= extensions
+    # with the portal's page cache, applied when the cluster was made, not on every start
+    from scripts.devservices import SHARED_BUFFERS
+
+    with psycopg.connect(second) as conn:
+        cache, wanted = conn.execute(
+            "SELECT pg_size_bytes(current_setting('shared_buffers')), pg_size_bytes(%s)",
+            [SHARED_BUFFERS],
+        ).fetchone()
+    assert cache == wanted
 
 
 @pytest.mark.celery
