@@ -205,3 +205,15 @@ def test_the_list_page_shows_the_closest_first_and_offers_the_order(client, owne
     chosen = client.get("/cases/", {"q": "Коваленко Олена", "sort": "reported"}).content.decode()
     assert '<option value="reported" selected>спершу нові</option>' in chosen
     assert page.count('<option value="best"') == 1
+
+
+def test_the_export_of_a_search_lists_the_closest_names_first(client, coordinator, namesakes):
+    import csv
+    import io
+
+    client.force_login(coordinator)
+    response = client.get("/cases/export.csv", {"q": "Коваленко Олена"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+    assert rows[0][0] == namesakes["exact"].number
+    assert rows[0][7] == "Коваленко Олена"
+    assert len(rows) == len(_found(coordinator, "Коваленко Олена"))
