@@ -31,7 +31,7 @@ import re
 
 from django.contrib.postgres.search import TrigramStrictWordSimilarity
 from django.db.models import Case as Case_
-from django.db.models import F, IntegerField, Lookup, Q, QuerySet, Value, When
+from django.db.models import Expression, F, IntegerField, Lookup, Q, QuerySet, Value, When
 
 from cases.models import Case, Participant, Person
 
@@ -92,13 +92,13 @@ def _is_phone(term: str, digits: str) -> bool:
     return len(digits) >= 6 and not letters(term)
 
 
-def closeness(words: list[str]):
+def closeness(words: list[str]) -> Expression:
     """How close a person's name is to the words typed, 0 to 1: the mean of each word's strict
     word similarity to the name (1 when every word is a whole word of it)."""
-    return sum(
-        (TrigramStrictWordSimilarity(word, "search_name") for word in words[1:]),
-        TrigramStrictWordSimilarity(words[0], "search_name"),
-    ) / len(words)
+    total = TrigramStrictWordSimilarity(words[0], "search_name")
+    for word in words[1:]:
+        total += TrigramStrictWordSimilarity(word, "search_name")
+    return total / len(words)
 
 
 def rank_of(score: float) -> int:
@@ -129,9 +129,9 @@ class _Matches:
     def people(self, people: QuerySet[Person], *, words: list[str] | None = None) -> None:
         if words:
             scored = people.annotate(closeness=closeness(words)).values_list("pk", "closeness")
-        else:
-            scored = people.annotate(closeness=Value(1.0)).values_list("pk", "closeness")
-        found = dict(scored[: IDS_CAP + 1])
+            found = dict(scored[: IDS_CAP + 1])
+        else:  # a phone: every person found is as close as another
+            found = dict.fromkeys(people.values_list("pk", flat=True)[: IDS_CAP + 1], 1.0)
         if len(found) > IDS_CAP:
             rule = Participant.objects.filter(person__in=people.values("pk")).values("case_id")
             self.rules.append(Q(pk__in=rule))
@@ -163,7 +163,7 @@ class _Matches:
                 When(Q(_AnyOf(F("pk"), sorted(ids))), then=Value(rank))
                 for rank, ids in sorted(ranks.items())
             ),
-            default=Value(11),
+            default=Value(rank_of(0.0) + 1),
             output_field=IntegerField(),
         )
 
