@@ -39,8 +39,9 @@ APP_ROLE = os.environ.get("PORTAL_DB_APP_ROLE", "portal_app")
 APP_PASSWORD_FILE = VAR / "db_app_password"
 # The server's cache of table and index pages. PostgreSQL's default, 128 MB, is sized for a
 # machine it shares with anything; at a city's volume the people's name index and the rows it
-# points to do not fit in it, and a full-name search at a million cases took half as long again
-# (docs/performance.md, change 26). The deployment sets the same in docker-compose.yml.
+# points to do not fit in it, and a full-name search at a million cases took a third longer, its
+# PostgreSQL CPU three quarters more, most of it reading pages in again (docs/performance.md,
+# change 26). The deployment sets the same in docker-compose.yml.
 SHARED_BUFFERS = os.environ.get("PORTAL_PG_SHARED_BUFFERS", "1GB")
 SETTINGS_FILE = "portal.conf"
 
