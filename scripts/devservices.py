@@ -10,6 +10,9 @@ and runs the migrations (DATABASE_OWNER_URL); the application connects as `porta
 ``var/db_app_password``; its privileges are granted again on every start (portal/dbroles.py),
 so a database made before the role existed is brought up to date.
 
+The embedded server runs with a page cache of PORTAL_PG_SHARED_BUFFERS (1 GB unless set), kept
+in ``var/pgdata/portal.conf``; a new value restarts the server once.
+
     python scripts/devservices.py env     # start what is missing, print `export` lines
     python scripts/devservices.py stop    # stop both servers
     python scripts/devservices.py status
@@ -90,11 +93,11 @@ def _apply_settings(server) -> None:
         with main_conf.open("a") as conf:
             conf.write(f"\n{include}\n")
     wanted = f"shared_buffers = '{SHARED_BUFFERS}'\n"
-    settings = PGDATA / SETTINGS_FILE
-    if settings.exists() and settings.read_text() == wanted:
+    portal_conf = PGDATA / SETTINGS_FILE
+    if portal_conf.exists() and portal_conf.read_text() == wanted:
         return
-    settings.write_text(wanted)
-    settings.chmod(0o644)
+    portal_conf.write_text(wanted)
+    portal_conf.chmod(0o644)  # read by the server's own user when run as root
     pg_ctl(["-w", "-m", "fast", "restart"], pgdata=PGDATA, user=server.system_user)
     _log(f"PostgreSQL restarted with shared_buffers = {SHARED_BUFFERS}")
 
