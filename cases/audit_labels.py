@@ -23,10 +23,12 @@ from cases.models import (
     Note,
     Participant,
     Person,
+    RetentionPolicy,
     RiskAssessment,
     SafetyPlan,
     SavedFilter,
     Task,
+    ViolenceSubtype,
 )
 from cases.team.models import CaseTeam, Conference
 from portal.audit_labels import (
@@ -135,6 +137,14 @@ def person_objects(person_id: str) -> dict[str, list[str]]:
     }
 
 
+def retention_labels(ids: list[str]) -> dict[str, str]:
+    rows = rows_for(RetentionPolicy.objects, ids, "years_after_closure")
+    return {
+        str(pk): _("retention policy (%(years)s years after closure)") % {"years": years}
+        for pk, years in rows
+    }
+
+
 def register_audit_labels() -> None:
     register("cases.case", case_labels)
     register("cases.person", person_labels)
@@ -143,6 +153,8 @@ def register_audit_labels() -> None:
         register(model._meta.label_lower, case_child_labels(model))
     register("cases.conference", case_child_labels(Conference, "team__case__number"))
     register_named(SavedFilter.objects)
+    register_named(ViolenceSubtype.objects)
+    register("cases.retentionpolicy", retention_labels)
     register_scope("case", case_objects)
     register_scope("person", person_objects)
     register_detail_words()

@@ -1,15 +1,14 @@
 from importlib import import_module
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from portal.audit import audit_record
 from portal.memberships import membership_record_change
 from portal.models import (
-    AuditAction,
     AuditEvent,
     District,
     Membership,
@@ -168,23 +167,8 @@ class UserAdmin(BaseUserAdmin):
         formset.save_m2m()
         return None
 
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action=AuditAction.UPDATE if change else AuditAction.CREATE,
-            obj=obj,
-            detail=f"user {obj.get_username()} {'changed' if change else 'created'} in the admin",
-        )
-
-    def delete_model(self, request, obj) -> None:
-        audit_record(
-            actor=request.user,
-            action=AuditAction.DELETE,
-            obj=obj,
-            detail=f"user {obj.get_username()} deleted in the admin",
-        )
-        super().delete_model(request, obj)
+    def audit_name(self, obj) -> str:
+        return obj.get_username()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Bulk deletion would skip the audit: accounts are deleted (or deactivated) one by one.
@@ -221,6 +205,10 @@ class MembershipAdmin(admin.ModelAdmin):
                 super().__init__(*args, acting_user=request.user, **kw)
 
         return Bound
+
+    # portal.memberships writes the role's own event (who, which role, where) and tells the
+    # coordinators: the site's generic event would say the same thing twice.
+    writes_its_own_audit = True
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:
@@ -288,3 +276,23 @@ class TOTPDeviceAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def audit_name(self, obj) -> str:
+        return f"{obj.name} ({obj.user.get_username()})"
+
+
+# django-axes's records: an administrator deletes a series of failed sign-ins to unlock an
+# account. Its event names whose sign-ins, from where (the records' own names are English).
+import_module("axes.admin")
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_model):
+        _registered = type(admin.site.get_model_admin(_model))
+        admin.site.unregister(_model)
+        admin.site.register(
+            _model,
+            type(
+                _registered.__name__,
+                (_registered,),
+                {"audit_name": lambda self, obj: f"{obj.username} ({obj.ip_address})"},
+            ),
+        )

@@ -43,6 +43,11 @@ def register(object_type: str, label_many: LabelMany) -> None:
     _LABELS[object_type] = label_many
 
 
+def is_named(object_type: str) -> bool:
+    """Whether an app gave the objects of this type a label (else the log says "object …")."""
+    return object_type in _LABELS
+
+
 def register_scope(scope: str, resolver: ScopeResolver) -> None:
     """Add the objects an app knows to belong to a scope ("case", "person")."""
     if resolver not in _SCOPES[scope]:
@@ -156,6 +161,36 @@ def _page_labels(ids: list[str]) -> dict[str, str]:
 
 register(PAGE, _page_labels)
 
+
+def _device_labels(ids: list[str]) -> dict[str, str]:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    rows = rows_for(TOTPDevice.objects, ids, "user__username")
+    return {
+        str(pk): _("authenticator app of user %(username)s") % {"username": username}
+        for pk, username in rows
+    }
+
+
+def _sign_in_record_labels(model_label: str) -> LabelMany:
+    """django-axes's records of sign-ins (an administrator deletes a series to unlock an
+    account): by whose sign-in and from where."""
+
+    def label_many(ids: list[str]) -> dict[str, str]:
+        rows = rows_for(apps.get_model(model_label).objects, ids, "username", "ip_address")
+        return {
+            str(pk): _("%(kind)s: %(username)s from %(ip)s")
+            % {"kind": _verbose_name(model_label), "username": username, "ip": ip}
+            for pk, username, ip in rows
+        }
+
+    return label_many
+
+
 # portal's own objects: sign-ins are audited against the user.
 register("portal.user", _user_labels)
 register("portal.organisation", _organisation_labels)
+# What an administrator changes in the admin besides (portal.admin_site audits it).
+register("otp_totp.totpdevice", _device_labels)
+for _label in ("axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"):
+    register(_label, _sign_in_record_labels(_label))

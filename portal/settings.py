@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "orders",
     "referrals",
     "programme",
-    "django.contrib.admin",
+    "portal.admin_config.AuditedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

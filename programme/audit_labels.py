@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from portal.audit_labels import register, register_named, rows_for
 from programme.models import (
+    IndicatorPlan,
     Measure,
     Programme,
+    ProgrammeTask,
     Progress,
     ReportingWindow,
     ReportKind,
@@ -79,6 +81,8 @@ def register_audit_labels() -> None:
     register_named(Programme.objects, kind=False)
     for queryset in (Measure.objects, Meeting.objects, CouncilMember.objects):
         register_named(queryset)
+    register_named(ProgrammeTask.objects)
+    register_named(IndicatorPlan.objects, related=("indicator",))
     register_named(Assignment.objects, related=("decision", "assignee"))
     register_named(AgendaMaterial.objects)
     register_named(Memorandum.objects)

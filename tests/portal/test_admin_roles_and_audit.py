@@ -192,7 +192,7 @@ def test_an_account_made_in_the_admin_is_audited_and_its_role_waits_for_confirma
         action=AuditAction.CREATE,
         object_type="portal.user",
         object_id=str(user.pk),
-        detail="user new_worker created in the admin",
+        detail="admin created: username,password; +membership",
     ).exists()
     membership = Membership.objects.get(user=user)
     assert (membership.is_active, membership.granted_by) == (False, admin_user)
@@ -206,7 +206,7 @@ def test_an_account_is_deleted_one_by_one_with_an_audit_event(client, admin_user
     assert client.post(f"{USERS}{leaver.pk}/delete/", {"post": "yes"}).status_code == 302
     assert not User.objects.filter(username="leaver").exists()
     event = AuditEvent.objects.get(action=AuditAction.DELETE, object_type="portal.user")
-    assert (event.object_id, event.detail) == (str(leaver.pk), "user leaver deleted in the admin")
+    assert (event.object_id, event.detail) == (str(leaver.pk), "admin deleted: leaver")
 
 
 def test_on_their_own_account_an_administrator_cannot_raise_rights_or_touch_roles(

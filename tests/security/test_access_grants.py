@@ -197,8 +197,8 @@ def test_creating_and_deleting_an_account_in_the_admin_is_audited(client, admin_
         },
     )
     assert response.status_code == 302
-    assert AuditEvent.objects.filter(detail="user shadow created in the admin").exists()
+    assert AuditEvent.objects.filter(detail="admin created: username,password").exists()
     shadow = User.objects.get(username="shadow")
     client.post(f"/admin/portal/user/{shadow.pk}/delete/", {"post": "yes"})
     assert not User.objects.filter(username="shadow").exists()
-    assert AuditEvent.objects.filter(detail="user shadow deleted in the admin").exists()
+    assert AuditEvent.objects.filter(detail="admin deleted: shadow").exists()

@@ -1,0 +1,243 @@
+"""Whatever an administrator changes in the Django admin is in the portal's audit log: who
+switched off the second factor for a role, who deleted someone's authenticator, who unlocked an
+account, who edited the city's reference data — one event per object, written with the change,
+read in words, and the object named. Every admin the site registers gets this, including the
+ones written later."""
+
+from __future__ import annotations
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.test import RequestFactory
+from django.utils import translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from portal.admin_site import AuditedAdmin, AuditedAdminSite
+from portal.audit_labels import is_named, labels_for
+from portal.audit_words import detail_in_words
+from portal.models import AuditAction, AuditEvent, District, RolePolicy, User
+from portal.roles import Role
+from referrals.models import Holiday
+
+# The audit log itself is never written through the admin: nothing there to audit or to name.
+NEVER_WRITTEN = {"portal.auditevent"}
+
+
+def admin_events(**kwargs):
+    return AuditEvent.objects.filter(username="admin", **kwargs)
+
+
+def log_page(client, reader) -> str:
+    client.force_login(reader)
+    response = client.get("/audit/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _writable(model_admin, request) -> bool:
+    return (
+        model_admin.has_add_permission(request)
+        or model_admin.has_change_permission(request)
+        or model_admin.has_delete_permission(request)
+    )
+
+
+def test_every_admin_is_audited_and_every_object_it_writes_has_a_name(admin_user):
+    request = RequestFactory().get("/admin/")
+    request.user = admin_user
+    registered = admin.site._registry
+    assert len(registered) >= 20
+    for model, model_admin in registered.items():
+        label = model._meta.label_lower
+        assert isinstance(model_admin, AuditedAdmin), label
+        if label not in NEVER_WRITTEN:
+            assert _writable(model_admin, request), label
+            assert is_named(label), f"{label}: the audit log would say 'object (…, № 7)'"
+    assert not _writable(registered[AuditEvent], request)
+    # These call a service that writes the change's own event (tested with the service).
+    own = {m._meta.label_lower for m, a in registered.items() if a.writes_its_own_audit}
+    assert own == {"portal.membership"}
+
+
+def test_an_admin_registered_later_is_audited_too():
+    assert admin.site.__class__ is AuditedAdminSite  # what @admin.register goes to
+    site = AuditedAdminSite(name="later")
+
+    class PlainAdmin(admin.ModelAdmin):
+        list_display = ["name"]
+
+    site.register(District, PlainAdmin)
+    registered = site._registry[District]
+    assert isinstance(registered, AuditedAdmin) and isinstance(registered, PlainAdmin)
+    assert type(registered).list_display == ["name"]
+
+
+def test_switching_off_the_second_factor_for_a_role_is_an_event_read_in_words(
+    client, admin_user, coordinator
+):
+    policy = RolePolicy.objects.create(role=Role.COORDINATOR, require_two_factor=True)
+    client.force_login(admin_user)
+    response = client.post(
+        f"/admin/portal/rolepolicy/{policy.pk}/change/",
+        {"role": Role.COORDINATOR, "_save": "Зберегти"},
+    )
+    assert response.status_code == 302
+    policy.refresh_from_db()
+    assert policy.require_two_factor is False
+    event = admin_events(action=AuditAction.UPDATE).get()
+    assert (event.object_type, event.object_id) == ("portal.rolepolicy", str(policy.pk))
+    assert event.detail == "admin changed: require_two_factor"
+    assert LogEntry.objects.filter(object_id=str(policy.pk)).count() == 1  # the admin's history
+
+    page = log_page(client, coordinator)
+    assert "Змінено в адмініструванні: вимагати двофакторний вхід" in page
+    assert "політика ролі Координатор" in page
+    assert "require_two_factor" not in page and "portal.rolepolicy" not in page
+    with translation.override("en"):
+        assert detail_in_words(event.detail, event.object_type) == (
+            "Changed in the administration: require two-factor sign-in"
+        )
+
+
+def test_deleting_someones_authenticator_names_whose_it_was(client, admin_user, coordinator):
+    device = TOTPDevice.objects.create(user=coordinator, name="Телефон", confirmed=True)
+    client.force_login(admin_user)
+    assert (
+        client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"}).status_code
+        == 302
+    )
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    event = admin_events(action=AuditAction.DELETE).get()
+    assert (event.object_type, event.object_id) == ("otp_totp.totpdevice", str(device.pk))
+    assert event.detail == f"admin deleted: Телефон ({coordinator.username})"
+    page = log_page(client, coordinator)
+    assert f"Видалено в адмініструванні: Телефон ({coordinator.username})" in page
+
+
+def test_an_authenticator_still_there_is_named_by_its_owner(coordinator):
+    device = TOTPDevice.objects.create(user=coordinator, name="Телефон", confirmed=True)
+    pair = ("otp_totp.totpdevice", str(device.pk))
+    with translation.override("uk"):
+        assert labels_for([pair])[pair] == (
+            f"застосунок-автентифікатор користувача {coordinator.username}"
+        )
+
+
+def test_a_bulk_deletion_writes_one_event_per_object(client, admin_user, organisations):
+    holidays = [
+        Holiday.objects.create(date="2031-01-01", name="Новий рік"),
+        Holiday.objects.create(date="2031-03-08", name="Восьме березня"),
+    ]
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/referrals/holiday/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [h.pk for h in holidays],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert not Holiday.objects.filter(pk__in=[h.pk for h in holidays]).exists()
+    events = admin_events(action=AuditAction.DELETE, object_type="referrals.holiday")
+    assert sorted(events.values_list("detail", flat=True)) == [
+        "admin deleted: 01.01.2031 Новий рік",
+        "admin deleted: 08.03.2031 Восьме березня",
+    ]
+
+
+def test_a_refused_form_changes_nothing_and_writes_no_event(client, admin_user, organisations):
+    client.force_login(admin_user)
+    before = District.objects.count()
+    response = client.post("/admin/portal/district/add/", {"name": "", "_save": "Зберегти"})
+    assert response.status_code == 200 and response.context["errors"]
+    assert District.objects.count() == before
+    assert not admin_events().exclude(action=AuditAction.LOGIN).exists()
+
+
+def test_an_account_created_with_a_role_names_its_fields_and_the_role_given(
+    client, admin_user, organisations, coordinator
+):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/portal/user/add/",
+        {
+            "username": "new_worker",
+            "usable_password": "true",
+            "password1": "Another-Horse-43!",
+            "password2": "Another-Horse-43!",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-organisation": organisations["css_darnytskyi"].pk,
+            "memberships-0-role": Role.SOCIAL_WORKER,
+            "memberships-0-is_active": "on",
+            "_save": "Зберегти",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="new_worker")
+    event = admin_events(action=AuditAction.CREATE, object_type="portal.user").get()
+    assert event.object_id == str(user.pk)
+    assert event.detail == "admin created: username,password; +membership"
+    assert "Новий" not in event.detail  # the form's values are never in the detail
+    with translation.override("uk"):
+        words = detail_in_words(event.detail, event.object_type)
+    assert words == "Створено в адмініструванні: ім'я користувача, пароль, членства: додано"
+
+
+def test_deleting_an_account_names_it(client, admin_user, organisations):
+    leaver = User.objects.create_user(username="leaver", password="Leaving-Soon-42!")
+    client.force_login(admin_user)
+    assert (
+        client.post(f"/admin/portal/user/{leaver.pk}/delete/", {"post": "yes"}).status_code == 302
+    )
+    event = admin_events(action=AuditAction.DELETE).get()
+    assert (event.object_id, event.detail) == (str(leaver.pk), "admin deleted: leaver")
+
+
+def test_unlocking_an_account_is_an_event_with_whose_sign_ins_they_were(
+    client, admin_user, coordinator
+):
+    attempt = AccessAttempt.objects.create(
+        username=coordinator.username,
+        ip_address="10.1.2.3",
+        user_agent="test",
+        path_info="/account/login/",
+        http_accept="*/*",
+        get_data="",
+        post_data="",
+        failures_since_start=10,
+    )
+    pair = ("axes.accessattempt", str(attempt.pk))
+    with translation.override("uk"):
+        assert labels_for([pair])[pair] == (
+            f"серія невдалих входів: {coordinator.username} з адреси 10.1.2.3"
+        )
+    client.force_login(admin_user)
+    response = client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    event = admin_events(action=AuditAction.DELETE).get()
+    assert event.object_type == "axes.accessattempt"
+    assert event.detail == f"admin deleted: {coordinator.username} (10.1.2.3)"
+
+
+@pytest.mark.parametrize(
+    ("detail", "uk"),
+    [
+        ("admin created", "Створено в адмініструванні"),
+        (
+            "admin changed: name; -membership",
+            "Змінено в адмініструванні: назва, членства: видалено",
+        ),
+        ("admin changed: ~membership", "Змінено в адмініструванні: членства: змінено"),
+        ("admin changed: no_such_field", "Змінено в адмініструванні: no_such_field"),
+        # Events written before the admin was audited this way still read.
+        ("user shadow created in the admin", "Користувача shadow створено в адмініструванні"),
+    ],
+)
+def test_the_details_read_in_words(detail, uk):
+    object_type = "portal.user" if "shadow" in detail else "portal.organisation"
+    with translation.override("uk"):
+        assert detail_in_words(detail, object_type) == uk
