@@ -111,6 +111,15 @@ def merge_for_user(*, user, pk) -> PersonMerge:
     )
 
 
+def merges_into(person) -> list[PersonMerge]:
+    """The merges that kept `person` (already resolved through the user's scope), newest first."""
+    return list(
+        PersonMerge.objects.filter(kept=person)
+        .select_related("duplicate")
+        .order_by("-merged_at", "-pk")
+    )
+
+
 def undo_deadline(merge: PersonMerge):
     return merge.merged_at + timedelta(days=UNDO_DAYS)
 

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from cases.merge import selectors, services
 from cases.merge.forms import MergeForm
-from cases.merge.models import PersonMerge
 from portal.audit import audit_record
 from portal.models import AuditAction
 
@@ -34,7 +33,7 @@ def candidates(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "candidates": found,
-            "merges": PersonMerge.objects.filter(kept=person).select_related("duplicate"),
+            "merges": selectors.merges_into(person),
         },
     )
 
