@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from programme.models import (
     Funding,
@@ -70,5 +71,46 @@ class ProgressAdmin(admin.ModelAdmin):
 
 @admin.register(ReportRun)
 class ReportRunAdmin(admin.ModelAdmin):
+    """What an administrator needs to see why a run is late or failed, and nothing more.
+
+    Read-only: a report is ordered, retried and made final by the secretariat in the portal,
+    and an edit here would change the council's record behind its back. Not shown: the stored
+    figures (exact, before the small counts are hidden: `programme.report.published` runs when
+    they leave) and the file (a link to the private files would lead nowhere; the report
+    leaves only through the portal's checked, audited download)."""
+
     list_display = ["kind", "period_start", "period_end", "version", "status", "created_at"]
-    readonly_fields = ["file", "figures", "error"]
+    list_filter = ["kind", "status"]
+    fields = [
+        "kind",
+        "year",
+        "quarter",
+        "period_start",
+        "period_end",
+        "version",
+        "final",
+        "status",
+        "progress",
+        "attempts",
+        "notice",
+        "error",
+        "has_file",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("report file"), boolean=True)
+    def has_file(self, run: ReportRun) -> bool:
+        return bool(run.file)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -347,21 +347,27 @@ class ReportRun(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
-    period_start = models.DateField()
-    period_end = models.DateField()
-    version = models.PositiveSmallIntegerField(default=1)
+    period_start = models.DateField(_("start of the period"))
+    period_end = models.DateField(_("end of the period"))
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
     locale = models.CharField(max_length=5, default="uk")
     status = models.CharField(
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(default=0)
+    progress = models.PositiveSmallIntegerField(_("share done"), default=0)
     # The technical cause of the last failure, for the log and the administrator; the page shows
     # `notice` and the status in words instead.
     error = models.TextField(_("error"), blank=True)
-    notice = models.CharField(max_length=12, choices=RunNotice.choices, blank=True, default="")
+    notice = models.CharField(
+        _("explanation on the page"),
+        max_length=12,
+        choices=RunNotice.choices,
+        blank=True,
+        default="",
+    )
     # How many times rendering started: a run whose worker died is started again
     # (programme.reporting.report_runs_resume), a bounded number of times.
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     file = models.FileField(upload_to="reports/", blank=True)
     figures = models.JSONField(default=dict, blank=True)
     # A run is a draft (marked as such on every page of its PDF) until the secretariat, having
@@ -369,11 +375,16 @@ class ReportRun(models.Model):
     final = models.BooleanField(_("final version"), default=False)
     narrative = models.TextField(_("narrative of the secretariat"), blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ordered by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("ordered at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report run")

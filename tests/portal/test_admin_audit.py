@@ -6,10 +6,13 @@ ones written later."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
+from django.core.files.base import ContentFile
 from django.test import RequestFactory
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -19,10 +22,12 @@ from portal.audit_labels import is_named, labels_for
 from portal.audit_words import detail_in_words
 from portal.models import AuditAction, AuditEvent, District, RolePolicy, User
 from portal.roles import Role
+from programme.models import ReportKind, ReportRun, RunStatus
 from referrals.models import Holiday
 
-# The audit log itself is never written through the admin: nothing there to audit or to name.
-NEVER_WRITTEN = {"portal.auditevent"}
+# Shown in the admin, never written there: the audit log, and the council's reports (ordered,
+# retried and made final by the secretariat in the portal).
+READ_ONLY = {"portal.auditevent", "programme.reportrun"}
 
 
 def admin_events(**kwargs):
@@ -52,10 +57,9 @@ def test_every_admin_is_audited_and_every_object_it_writes_has_a_name(admin_user
     for model, model_admin in registered.items():
         label = model._meta.label_lower
         assert isinstance(model_admin, AuditedAdmin), label
-        if label not in NEVER_WRITTEN:
-            assert _writable(model_admin, request), label
+        assert _writable(model_admin, request) is (label not in READ_ONLY), label
+        if label not in READ_ONLY:
             assert is_named(label), f"{label}: the audit log would say 'object (…, № 7)'"
-    assert not _writable(registered[AuditEvent], request)
     # These call a service that writes the change's own event (tested with the service).
     own = {m._meta.label_lower for m, a in registered.items() if a.writes_its_own_audit}
     assert own == {"portal.membership"}
@@ -241,3 +245,37 @@ def test_the_details_read_in_words(detail, uk):
     object_type = "portal.user" if "shadow" in detail else "portal.organisation"
     with translation.override("uk"):
         assert detail_in_words(detail, object_type) == uk
+
+
+def test_a_report_run_shows_why_it_failed_but_neither_its_exact_figures_nor_its_file(
+    client, admin_user, organisations
+):
+    run = ReportRun.objects.create(
+        kind=ReportKind.NINE_MONTHS,
+        year=2024,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 9, 30),
+        status=RunStatus.FAILED,
+        attempts=3,
+        error="WorkerLostError: the worker died",
+        figures={"cases": {"victims_men_70_plus": 2}},
+        narrative="Пояснювальна записка",
+    )
+    run.file.save("report-test.pdf", ContentFile(b"%PDF-1.7"), save=True)
+    client.force_login(admin_user)
+    url = f"/admin/programme/reportrun/{run.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "WorkerLostError: the worker died" in text and "Файл звіту" in text
+    assert "victims_men_70_plus" not in text  # exact counts stay in the portal
+    assert "report-test.pdf" not in text and "_private-files" not in text
+    assert "Початок періоду" in text and "Period start" not in text
+    assert client.post(url, {"status": RunStatus.DONE, "final": "on"}).status_code == 403
+    delete = f"/admin/programme/reportrun/{run.pk}/delete/"
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    run.refresh_from_db()
+    assert (run.status, run.final) == (RunStatus.FAILED, False)
+    # Both attempts are refusals in the log; nothing was changed.
+    assert admin_events(action=AuditAction.PERMISSION_DENIED).count() == 2
+    assert not admin_events(action__in=[AuditAction.UPDATE, AuditAction.DELETE]).exists()
