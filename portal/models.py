@@ -97,7 +97,11 @@ class Organisation(models.Model):
     # Each organisation has its own permission group, so that guardian can grant object
     # permissions to "everyone acting for this organisation".
     group = models.OneToOneField(
-        Group, on_delete=models.PROTECT, related_name="organisation", editable=False
+        Group,
+        on_delete=models.PROTECT,
+        related_name="organisation",
+        editable=False,
+        verbose_name=_("permission group"),
     )
 
     class Meta:

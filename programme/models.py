@@ -66,7 +66,9 @@ class Programme(models.Model):
 
 
 class ProgrammeTask(models.Model):
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="tasks")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("programme")
+    )
     code = models.CharField(_("number"), max_length=20)
     title = models.TextField(_("task"))
     title_en = models.TextField(_("task in English"), blank=True)
@@ -87,7 +89,9 @@ class ProgrammeTask(models.Model):
 
 
 class Measure(models.Model):
-    task = models.ForeignKey(ProgrammeTask, on_delete=models.CASCADE, related_name="measures")
+    task = models.ForeignKey(
+        ProgrammeTask, on_delete=models.CASCADE, related_name="measures", verbose_name=_("task")
+    )
     code = models.CharField(_("number"), max_length=20)
     title = models.TextField(_("measure"))
     title_en = models.TextField(_("measure in English"), blank=True)
@@ -124,7 +128,9 @@ class FundingSource(models.TextChoices):
 
 
 class Funding(models.Model):
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="funding")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="funding", verbose_name=_("measure")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     source = models.CharField(_("source"), max_length=16, choices=FundingSource.choices)
     amount = models.DecimalField(
@@ -150,7 +156,9 @@ class Funding(models.Model):
 
 
 class Indicator(models.Model):
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="indicators")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("measure")
+    )
     code = models.CharField(_("number"), max_length=20)
     title = models.TextField(_("indicator"))
     title_en = models.TextField(_("indicator in English"), blank=True)
@@ -176,7 +184,9 @@ class Indicator(models.Model):
 
 
 class IndicatorPlan(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="plans")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="plans", verbose_name=_("indicator")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(
         _("planned value"),
@@ -240,7 +250,9 @@ class Progress(models.Model):
     Until it is submitted (`submitted_at` empty) it is the executor's draft: it may lack the
     status and the spending, and no report, statistic or secretariat page counts it."""
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="progress")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="progress", verbose_name=_("measure")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     status = models.CharField(
@@ -257,15 +269,25 @@ class Progress(models.Model):
     narrative = models.TextField(_("what was done"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     late = models.BooleanField(_("entered after the deadline"), default=False)
-    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
     draft_saved_at = models.DateTimeField(_("draft saved"), null=True, blank=True)
     draft_saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("draft saved by"),
     )
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("quarterly progress")
@@ -350,7 +372,7 @@ class ReportRun(models.Model):
     period_start = models.DateField(_("start of the period"))
     period_end = models.DateField(_("end of the period"))
     version = models.PositiveSmallIntegerField(_("version"), default=1)
-    locale = models.CharField(max_length=5, default="uk")
+    locale = models.CharField(_("language"), max_length=5, default="uk")
     status = models.CharField(
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
@@ -368,8 +390,8 @@ class ReportRun(models.Model):
     # How many times rendering started: a run whose worker died is started again
     # (programme.reporting.report_runs_resume), a bounded number of times.
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    file = models.FileField(upload_to="reports/", blank=True)
-    figures = models.JSONField(default=dict, blank=True)
+    file = models.FileField(_("report file"), upload_to="reports/", blank=True)
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
     # A run is a draft (marked as such on every page of its PDF) until the secretariat, having
     # written the narrative (DOMAIN.md §5, part 5) on the run's page, orders the final version.
     final = models.BooleanField(_("final version"), default=False)

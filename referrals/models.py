@@ -27,7 +27,10 @@ class ProviderProfile(models.Model):
     capacity. Shelter beds are counted here and locked on acceptance."""
 
     organisation = models.OneToOneField(
-        Organisation, on_delete=models.CASCADE, related_name="provider_profile"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="provider_profile",
+        verbose_name=_("organisation"),
     )
     services = ArrayField(
         models.CharField(max_length=32, choices=SERVICE_CHOICES), verbose_name=_("services")
@@ -75,7 +78,9 @@ class ProviderProfile(models.Model):
     )
     # Every change of the count (an acceptance, a stay ending, a correction) moves it on, so a
     # correction typed on a count that changed meanwhile is refused instead of undoing it.
-    capacity_version = models.PositiveIntegerField(default=0, db_default=0)
+    capacity_version = models.PositiveIntegerField(
+        _("version of the places count"), default=0, db_default=0
+    )
 
     class Meta:
         verbose_name = _("provider profile")
@@ -129,9 +134,14 @@ class RoutingPolicy(models.Model):
     is_active = models.BooleanField(_("active"), default=False)
     note = models.CharField(_("note"), max_length=500, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     # The version of the interaction procedure this policy implements (in force when published).
     procedure = models.ForeignKey(
         "InteractionProcedure",

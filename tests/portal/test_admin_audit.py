@@ -15,6 +15,7 @@ from django.contrib.admin.models import LogEntry
 from django.core.files.base import ContentFile
 from django.test import RequestFactory
 from django.utils import translation
+from django.utils.functional import Promise
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.admin_site import AuditedAdmin, AuditedAdminSite
@@ -279,3 +280,25 @@ def test_a_report_run_shows_why_it_failed_but_neither_its_exact_figures_nor_its_
     # Both attempts are refusals in the log; nothing was changed.
     assert admin_events(action=AuditAction.PERMISSION_DENIED).count() == 2
     assert not admin_events(action__in=[AuditAction.UPDATE, AuditAction.DELETE]).exists()
+
+
+OUR_APPS = {"portal", "cases", "orders", "referrals", "programme"}
+
+
+def test_every_field_of_our_models_in_the_admin_has_a_name_in_the_readers_language():
+    # A field without a verbose name is labelled from its code ("Submitted by") on a Ukrainian
+    # page: every model the admin shows, with its inlines', is walked.
+    shown = set()
+    for model, model_admin in admin.site._registry.items():
+        shown.add(model)
+        shown.update(inline.model for inline in model_admin.inlines)
+    unnamed = [
+        f"{model._meta.label_lower}.{field.name}"
+        for model in shown
+        if model._meta.app_label in OUR_APPS
+        for field in model._meta.get_fields()
+        if field.concrete and not field.auto_created and not isinstance(field.verbose_name, Promise)
+    ]
+    assert unnamed == []
+    with translation.override("uk"):
+        assert str(ReportRun._meta.get_field("period_start").verbose_name) == "початок періоду"
