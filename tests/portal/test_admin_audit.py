@@ -302,3 +302,28 @@ def test_every_field_of_our_models_in_the_admin_has_a_name_in_the_readers_langua
     assert unnamed == []
     with translation.override("uk"):
         assert str(ReportRun._meta.get_field("period_start").verbose_name) == "початок періоду"
+
+
+def test_no_other_role_reaches_the_admin_or_changes_anything_through_it(client, personas):
+    policy = RolePolicy.objects.create(role=Role.COORDINATOR, require_two_factor=True)
+    url = f"/admin/portal/rolepolicy/{policy.pk}/change/"
+    for name, user in personas.items():
+        if name == "admin":
+            continue
+        client.force_login(user)
+        page = client.get(url)
+        # To the admin's sign-in (or first to the second factor), never into the page.
+        assert page.status_code == 302 and not page["Location"].startswith("/admin/portal"), name
+        client.post(url, {"role": Role.COORDINATOR, "_save": "Зберегти"})
+        policy.refresh_from_db()
+        assert policy.require_two_factor is True, name
+    assert not AuditEvent.objects.filter(object_type="portal.rolepolicy").exists()
+
+
+def test_a_role_policy_for_an_unknown_role_is_refused_in_ukrainian(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post("/admin/portal/rolepolicy/add/", {"role": "R6", "_save": "Зберегти"})
+    assert response.status_code == 200
+    assert "R6 немає серед варіантів вибору" in response.content.decode()
+    assert not RolePolicy.objects.exists()
+    assert not admin_events(action=AuditAction.CREATE).exists()
