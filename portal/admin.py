@@ -171,7 +171,7 @@ class UserAdmin(BaseUserAdmin):
         return obj.get_username()
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        # Bulk deletion would skip the audit: accounts are deleted (or deactivated) one by one.
+        # Accounts are deleted (or deactivated) one by one, each looked at, never in bulk.
         return obj is not None and super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
@@ -223,7 +223,7 @@ class MembershipAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        # Bulk deletion would skip the audit; memberships are ended one by one (or deactivated).
+        # Bulk deletion would skip the role's own event (membership_record_change): one by one.
         return obj is not None and super().has_delete_permission(request, obj)
 
     def has_change_permission(self, request, obj=None) -> bool:
