@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -54,8 +55,84 @@ class ReportingWindowAdmin(admin.ModelAdmin):
     list_display = ["year", "quarter", "deadline"]
 
 
+class ProgressAdminForm(forms.ModelForm):
+    """The executors' optimistic lock, kept in the admin: the version the page was opened with
+    travels with the form, and a report that changed meanwhile (an executor saved a draft) is
+    refused, not overwritten."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Progress
+        fields = ["status", "spent", "narrative"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            # Locked until the admin's transaction (the change form's) commits.
+            current = (
+                Progress.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if cleaned.get("opened_version") != current:
+                raise forms.ValidationError(
+                    _("Someone else changed this report meanwhile. Reload the page.")
+                )
+        return cleaned
+
+
 @admin.register(Progress)
 class ProgressAdmin(admin.ModelAdmin):
+    """An administrator corrects what an executor reported (status, spending, what was done);
+    who submitted it and when, the deadline's mark and the reopening stay the workflow's own.
+    Every correction moves the version on, so an executor's form opened before it is refused
+    instead of writing over it (programme.services)."""
+
+    form = ProgressAdminForm
+    fields = [
+        "measure",
+        "year",
+        "quarter",
+        "status",
+        "spent",
+        "narrative",
+        "submitted_at",
+        "submitted_by",
+        "late",
+        "reopened_at",
+        "draft_saved_at",
+        "draft_saved_by",
+        "version",
+        "opened_version",
+    ]
+    readonly_fields = [
+        "measure",
+        "year",
+        "quarter",
+        "submitted_at",
+        "submitted_by",
+        "late",
+        "reopened_at",
+        "draft_saved_at",
+        "draft_saved_by",
+        "version",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        # A report is the executor's: it begins on their page, for their measure and quarter.
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
     list_display = [
         "measure",
         "year",

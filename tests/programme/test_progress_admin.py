@@ -1,0 +1,112 @@
+"""An administrator correcting an executor's quarterly report in the admin: only what was
+reported can be corrected, every correction moves the report's version on, and neither side
+silently writes over the other."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from portal.models import AuditAction, AuditEvent, Organisation
+from programme import services
+from programme.models import Measure, Programme, ProgrammeTask, Progress
+
+YEAR, QUARTER = 2025, 2
+
+
+@pytest.fixture
+def measure(executor):
+    programme = Programme.objects.create(
+        code="dv", title="Програма протидії насильству", year_from=2022, year_to=2026
+    )
+    task = ProgrammeTask.objects.create(programme=programme, code="1", title="Телефон довіри")
+    measure = Measure.objects.create(task=task, code="1.1", title="Цілодобове консультування")
+    measure.executors.add(Organisation.objects.get(code="city-centre"))
+    return measure
+
+
+def _draft(executor, measure, *, narrative: str, expected_version: int | None) -> Progress:
+    return services.progress_save_draft(
+        actor=executor,
+        measure_id=measure.pk,
+        year=YEAR,
+        quarter=QUARTER,
+        status="in_progress",
+        spent=Decimal("10.0"),
+        narrative=narrative,
+        actuals={},
+        expected_version=expected_version,
+    )
+
+
+def _url(progress) -> str:
+    return f"/admin/programme/progress/{progress.pk}/change/"
+
+
+def _correction(progress, **values) -> dict:
+    data = {
+        "status": "in_progress",
+        "spent": "12.5",
+        "narrative": progress.narrative,
+        "opened_version": str(progress.version),
+        "_save": "Зберегти",
+    }
+    data.update(values)
+    return data
+
+
+def test_a_correction_moves_the_version_on_and_the_executors_older_form_is_refused(
+    client, admin_user, executor, measure
+):
+    progress = _draft(executor, measure, narrative="Почали", expected_version=None)
+    opened_by_executor = progress.version
+    client.force_login(admin_user)
+    assert client.post(_url(progress), _correction(progress)).status_code == 302
+    progress.refresh_from_db()
+    assert (progress.spent, progress.version) == (Decimal("12.5"), opened_by_executor + 1)
+    event = AuditEvent.objects.get(username="admin", action=AuditAction.UPDATE)
+    assert (event.object_type, event.detail) == ("programme.progress", "admin changed: spent")
+    with pytest.raises(ValidationError, match="Хтось інший тим часом змінив цей звіт"):
+        _draft(executor, measure, narrative="Зробили", expected_version=opened_by_executor)
+    progress.refresh_from_db()
+    assert (progress.spent, progress.narrative) == (Decimal("12.5"), "Почали")
+
+
+def test_a_report_changed_after_the_admin_opened_it_is_refused_in_ukrainian_and_kept(
+    client, admin_user, executor, measure
+):
+    progress = _draft(executor, measure, narrative="Почали", expected_version=None)
+    client.force_login(admin_user)
+    opened = client.get(_url(progress))
+    assert opened.status_code == 200
+    assert f'name="opened_version" value="{progress.version}"' in opened.content.decode()
+    _draft(executor, measure, narrative="Зробили", expected_version=progress.version)
+    response = client.post(_url(progress), _correction(progress, spent="99.0"))
+    assert response.status_code == 200
+    assert "Хтось інший тим часом змінив цей звіт. Оновіть сторінку." in response.content.decode()
+    progress.refresh_from_db()
+    assert (progress.spent, progress.narrative) == (Decimal("10.0"), "Зробили")
+    assert not AuditEvent.objects.filter(username="admin", action=AuditAction.UPDATE).exists()
+
+
+def test_the_workflow_of_a_report_is_not_editable_in_the_admin(
+    client, admin_user, executor, measure
+):
+    progress = _draft(executor, measure, narrative="Почали", expected_version=None)
+    client.force_login(admin_user)
+    forged = _correction(
+        progress,
+        late="on",
+        version="1000",
+        year="2020",
+        submitted_at_0="01.01.2025",
+        submitted_at_1="10:00:00",
+    )
+    assert client.post(_url(progress), forged).status_code == 302
+    progress.refresh_from_db()
+    assert (progress.late, progress.year, progress.submitted_at) == (False, YEAR, None)
+    assert progress.version < 1000
+    # A report begins on the executor's page, never in the admin.
+    assert client.get("/admin/programme/progress/add/").status_code == 403
