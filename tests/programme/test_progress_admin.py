@@ -9,22 +9,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from portal.models import AuditAction, AuditEvent, Organisation
+from portal.models import AuditAction, AuditEvent
 from programme import services
-from programme.models import Measure, Programme, ProgrammeTask, Progress
+from programme.models import Progress
 
 YEAR, QUARTER = 2025, 2
-
-
-@pytest.fixture
-def measure(executor):
-    programme = Programme.objects.create(
-        code="dv", title="Програма протидії насильству", year_from=2022, year_to=2026
-    )
-    task = ProgrammeTask.objects.create(programme=programme, code="1", title="Телефон довіри")
-    measure = Measure.objects.create(task=task, code="1.1", title="Цілодобове консультування")
-    measure.executors.add(Organisation.objects.get(code="city-centre"))
-    return measure
 
 
 def _draft(executor, measure, *, narrative: str, expected_version: int | None) -> Progress:

@@ -17,29 +17,13 @@ from portal.models import AuditAction, AuditEvent, Organisation
 from programme import services
 from programme.figures import Period
 from programme.models import (
-    Indicator,
     IndicatorActual,
-    Measure,
-    Programme,
-    ProgrammeTask,
     Progress,
 )
 from programme.report import programme_execution
 from tests.factories import member
 
 YEAR, QUARTER = 2025, 2
-
-
-@pytest.fixture
-def measure(executor):
-    programme = Programme.objects.create(
-        code="dv", title="Програма протидії насильству", year_from=2022, year_to=2026
-    )
-    task = ProgrammeTask.objects.create(programme=programme, code="1", title="Телефон довіри")
-    measure = Measure.objects.create(task=task, code="1.1", title="Цілодобове консультування")
-    measure.executors.add(Organisation.objects.get(code="city-centre"))
-    Indicator.objects.create(measure=measure, code="1", title="Консультовано", unit="осіб")
-    return measure
 
 
 def _url(measure) -> str:

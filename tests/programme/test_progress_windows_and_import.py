@@ -34,19 +34,6 @@ YEAR, QUARTER = 2025, 2
 
 
 @pytest.fixture
-def measure(executor):
-    """A measure of the executor persona's organisation (the city centre), with one indicator."""
-    programme = Programme.objects.create(
-        code="dv", title="Програма протидії насильству", year_from=2022, year_to=2026
-    )
-    task = ProgrammeTask.objects.create(programme=programme, code="1", title="Телефон довіри")
-    measure = Measure.objects.create(task=task, code="1.1", title="Цілодобове консультування")
-    measure.executors.add(Organisation.objects.get(code="city-centre"))
-    Indicator.objects.create(measure=measure, code="1", title="Консультовано", unit="осіб")
-    return measure
-
-
-@pytest.fixture
 def foreign_measure(measure, organisations):
     """A measure of the department, in the same task: not the executor's."""
     other = Measure.objects.create(task=measure.task, code="1.2", title="Навчання поліцейських")
