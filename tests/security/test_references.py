@@ -94,6 +94,8 @@ REFERENCE_FORM_FIELDS = {
     "programme.structure.forms.MeasureForm.executors": "organisations are public",
     "programme.structure.forms.ProgrammeHeaderForm.responsible": "organisations are public",
     "programme.structure.forms.ProgrammeNewForm.source": "programmes_for(user), secretariat only",
+    # The admin's correction of a quarterly report (tests/programme/test_progress_admin.py).
+    "programme.admin.ProgressAdminForm.opened_version": "optimistic lock; a stale one is refused",
 }
 
 # Parameters read straight from request.GET/POST in views: "reference" when they name an
