@@ -128,6 +128,11 @@ class ProgressAdmin(admin.ModelAdmin):
         # A report is the executor's: it begins on their page, for their measure and quarter.
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # What an executor reported is the programme's record and the 9-month report's source:
+        # it is corrected here, in place and audited, never deleted.
+        return False
+
     def save_model(self, request, obj, form, change) -> None:
         if change:
             obj.version += 1

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import domains
@@ -234,7 +235,10 @@ class ReportingWindow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} Q{self.quarter}"
+        return gettext("Quarter %(quarter)s of %(year)s") % {
+            "quarter": self.quarter,
+            "year": self.year,
+        }
 
 
 class ProgressStatus(models.TextChoices):
@@ -310,7 +314,11 @@ class Progress(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.measure.code} {self.year} Q{self.quarter}"
+        return gettext("Measure %(code)s, quarter %(quarter)s of %(year)s") % {
+            "code": self.measure.code,
+            "quarter": self.quarter,
+            "year": self.year,
+        }
 
     @property
     def is_draft(self) -> bool:

@@ -99,3 +99,22 @@ def test_the_workflow_of_a_report_is_not_editable_in_the_admin(
     assert progress.version < 1000
     # A report begins on the executor's page, never in the admin.
     assert client.get("/admin/programme/progress/add/").status_code == 403
+
+
+def test_a_report_is_never_deleted_in_the_admin_and_is_named_in_ukrainian(
+    client, admin_user, executor, measure
+):
+    progress = _draft(executor, measure, narrative="Почали", expected_version=None)
+    client.force_login(admin_user)
+    page = client.get(_url(progress)).content.decode()
+    assert f"Захід {measure.code}, {QUARTER} квартал {YEAR} року" in page
+    assert f"Q{QUARTER}" not in page
+    assert "/delete/" not in page
+    assert (
+        client.post(f"/admin/programme/progress/{progress.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    bulk = {"action": "delete_selected", "_selected_action": [progress.pk], "post": "yes"}
+    client.post("/admin/programme/progress/", bulk)
+    assert Progress.objects.filter(pk=progress.pk).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.DELETE).exists()
