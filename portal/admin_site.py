@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from portal.audit import audit_record
+from portal.audit_labels import ADMIN_DELETED
 from portal.audit_words import register_words
 from portal.models import AuditAction
 
@@ -91,7 +92,7 @@ class AuditedAdmin(admin.ModelAdmin):
             return
         name = " ".join(self.audit_name(obj).split())[:NAME_LENGTH]
         audit_record(
-            actor=request.user, action=AuditAction.DELETE, obj=obj, detail=f"admin deleted: {name}"
+            actor=request.user, action=AuditAction.DELETE, obj=obj, detail=f"{ADMIN_DELETED}{name}"
         )
 
 

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.apps import apps
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from portal.bilingual import in_reader_language
@@ -32,6 +33,8 @@ LabelMany = Callable[[list[str]], dict[str, str]]
 # A scope resolver answers "which audited objects belong to X?" as {object_type: [object ids]}.
 ScopeResolver = Callable[[str], dict[str, list[str]]]
 
+# How the admin's deletions begin their detail (portal.admin_site); the object's name follows.
+ADMIN_DELETED = "admin deleted: "
 # Postgres integer and bigint keys; a longer string of digits is not an id of ours.
 MAX_ID_DIGITS = 18
 
@@ -111,20 +114,55 @@ def fallback_label(object_type: str, object_id: str) -> str:
 
 
 def labels_for(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """Labels of (object_type, object_id) pairs: one call (one query) per registered type."""
+    """Labels of (object_type, object_id) pairs: one call (one query) per registered type, and
+    one query more for the objects that are gone (deleted_labels)."""
     by_type: dict[str, set[str]] = defaultdict(set)
     for object_type, object_id in pairs:
         if object_type:
             by_type[object_type].add(object_id)
     labels: dict[tuple[str, str], str] = {}
+    missing: list[tuple[str, str]] = []
     for object_type, ids in by_type.items():
         label_many = _LABELS.get(object_type)
         with_id = sorted(i for i in ids if i)
         found = label_many(with_id) if label_many and with_id else {}
         for object_id in ids:
-            labels[object_type, object_id] = found.get(object_id) or fallback_label(
-                object_type, object_id
-            )
+            if object_id in found:
+                labels[object_type, object_id] = found[object_id]
+            else:
+                labels[object_type, object_id] = fallback_label(object_type, object_id)
+                if label_many and object_id:
+                    missing.append((object_type, object_id))
+    labels.update(deleted_labels(missing))
+    return labels
+
+
+def deleted_labels(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Labels of objects that an audit event says were deleted: the name the deletion recorded
+    (the admin writes "admin deleted: <name>") or the kind and number, marked as deleted. An id
+    that no deletion names (junk, or an object never made) keeps the generic label."""
+    if not pairs:
+        return {}
+    from portal.models import AuditAction, AuditEvent
+
+    condition = Q()
+    for object_type, object_id in pairs:
+        condition |= Q(object_type=object_type, object_id=object_id)
+    deletions = (
+        AuditEvent.objects.filter(condition, action=AuditAction.DELETE)
+        .order_by("object_type", "object_id", "-at")
+        .distinct("object_type", "object_id")
+        .values_list("object_type", "object_id", "detail")
+    )
+    labels = {}
+    for object_type, object_id, detail in deletions:
+        kind = _verbose_name(object_type)
+        name = detail.removeprefix(ADMIN_DELETED) if detail.startswith(ADMIN_DELETED) else ""
+        labels[object_type, object_id] = (
+            _("%(kind)s “%(name)s” (deleted)") % {"kind": kind, "name": name}
+            if name
+            else _("%(kind)s № %(id)s (deleted)") % {"kind": kind, "id": object_id}
+        )
     return labels
 
 

@@ -148,6 +148,16 @@ def detail_in_words(detail: str, object_type: str = "") -> str:
 register_words(r"two-factor enrolment started", _("Two-factor enrolment started"))
 register_words(r"two-factor device confirmed", _("Two-factor device confirmed"))
 register_words(r"wrong two-factor code", _("Wrong two-factor code"))
+register_words(r"wrong password", _("Wrong password"))
+register_words(r"unknown user name", _("No such user name"))
+register_words(
+    r"sign-in refused: account locked for this address",
+    _("Sign-in refused: the account is locked for this address"),
+)
+register_words(
+    r"sign-in refused: too many failed sign-ins from this address",
+    _("Sign-in refused: too many failed sign-ins from this address"),
+)
 register_words(
     r"too many failed sign-ins: account locked for this address",
     _("Too many failed sign-ins: the account is locked for this address"),

@@ -153,6 +153,24 @@ def test_a_bulk_deletion_writes_one_event_per_object(client, admin_user, organis
     ]
 
 
+def test_an_object_deleted_in_the_admin_keeps_its_name_in_the_log(
+    client, admin_user, organisations
+):
+    holiday = Holiday.objects.create(date="2031-01-01", name="Новий рік")
+    client.force_login(admin_user)
+    client.post(f"/admin/referrals/holiday/{holiday.pk}/delete/", {"post": "yes"})
+    never_made = str(holiday.pk + 1000)
+    with translation.override("uk"):
+        labels = labels_for(
+            [("referrals.holiday", str(holiday.pk)), ("referrals.holiday", never_made)]
+        )
+    assert labels["referrals.holiday", str(holiday.pk)] == (
+        "святковий день «01.01.2031 Новий рік» (видалено)"
+    )
+    # An id no deletion names is not said to be deleted.
+    assert labels["referrals.holiday", never_made] == f"об'єкт (святковий день, № {never_made})"
+
+
 def test_a_refused_form_changes_nothing_and_writes_no_event(client, admin_user, organisations):
     client.force_login(admin_user)
     before = District.objects.count()
