@@ -169,7 +169,8 @@ def order_actions(*, user, order: RestrainingOrder) -> OrderActions:
     return OrderActions(
         breach=may_change and live,
         extend=may_change and order.kind == OrderKind.RESTRICTIVE and order.cancelled_at is None,
-        cancel=may_cancel and order.cancelled_at is None,
+        # An ended order is not cancelled (orders.services.order_cancel).
+        cancel=may_cancel and live,
         appeal=may_change and not pending_appeal,
         appeal_decision=may_change and pending_appeal,
     )

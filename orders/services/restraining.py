@@ -436,6 +436,18 @@ def order_cancel(*, actor, order_id: int, reason: str) -> RestrainingOrder:
         raise PermissionDenied
     if order.cancelled_at is not None:
         raise ValidationError({"reason": [_("The order is already cancelled.")]})
+    extended_until = max(order.extensions.values_list("ends_at", flat=True), default=None)
+    status = rules.order_status(
+        now=timezone.now(),
+        starts_at=order.starts_at,
+        ends_at=order.ends_at,
+        extended_until=extended_until,
+    )
+    if status == rules.OrderStatus.EXPIRED:
+        # Cancelling would rewrite an ended order as cancelled, in its record and the figures.
+        raise ValidationError(
+            {"reason": [_("The order has already ended: there is nothing to cancel.")]}
+        )
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for cancelling.")]})
     order.cancelled_at = timezone.now()

@@ -68,6 +68,17 @@ def test_the_issuing_unit_may_record_a_breach_and_cancel_but_not_extend_an_urgen
     assert _actions(client, order) == {"breach": True, "extend": False, "cancel": True}
 
 
+def test_an_ended_order_offers_no_cancellation_but_still_takes_an_appeal(client, police, case):
+    order = urgent(police, case, issued_at=timezone.now() - timedelta(days=12), days=10)
+    client.force_login(police)
+    assert _actions(client, order) == {"breach": False, "extend": False, "cancel": False}
+    # A court may still hear an appeal against an order that has run its course.
+    assert (
+        f'action="/orders/{order.pk}/appeal/"'
+        in client.get(f"/orders/{order.pk}/").content.decode()
+    )
+
+
 def test_the_owner_may_record_a_breach_but_not_cancel_the_polices_urgent_order(
     client, owner, police, case
 ):

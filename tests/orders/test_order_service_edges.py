@@ -201,6 +201,19 @@ def test_an_order_is_cancelled_once_and_a_second_cancellation_changes_nothing(po
     assert _written() == before
 
 
+def test_an_order_that_has_ended_is_not_cancelled(police, case):
+    order = urgent(police, case, issued_at=timezone.now() - timedelta(days=12), days=10)
+    before = _written()
+    with pytest.raises(ValidationError) as error:
+        services.order_cancel(actor=police, order_id=order.pk, reason="Помилка")
+    assert error.value.message_dict["reason"] == [
+        "Строк дії припису вже закінчився: скасовувати нічого."
+    ]
+    order.refresh_from_db()
+    assert order.cancelled_at is None
+    assert _written() == before
+
+
 def test_a_reason_of_only_spaces_is_no_reason(owner, case):
     order = _restrictive(owner, case)
     with pytest.raises(ValidationError) as error:
