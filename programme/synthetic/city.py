@@ -21,6 +21,7 @@ import time
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 
 from portal.calendar import KYIV, age_on
 from programme.synthetic import loader
@@ -28,8 +29,11 @@ from programme.synthetic.followup import Beds, CaseFacts, Followup
 
 REPORTS_PER_YEAR = 18_000
 FIRST_DAY = date(2022, 1, 1)
-CITY_MARK = "[місто]"
-CITY_SUMMARY = f"{CITY_MARK} Звернення демонстраційного міста (синтетичні дані)."
+# The summary's opening words, read by a person as a sentence and by city_loaded() as the mark.
+CITY_MARK = "Звернення демонстраційного міста"
+CITY_SUMMARY = f"{CITY_MARK}: синтетичні дані, не реальна особа."
+# The mark of the cities loaded before 07.12.2026, so that their databases are not loaded twice.
+EARLIER_CITY_MARK = "[місто]"
 CITY_USERNAME = "demo-city"
 CHANNELS = {
     "police": 80,
@@ -54,7 +58,9 @@ CLOSE_REASONS = ["goals_reached", "goals_reached", "refused"]
 def city_loaded() -> bool:
     from cases.models import Case
 
-    return Case.objects.filter(summary__startswith=CITY_MARK).exists()
+    return Case.objects.filter(
+        Q(summary__startswith=CITY_MARK) | Q(summary__startswith=EARLIER_CITY_MARK)
+    ).exists()
 
 
 def city_user() -> int:
