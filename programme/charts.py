@@ -14,6 +14,8 @@ BLUE, LIGHT = "#0b4f8a", "#9db6cf"
 # A suppressed value is drawn as this stub whatever it hides, hatched so that nobody reads it
 # as a small bar: its length carries no information (portal.disclosure).
 STUB = 6
+# The width of a legend's character at 10 px, generously: digits and dots of a period.
+LEGEND_CHAR = 6.5
 HATCH = (
     '<defs><pattern id="{id}" width="3" height="3" patternUnits="userSpaceOnUse" '
     'patternTransform="rotate(45)"><rect width="1.5" height="3" fill="#777"/></pattern></defs>'
@@ -29,23 +31,25 @@ def paired_bars(
     bar: int = 9,
     display=str,
     title: str = "",
+    label_min: int = 170,
 ) -> str:
     """Horizontal bars, this period against the same period a year earlier. Values are the
     published ones: a hidden value ("<5", "x") is the same hatched stub in every chart, and the
-    scale comes from the shown values only. `display` turns a value into its label.
+    scale comes from the shown values only. `display` turns a value into its label. A narrow
+    picture (a phone's) gives its labels only the room they need: `label_min` 0.
 
     The picture is an image with a text alternative (its <title> and aria-label) that says
     every bar in words, so a screen reader hears what a sighted reader sees."""
     # Room for the longest label (DejaVu Sans at 10 px is about 6 px a character), within
     # half of the picture: a long Ukrainian label is not cut at the left edge.
     longest = max((len(str(label)) for label, _c, _p in rows), default=0)
-    label_width, gap = int(min(max(170, longest * 6 + 12), width * 0.5)), 8
+    label_width, gap = int(min(max(label_min, longest * 6 + 12), width * 0.5)), 8
     # One page or PDF holds several charts: each names its hatch pattern after its own content,
     # so that no id is defined twice (the same content gives the same id: reproducible output).
     pattern = (
         "suppressed-"
         + hashlib.sha1(
-            repr((title, current_label, rows)).encode(), usedforsecurity=False
+            repr((title, current_label, rows, width)).encode(), usedforsecurity=False
         ).hexdigest()[:10]
     )
     peak = scale_peak([v for _, c, p in rows for v in (c, p)])
@@ -65,7 +69,11 @@ def paired_bars(
             length,
         )
 
-    height = len(rows) * (2 * bar + gap) + 34
+    # The legend: the second period beside the first, or under it if the picture is too narrow.
+    first_end = label_width + 14 + len(current_label) * LEGEND_CHAR + 16
+    second_fits = first_end + 14 + len(previous_label) * LEGEND_CHAR <= width
+    second_x, second_line = (first_end, 0) if second_fits else (label_width, 14)
+    height = len(rows) * (2 * bar + gap) + 34 + second_line
     alternative = escape(
         describe(
             rows,
@@ -101,15 +109,16 @@ def paired_bars(
             f'fill="#555">{escape(str(display(previous)))}</text>'
         )
         y += 2 * bar + gap
-    legend_y = height - 12
+    legend_y = height - 12 - second_line
     parts.append(
         f'<rect x="{label_width}" y="{legend_y - 8}" width="10" height="8" '
         f'fill="{BLUE}"/><text x="{label_width + 14}" y="{legend_y}">'
         f"{escape(current_label)}</text>"
     )
+    legend_y += second_line
     parts.append(
-        f'<rect x="{label_width + 120}" y="{legend_y - 8}" width="10" height="8" '
-        f'fill="{LIGHT}"/><text x="{label_width + 134}" y="{legend_y}">'
+        f'<rect x="{second_x:.0f}" y="{legend_y - 8}" width="10" height="8" '
+        f'fill="{LIGHT}"/><text x="{second_x + 14:.0f}" y="{legend_y}">'
         f"{escape(previous_label)}</text>"
     )
     parts.append("</svg>")

@@ -119,36 +119,6 @@ def age_group(age: int | None) -> str:
     return AGE_UNKNOWN
 
 
-def format_number(value, decimals: int = 0) -> str:
-    """11848 → '11 848' with a non-breaking space; 12.5 → '12,5' (Ukrainian typography)."""
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
-
-
-def format_pct(value) -> str:
-    """A change: signed ("+12,5 %"); "—" where there is no base."""
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    sign = "+" if value > 0 else ""
-    return f"{sign}{format_number(value, 1)}\u00a0%"
-
-
-def format_share(value) -> str:
-    """A share of a whole (the plan spent, an indicator's fact against its plan): never signed;
-    "—" without a base."""
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    return f"{format_number(value, 1)}\u00a0%"
-
-
 def percent(part, whole) -> float | None:
     """`part` as a share of `whole` (portal.calendar.share: half-up, None without a base)."""
     return share(part, whole)

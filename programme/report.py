@@ -17,14 +17,12 @@ from portal import disclosure
 from portal.caching import refreshed_aggregate
 from portal.dbrouting import for_reporting
 from portal.models import District, Organisation, OrganisationKind
+from portal.numbers import format_number, format_pct, format_share
 from programme.charts import paired_bars
 from programme.figures import (
     AGE_GROUPS,
     AGE_UNKNOWN,
     Period,
-    format_number,
-    format_pct,
-    format_share,
     percent,
     previous_year,
 )
@@ -224,6 +222,8 @@ def programme_execution(period: Period, programme: Programme | None = None) -> l
 # a time, not people, and is given as computed.
 NOT_COUNTS = {"repeat_victims_pct", "median_response_hours", "shelter_bed_days"}
 SIDES = ("current", "previous")
+# The width of the statistics page's charts on a phone (390 px less the card's margins).
+NARROW_CHART = 320
 
 
 def _is_change(value) -> bool:
@@ -410,14 +410,18 @@ def report_context(period: Period, *, cached: bool = False, run=None) -> dict:
             [s for s in SERVICE_ORDER if s in referrals["by_service"]],
         ),
     }
-    charts = {
-        key: paired_bars(
-            [(r["label"], r["current"], r["previous"]) for r in tables[key]],
-            current_label=cur_label,
-            previous_label=prev_label,
-        )
-        for key in ("district", "form")
-    }
+    # Each picture twice: for the page and the PDF, and for a phone's width, where the page
+    # shows the narrow one instead (statistics.html).
+    charts = {}
+    for key in ("district", "form"):
+        rows = [(r["label"], r["current"], r["previous"]) for r in tables[key]]
+        labels = {
+            "current_label": cur_label,
+            "previous_label": prev_label,
+            "display": format_number,
+        }
+        charts[key] = paired_bars(rows, **labels)
+        charts[f"{key}_narrow"] = paired_bars(rows, **labels, width=NARROW_CHART, label_min=0)
     # The council compares the year's orders with the same days a year earlier (DOMAIN §5).
     order_rows = [
         (_("Urgent restraining orders"), "urgent"),
@@ -433,6 +437,7 @@ def report_context(period: Period, *, cached: bool = False, run=None) -> dict:
         ],
         current_label=cur_label,
         previous_label=prev_label,
+        display=format_number,
         title=str(_("Urgent and restrictive orders")),
     )
     programme = programme_covering(period)

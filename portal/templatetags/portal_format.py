@@ -1,4 +1,5 @@
-"""Values as a reader says them: durations in words ("1 год 20 хв"), never "0:00:10.912745"."""
+"""Values as a reader says them: durations in words ("1 год 20 хв"), never "0:00:10.912745";
+figures as a report writes them (portal.numbers): "11 848", a change "+1,5 %"."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from datetime import timedelta
 
 from django import template
 from django.utils.translation import gettext as _
+
+from portal.numbers import format_number, format_pct
 
 register = template.Library()
 
@@ -27,3 +30,14 @@ def duration_words(value: timedelta | None) -> str:
         _("%(n)d min") % {"n": minutes} if minutes else "",
     ]
     return "\u00a0".join([part for part in parts if part][:2])
+
+
+@register.filter
+def num(value, decimals=0):
+    return format_number(value, int(decimals))
+
+
+@register.filter
+def pct(value):
+    """A change against a year earlier, signed: "+1,5 %", "-4,1 %"; "—" without a base."""
+    return format_pct(value)

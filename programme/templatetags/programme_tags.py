@@ -4,19 +4,8 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from portal.roles import Capability, can
-from programme.figures import format_number, format_pct
 
 register = template.Library()
-
-
-@register.filter
-def num(value, decimals=0):
-    return format_number(value, int(decimals))
-
-
-@register.filter
-def pct(value):
-    return format_pct(value)
 
 
 @register.filter

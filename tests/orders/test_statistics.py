@@ -139,6 +139,17 @@ def test_the_coordinator_sees_exact_counts_on_the_page_and_the_json_leaves_suppr
     assert data["change_pct"]["urgent"] is None
 
 
+def test_a_change_reads_as_on_the_statistics_page_signed_with_a_space_before_the_percent(
+    client, orders, coordinator
+):
+    client.force_login(coordinator)
+    page = client.get("/orders/statistics/", {"as_of": "2024-10-17"}).content.decode()
+    kyiv = page[page.index('data-testid="yoy-current-urgent"') :]
+    # Four orders against two a year earlier; Obolonskyi one against one.
+    assert re.search(r'>4</td><td class="text-end">2</td><td class="text-end">\+100,0\xa0%<', kyiv)
+    assert "0,0\xa0%" in page and "100.0%" not in page
+
+
 def test_the_secretariat_counts_to_month_ends_only_and_sees_small_counts_suppressed(
     client, orders, secretariat
 ):

@@ -90,7 +90,7 @@ def test_shares_and_changes_are_rounded_half_up():
 
     assert percent(273, 400) == 68.3  # 68.25: half-up, not to the even 68.2
     assert change(673, 400)["pct"] == 68.3
-    from programme.figures import format_share
+    from portal.numbers import format_share
 
     assert format_share(percent(273, 400)) == "68,3\u00a0%"  # a share carries no sign
 

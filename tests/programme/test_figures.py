@@ -4,12 +4,11 @@ from datetime import date
 
 import pytest
 
+from portal.numbers import format_number, format_pct
 from programme.figures import (
     Period,
     age_group,
     change,
-    format_number,
-    format_pct,
     period_for,
     previous_year,
     suppress,

@@ -152,10 +152,55 @@ def test_a_chart_is_an_image_whose_text_alternative_says_every_bar_in_words():
 def test_the_scrollable_chart_boxes_can_be_reached_by_keyboard(client, secretariat):
     client.force_login(secretariat)
     html = client.get(STATISTICS, {"kind": "year", "year": "2024"}).content.decode()
-    boxes = re.findall(r'<div class="overflow-auto"[^>]*>', html)
+    boxes = re.findall(r'<div class="overflow-auto[^"]*"[^>]*>', html)
     assert len(boxes) == 2
     for box in boxes:
         assert 'tabindex="0"' in box and 'role="region"' in box and "aria-labelledby=" in box
+
+
+def _legend(svg: str) -> list[tuple[float, float]]:
+    """(x, y) of the legend's two colour keys, the last two 10 × 8 boxes of a chart."""
+    boxes = re.findall(r'<rect x="([\d.]+)" y="([\d.]+)" width="10" height="8"', svg)
+    return [(float(x), float(y)) for x, y in boxes[-2:]]
+
+
+def test_a_phones_chart_keeps_its_bars_values_and_legend_inside_its_width():
+    rows = [("Святошинський", 1378, 1469), ("Печерський", 544, "<5"), ("Дарницький", 2132, 2040)]
+    labels = {"current_label": "01.01–30.09.2026", "previous_label": "01.01–30.09.2025"}
+    narrow = paired_bars(rows, **labels, width=320, label_min=0)
+    assert 'width="320"' in re.match(r"<svg [^>]*>", narrow).group(0)
+    # The longest bar and the value written after it end inside the picture.
+    ends = [
+        float(x) + float(w)
+        for x, w in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="9"', narrow)
+    ]
+    assert max(ends) <= 320 - 56
+    values = [
+        float(x) + 6.5 * len(text)
+        for x, text in re.findall(
+            r'<text x="([\d.]+)" y="[\d.]+"(?: fill="#555")?>([^<]+)</text>', narrow
+        )
+    ]
+    assert max(values) <= 320
+    # Two periods do not fit side by side in 320 px: the second goes under the first.
+    (first_x, first_y), (second_x, second_y) = _legend(narrow)
+    assert second_y > first_y and second_x == first_x
+    wide = paired_bars(rows, **labels)
+    (_x, wide_first_y), (wide_second_x, wide_second_y) = _legend(wide)
+    assert wide_second_y == wide_first_y and wide_second_x > _x + 14 + 6.5 * 16
+
+
+def test_the_statistics_page_draws_each_chart_for_a_wide_screen_and_for_a_phone(
+    client, secretariat
+):
+    client.force_login(secretariat)
+    html = client.get(STATISTICS, {"kind": "year", "year": "2024"}).content.decode()
+    assert len(re.findall(r'<div class="d-md-none chart-narrow"><svg ', html)) == 2
+    assert len(re.findall(r'<div class="overflow-auto d-none d-md-block"[^>]*><svg ', html)) == 2
+    # Each picture names its own hatch pattern: a pattern defined in a hidden picture would
+    # leave the shown one's suppressed bars blank.
+    patterns = re.findall(r'<pattern id="([^"]+)"', html)
+    assert len(patterns) == 4 and len(set(patterns)) == 4
 
 
 # --- sub-navigation and small links: contrast -----------------------------------------------

@@ -22,11 +22,10 @@ from openpyxl import load_workbook
 
 from portal.calendar import KYIV
 from portal.models import AuditAction, AuditEvent
+from portal.numbers import format_pct, format_share
 from programme.figures import (
     Period,
     age_group,
-    format_pct,
-    format_share,
     period_for,
     spreadsheet_value,
 )
