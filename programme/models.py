@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal import domains
@@ -358,7 +358,8 @@ class ReportKind(models.TextChoices):
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
     RUNNING = "running", _("running")
-    DONE = "done", _("done")
+    # Beside a version's "draft" or "final", "done" read as if the report were finished.
+    DONE = "done", pgettext_lazy("a report's file", "ready")
     FAILED = "failed", _("failed")
 
 

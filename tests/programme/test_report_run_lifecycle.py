@@ -338,9 +338,23 @@ def test_a_quarter_not_yet_started_is_refused_on_the_reports_page_and_nothing_qu
     assert _run_audit() == 0
 
 
-def test_the_secretariats_dashboard_lists_the_latest_runs_with_their_status(client, secretariat):
+def test_the_secretariats_dashboard_lists_the_latest_runs_with_their_version_and_status(
+    client, secretariat
+):
     run = services.report_run_create(actor=secretariat, kind="quarter", year=2024, quarter=1)
     client.force_login(secretariat)
     page = client.get("/").content.decode()
     assert f'href="/programme/reports/{run.pk}/"' in page
-    assert "v1 — у черзі" in page
+    assert "версія 1, чернетка — у черзі" in page
+
+
+def test_a_rendered_draft_reads_as_a_ready_file_of_a_draft_not_as_a_finished_report(
+    client, secretariat
+):
+    run = services.report_run_create(actor=secretariat, kind="quarter", year=2024, quarter=1)
+    ReportRun.objects.filter(pk=run.pk).update(status="done")
+    client.force_login(secretariat)
+    for page in ("/", "/programme/reports/"):
+        html = client.get(page).content.decode()
+        assert "версія 1, чернетка" in html and "готовий" in html
+        assert "чернетка — виконано" not in html and "<td>виконано</td>" not in html
