@@ -4,6 +4,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -245,6 +247,48 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "object_type"]
     search_fields = ["username", "object_id", "detail"]
     date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# Each organisation's permission group is made with the organisation ("org:<code>",
+# portal.models) and holds whoever acts for it; guardian grants a case or a referral to the
+# group. Django's own admin would let a permission be given to a whole organisation past the
+# portal's roles, and names the groups by their codes. Here they are listed by organisation
+# and changed by nobody: membership is managed under «Members of organisations».
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class OrganisationGroupAdmin(admin.ModelAdmin):
+    list_display = ["organisation_name", "member_count"]
+    fields = readonly_fields = ["organisation_name", "member_count"]
+    search_fields = ["organisation__name", "organisation__short_name", "organisation__code"]
+    ordering = ["organisation__name", "name"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organisation")
+            .annotate(members=Count("user"))
+        )
+
+    @admin.display(description=_("organisation"), ordering="organisation__name")
+    def organisation_name(self, group) -> str:
+        organisation = getattr(group, "organisation", None)
+        return organisation.display_name if organisation else group.name
+
+    @admin.display(description=_("members"), ordering="members")
+    def member_count(self, group) -> int:
+        return group.members
 
     def has_add_permission(self, request) -> bool:
         return False

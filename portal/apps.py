@@ -36,14 +36,12 @@ class PortalConfig(AppConfig):
                 95,
             )
         )
-        from django.contrib.auth.models import Group
-
         from portal.audit_labels import register_named
         from portal.audit_words import label_of, register_words
         from portal.models import District, Membership, RolePolicy
 
         register_named(Membership.objects, related=("user", "organisation"))
-        for queryset in (District.objects, RolePolicy.objects, Group.objects):
+        for queryset in (District.objects, RolePolicy.objects):
             register_named(queryset)
 
         register_words(

@@ -189,6 +189,18 @@ def _organisation_labels(ids: list[str]) -> dict[str, str]:
     return {str(pk): in_reader_language(name, name_en) for pk, name, name_en in rows}
 
 
+def _group_labels(ids: list[str]) -> dict[str, str]:
+    """An organisation's permission group by its organisation, never by its code ("org:…")."""
+    from django.contrib.auth.models import Group
+
+    rows = rows_for(Group.objects, ids, "name", "organisation__name", "organisation__name_en")
+    return {
+        str(pk): _("permission group of %(organisation)s")
+        % {"organisation": in_reader_language(org, org_en) if org else name}
+        for pk, name, org, org_en in rows
+    }
+
+
 # A refused address (portal.errors): the object is the page the user asked for.
 PAGE = "portal.page"
 
@@ -228,6 +240,7 @@ def _sign_in_record_labels(model_label: str) -> LabelMany:
 # portal's own objects: sign-ins are audited against the user.
 register("portal.user", _user_labels)
 register("portal.organisation", _organisation_labels)
+register("auth.group", _group_labels)
 # What an administrator changes in the admin besides (portal.admin_site audits it).
 register("otp_totp.totpdevice", _device_labels)
 for _label in ("axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"):

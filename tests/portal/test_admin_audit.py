@@ -26,9 +26,10 @@ from portal.roles import Role
 from programme.models import ReportKind, ReportRun, RunStatus
 from referrals.models import Holiday
 
-# Shown in the admin, never written there: the audit log, and the council's reports (ordered,
-# retried and made final by the secretariat in the portal).
-READ_ONLY = {"portal.auditevent", "programme.reportrun"}
+# Shown in the admin, never written there: the audit log, the council's reports (ordered,
+# retried and made final by the secretariat in the portal), and the organisations' permission
+# groups (made with each organisation, filled by its memberships).
+READ_ONLY = {"portal.auditevent", "programme.reportrun", "auth.group"}
 
 
 def admin_events(**kwargs):
@@ -345,3 +346,23 @@ def test_a_role_policy_for_an_unknown_role_is_refused_in_ukrainian(client, admin
     assert "R6 немає серед варіантів вибору" in response.content.decode()
     assert not RolePolicy.objects.exists()
     assert not admin_events(action=AuditAction.CREATE).exists()
+
+
+def test_the_organisations_permission_groups_are_named_by_organisation_and_changed_by_nobody(
+    client, admin_user, organisations
+):
+    shelter = organisations["shelter"]
+    client.force_login(admin_user)
+    listing = client.get("/admin/auth/group/").content.decode()
+    assert shelter.name in listing
+    assert "org:" not in listing
+    group = shelter.group
+    assert client.get(f"/admin/auth/group/{group.pk}/change/").status_code == 200
+    assert client.post(f"/admin/auth/group/{group.pk}/change/", {"name": "x"}).status_code == 403
+    assert client.post(f"/admin/auth/group/{group.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/auth/group/add/").status_code == 403
+    group.refresh_from_db()
+    assert group.name == f"org:{shelter.code}"
+    with translation.override("uk"):
+        label = labels_for([("auth.group", str(group.pk))])["auth.group", str(group.pk)]
+    assert label == f"група доступу організації {shelter.name}"
