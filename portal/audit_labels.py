@@ -96,6 +96,11 @@ def person_name(last_name: str, first_name: str, patronymic: str = "") -> str:
     return " ".join(part for part in [last_name, initials(first_name, patronymic)] if part)
 
 
+def kind_name(object_type: str) -> str:
+    """What one object of the type is called in the log ("випадок")."""
+    return _verbose_name(object_type)
+
+
 def _verbose_name(object_type: str, *, plural: bool = False) -> str:
     try:
         meta = apps.get_model(object_type)._meta

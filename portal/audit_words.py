@@ -118,15 +118,25 @@ def name_of(kind: str, code: str, look_up: Callable[[str], str]) -> str:
     return names[kind, code]
 
 
-def detail_in_words(detail: str, object_type: str = "") -> str:
+def read_ids(detail: str) -> list[str]:
+    """The ids of the records a page showed (audit.audit_read's "list: 12,13,14"); none for any
+    other detail."""
+    read = _READ.fullmatch(detail)
+    return read["ids"].split(",") if read and read["what"] in READS else []
+
+
+def detail_in_words(detail: str, object_type: str = "", names: dict[str, str] | None = None) -> str:
+    """`names`: the records' names by id (the log's labels), for a read of several records; an
+    id without one is shown as written."""
     read = _READ.fullmatch(detail)
     if read and read["what"] in READS:
         ids = read["ids"].split(",")
+        shown = [(names or {}).get(i, i) for i in ids]
         return ngettext(
             "%(page)s: %(n)d record shown (%(ids)s)",
             "%(page)s: %(n)d records shown (%(ids)s)",
             len(ids),
-        ) % {"page": READS[read["what"]], "n": len(ids), "ids": ", ".join(ids)}
+        ) % {"page": READS[read["what"]], "n": len(ids), "ids": ", ".join(shown)}
     not_found = _NOT_FOUND.fullmatch(detail)
     if not_found:
         return _("Not found for this user: %(method)s %(path)s") % {

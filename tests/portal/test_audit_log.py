@@ -115,6 +115,25 @@ def test_a_read_of_a_list_and_a_refused_page_are_read_in_words(client, coordinat
     assert "list: 4,5" not in page and "404 GET" not in page
 
 
+def test_a_read_of_a_list_names_its_cases_by_number_in_the_log_and_its_export(
+    client, coordinator, owner, case
+):
+    other = register_case(owner)
+    gone = str(other.pk + 100_000)
+    audit_record(
+        actor=coordinator,
+        action=AuditAction.VIEW,
+        object_type="cases.case",
+        detail=f"list: {case.pk},{other.pk},{gone}",
+    )
+    page = page_of(client, coordinator)
+    # Numbers, without "випадок" before each (the object column says "випадки"); an id no
+    # record answers to any more is shown as it was written.
+    assert f"Список: показано 3 записи ({case.number}, {other.number}, {gone})" in page
+    export = client.get("/audit/export.csv").content.decode("utf-8-sig")
+    assert f"{case.number}, {other.number}, {gone}" in export
+
+
 def test_the_apps_details_are_read_in_words_and_what_a_user_typed_stays_text(
     client, coordinator, case
 ):
