@@ -35,6 +35,13 @@ def order_labels(ids: list[str]) -> dict[str, str]:
     return {str(pk): _order_label(number, kind) for pk, number, kind in rows}
 
 
+def order_numbers(ids: list[str]) -> dict[str, str]:
+    """Orders listed together by a read (the orders list, a dashboard): their numbers."""
+    return {
+        str(pk): f"№ {number}" for pk, number in rows_for(RestrainingOrder.objects, ids, "number")
+    }
+
+
 def extension_labels(ids: list[str]) -> dict[str, str]:
     rows = rows_for(OrderExtension.objects, ids, "order__number", "order__kind")
     return {
@@ -105,7 +112,7 @@ def case_objects(number: str) -> dict[str, list[str]]:
 
 
 def register_audit_labels() -> None:
-    register("orders.restrainingorder", order_labels)
+    register("orders.restrainingorder", order_labels, in_lists=order_numbers)
     register("orders.orderextension", extension_labels)
     register("orders.breach", breach_labels)
     register("orders.orderappeal", appeal_labels)

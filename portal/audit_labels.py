@@ -39,11 +39,16 @@ ADMIN_DELETED = "admin deleted: "
 MAX_ID_DIGITS = 18
 
 _LABELS: dict[str, LabelMany] = {}
+_LIST_LABELS: dict[str, LabelMany] = {}
 _SCOPES: dict[str, list[ScopeResolver]] = defaultdict(list)
 
 
-def register(object_type: str, label_many: LabelMany) -> None:
+def register(object_type: str, label_many: LabelMany, *, in_lists: LabelMany | None = None) -> None:
+    """`in_lists`: the shorter names of the type's objects where a read lists many of them
+    (list_labels_for); by default their labels without the kind."""
     _LABELS[object_type] = label_many
+    if in_lists is not None:
+        _LIST_LABELS[object_type] = in_lists
 
 
 def is_named(object_type: str) -> bool:
@@ -96,11 +101,6 @@ def person_name(last_name: str, first_name: str, patronymic: str = "") -> str:
     return " ".join(part for part in [last_name, initials(first_name, patronymic)] if part)
 
 
-def kind_name(object_type: str) -> str:
-    """What one object of the type is called in the log ("випадок")."""
-    return _verbose_name(object_type)
-
-
 def _verbose_name(object_type: str, *, plural: bool = False) -> str:
     try:
         meta = apps.get_model(object_type)._meta
@@ -140,6 +140,28 @@ def labels_for(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
                     missing.append((object_type, object_id))
     labels.update(deleted_labels(missing))
     return labels
+
+
+def list_labels_for(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Names of the records that reads showed together (a list's page, an inbox): short, as
+    the event's object column already says their kind ("випадки"); one query per type. Only
+    the records still there are named: an id no record answers to is shown as written."""
+    by_type: dict[str, set[str]] = defaultdict(set)
+    for object_type, object_id in pairs:
+        by_type[object_type].add(object_id)
+    names: dict[tuple[str, str], str] = {}
+    for object_type, ids in by_type.items():
+        found: dict[str, str] = {}
+        if object_type in _LIST_LABELS:
+            found = _LIST_LABELS[object_type](sorted(ids))
+        elif object_type in _LABELS:
+            kind = f"{_verbose_name(object_type)} "
+            found = {
+                object_id: label.removeprefix(kind)
+                for object_id, label in _LABELS[object_type](sorted(ids)).items()
+            }
+        names.update(((object_type, object_id), name) for object_id, name in found.items())
+    return names
 
 
 def deleted_labels(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:

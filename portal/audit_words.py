@@ -125,13 +125,15 @@ def read_ids(detail: str) -> list[str]:
     return read["ids"].split(",") if read and read["what"] in READS else []
 
 
-def detail_in_words(detail: str, object_type: str = "", names: dict[str, str] | None = None) -> str:
-    """`names`: the records' names by id (the log's labels), for a read of several records; an
-    id without one is shown as written."""
+def detail_in_words(
+    detail: str, object_type: str = "", names: dict[tuple[str, str], str] | None = None
+) -> str:
+    """`names`: records' names by (object type, id) (audit_labels.list_labels_for), for a read
+    of several records; an id without one is shown as written."""
     read = _READ.fullmatch(detail)
     if read and read["what"] in READS:
         ids = read["ids"].split(",")
-        shown = [(names or {}).get(i, i) for i in ids]
+        shown = [(names or {}).get((object_type, i), i) for i in ids]
         return ngettext(
             "%(page)s: %(n)d record shown (%(ids)s)",
             "%(page)s: %(n)d records shown (%(ids)s)",

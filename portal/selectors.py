@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit import SYSTEM_USERNAME
-from portal.audit_labels import fallback_label, kind_name, labels_for, scope_objects
+from portal.audit_labels import labels_for, list_labels_for, scope_objects
 from portal.audit_words import detail_in_words, names_remembered, read_ids
 from portal.models import AuditEvent, Notification, User
 from portal.pagination import CappedPaginator
@@ -142,10 +142,10 @@ def audit_event_page(*, user, filters: AuditFilters | None, page: object) -> Pag
 def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
     """Rows in words; the object labels cost one query per object type among the events."""
     events = list(events)
-    # The records a list showed are named too, by number rather than by database id: in the
-    # same query per object type as the events' own objects.
-    shown = [(e.object_type, i) for e in events for i in read_ids(e.detail)]
-    labels = labels_for([*((e.object_type, e.object_id) for e in events), *shown])
+    # The records a list showed are named too, by number rather than by database id: one
+    # query more per type of record listed.
+    labels = labels_for((e.object_type, e.object_id) for e in events)
+    names = list_labels_for((e.object_type, i) for e in events for i in read_ids(e.detail))
     with names_remembered():
         return [
             AuditRow(
@@ -158,23 +158,10 @@ def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
                 action=event.get_action_display(),
                 object=labels.get((event.object_type, event.object_id), ""),
                 ip=event.ip or "",
-                detail=detail_in_words(
-                    event.detail, event.object_type, names=shown_names(labels, event)
-                ),
+                detail=detail_in_words(event.detail, event.object_type, names=names),
             )
             for event in events
         ]
-
-
-def shown_names(labels: dict[tuple[str, str], str], event: AuditEvent) -> dict[str, str]:
-    """The names of the records a read event lists, without the kind that every one of them
-    repeats ("випадок КИЇВ-…"): the event's object column already says it ("випадки")."""
-    names = {}
-    for object_id in read_ids(event.detail):
-        label = labels.get((event.object_type, object_id))
-        if label is not None and label != fallback_label(event.object_type, object_id):
-            names[object_id] = label.removeprefix(f"{kind_name(event.object_type)} ")
-    return names
 
 
 def audit_export_table(

@@ -134,6 +134,21 @@ def test_a_read_of_a_list_names_its_cases_by_number_in_the_log_and_its_export(
     assert f"{case.number}, {other.number}, {gone}" in export
 
 
+def test_orders_read_in_a_list_are_named_by_their_numbers_alone(
+    client, coordinator, police, owner, case
+):
+    first = urgent(police, case, number="ТЗП-57")
+    second = urgent(police, register_case(owner), number="ТЗП-58")
+    audit_record(
+        actor=police,
+        action=AuditAction.VIEW,
+        object_type="orders.restrainingorder",
+        detail=f"list: {second.pk},{first.pk}",
+    )
+    page = page_of(client, coordinator)
+    assert "Список: показано 2 записи (№ ТЗП-58, № ТЗП-57)" in page
+
+
 def test_the_apps_details_are_read_in_words_and_what_a_user_typed_stays_text(
     client, coordinator, case
 ):
