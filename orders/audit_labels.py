@@ -37,9 +37,9 @@ def order_labels(ids: list[str]) -> dict[str, str]:
 
 def order_numbers(ids: list[str]) -> dict[str, str]:
     """Orders listed together by a read (the orders list, a dashboard): their numbers."""
-    return {
-        str(pk): f"№ {number}" for pk, number in rows_for(RestrainingOrder.objects, ids, "number")
-    }
+    # A non-breaking space: a long list wraps between numbers, never after a «№».
+    rows = rows_for(RestrainingOrder.objects, ids, "number")
+    return {str(pk): f"№\u00a0{number}" for pk, number in rows}
 
 
 def extension_labels(ids: list[str]) -> dict[str, str]:

@@ -146,7 +146,7 @@ def test_orders_read_in_a_list_are_named_by_their_numbers_alone(
         detail=f"list: {second.pk},{first.pk}",
     )
     page = page_of(client, coordinator)
-    assert "Список: показано 2 записи (№ ТЗП-58, № ТЗП-57)" in page
+    assert "Список: показано 2 записи (№\xa0ТЗП-58, №\xa0ТЗП-57)" in page
 
 
 def test_the_apps_details_are_read_in_words_and_what_a_user_typed_stays_text(
