@@ -66,6 +66,11 @@ def case_labels(ids: list[str]) -> dict[str, str]:
     return {str(pk): _("case %(number)s") % {"number": number} for pk, number in rows}
 
 
+def case_numbers(ids: list[str]) -> dict[str, str]:
+    """Cases listed together by a read (the list, a search): their numbers."""
+    return {str(pk): number for pk, number in rows_for(Case.objects, ids, "number")}
+
+
 def person_labels(ids: list[str]) -> dict[str, str]:
     rows = rows_for(Person.objects, ids, "last_name", "first_name", "patronymic")
     return {str(pk): _("person %(name)s") % {"name": person_name(*names)} for pk, *names in rows}
@@ -146,7 +151,7 @@ def retention_labels(ids: list[str]) -> dict[str, str]:
 
 
 def register_audit_labels() -> None:
-    register("cases.case", case_labels)
+    register("cases.case", case_labels, in_lists=case_numbers)
     register("cases.person", person_labels)
     register("cases.participant", participant_labels)
     for model in CASE_CHILDREN:

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -147,6 +147,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     filter_horizontal = ["districts"]
 
 
+# What the user form does not offer (UserAdmin.fieldsets).
+RIGHTS = ("groups", "user_permissions")
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
@@ -180,15 +184,22 @@ class UserAdmin(BaseUserAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.pk == request.user.pk:
             # No one raises their own rights.
-            fields += ["is_superuser", "is_staff", "groups", "user_permissions"]
+            fields += ["is_superuser", "is_staff"]
         return fields
 
     list_display = ["username", "last_name", "first_name", "email", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "memberships__role", "memberships__organisation__kind"]
+    # Someone's rights are their roles in organisations (the memberships below). Django's groups
+    # and model permissions are left off the form: the organisations' groups are the portal's
+    # own (OrganisationGroupAdmin), and a model permission would bypass the roles.
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(
+            (name, {**options, "fields": tuple(f for f in options["fields"] if f not in RIGHTS)})
+            for name, options in BaseUserAdmin.fieldsets
+        ),
         (_("Contact"), {"fields": ("patronymic", "phone")}),
     )
+    filter_horizontal = ()
 
 
 @admin.register(Membership)
@@ -278,7 +289,12 @@ class OrganisationGroupAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .select_related("organisation")
-            .annotate(members=Count("user"))
+            .annotate(
+                members=Count(
+                    "organisation__memberships",
+                    filter=Q(organisation__memberships__is_active=True),
+                )
+            )
         )
 
     @admin.display(description=_("organisation"), ordering="organisation__name")
@@ -286,7 +302,7 @@ class OrganisationGroupAdmin(admin.ModelAdmin):
         organisation = getattr(group, "organisation", None)
         return organisation.display_name if organisation else group.name
 
-    @admin.display(description=_("members"), ordering="members")
+    @admin.display(description=_("active members"), ordering="members")
     def member_count(self, group) -> int:
         return group.members
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
+from portal.audit_words import DETAIL_LENGTH
 from portal.models import AuditAction, AuditEvent
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def audit_record(
         object_type=object_type,
         object_id="" if object_id is None else str(object_id),
         ip=context.ip if context else None,
-        detail=detail[:500],
+        detail=detail[:DETAIL_LENGTH],
     )
 
 
@@ -76,10 +77,25 @@ def audit_read(*, actor: User, object_type: str, ids: list[object], what: str = 
     An empty page writes nothing."""
     if not ids:
         return
-    shown = ",".join(str(i) for i in ids)
-    audit_record(
-        actor=actor,
-        action=AuditAction.VIEW,
-        object_type=object_type,
-        detail=f"{what}: {shown}"[:500],
-    )
+    for shown in _id_runs([str(i) for i in ids], DETAIL_LENGTH - len(what) - 2):
+        audit_record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            object_type=object_type,
+            detail=f"{what}: {shown}",
+        )
+
+
+def _id_runs(ids: list[str], room: int) -> list[str]:
+    """The ids as comma-separated runs of whole ids, each at most `room` long: a page of more
+    records than one detail holds (an inbox of 150 referrals) writes as many events as it
+    needs, never one cut inside an id or without the last records."""
+    runs: list[str] = []
+    current = ""
+    for text in ids:
+        if current and len(current) + 1 + len(text) > room:
+            runs.append(current)
+            current = ""
+        current = f"{current},{text}" if current else text
+    runs.append(current)
+    return runs

@@ -35,6 +35,8 @@ ScopeResolver = Callable[[str], dict[str, list[str]]]
 
 # How the admin's deletions begin their detail (portal.admin_site); the object's name follows.
 ADMIN_DELETED = "admin deleted: "
+# How many ids of one type a query of list_labels_for looks up.
+LIST_BATCH = 5_000
 # Postgres integer and bigint keys; a longer string of digits is not an id of ours.
 MAX_ID_DIGITS = 18
 
@@ -44,8 +46,8 @@ _SCOPES: dict[str, list[ScopeResolver]] = defaultdict(list)
 
 
 def register(object_type: str, label_many: LabelMany, *, in_lists: LabelMany | None = None) -> None:
-    """`in_lists`: the shorter names of the type's objects where a read lists many of them
-    (list_labels_for); by default their labels without the kind."""
+    """`in_lists`: the short names of the type's objects where a read lists many of them
+    (list_labels_for); a type without them is listed by its ids."""
     _LABELS[object_type] = label_many
     if in_lists is not None:
         _LIST_LABELS[object_type] = in_lists
@@ -143,24 +145,21 @@ def labels_for(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
 
 
 def list_labels_for(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """Names of the records that reads showed together (a list's page, an inbox): short, as
-    the event's object column already says their kind ("випадки"); one query per type. Only
-    the records still there are named: an id no record answers to is shown as written."""
+    """Names of the records that reads showed together (a list's page, an inbox), for the
+    types whose app gave them one (`register(..., in_lists=…)`): a case's or an order's number,
+    short, as the event's object column already says their kind. A type without (the people
+    of an intake lookup) keeps its ids, as does a record no longer there. An export's chunk
+    may list a hundred thousand ids: they are looked up LIST_BATCH at a time."""
     by_type: dict[str, set[str]] = defaultdict(set)
     for object_type, object_id in pairs:
-        by_type[object_type].add(object_id)
+        if object_type in _LIST_LABELS:
+            by_type[object_type].add(object_id)
     names: dict[tuple[str, str], str] = {}
     for object_type, ids in by_type.items():
-        found: dict[str, str] = {}
-        if object_type in _LIST_LABELS:
-            found = _LIST_LABELS[object_type](sorted(ids))
-        elif object_type in _LABELS:
-            kind = f"{_verbose_name(object_type)} "
-            found = {
-                object_id: label.removeprefix(kind)
-                for object_id, label in _LABELS[object_type](sorted(ids)).items()
-            }
-        names.update(((object_type, object_id), name) for object_id, name in found.items())
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), LIST_BATCH):
+            found = _LIST_LABELS[object_type](ordered[start : start + LIST_BATCH])
+            names.update(((object_type, object_id), name) for object_id, name in found.items())
     return names
 
 
@@ -172,9 +171,12 @@ def deleted_labels(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
         return {}
     from portal.models import AuditAction, AuditEvent
 
-    condition = Q()
+    by_type: dict[str, set[str]] = defaultdict(set)
     for object_type, object_id in pairs:
-        condition |= Q(object_type=object_type, object_id=object_id)
+        by_type[object_type].add(object_id)
+    condition = Q()
+    for object_type, ids in by_type.items():
+        condition |= Q(object_type=object_type, object_id__in=sorted(ids))
     deletions = (
         AuditEvent.objects.filter(condition, action=AuditAction.DELETE)
         .order_by("object_type", "object_id", "-at")

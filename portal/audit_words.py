@@ -28,6 +28,8 @@ Words = Promise | Callable[[re.Match[str]], str]
 # of its coded groups, its groups that are ISO dates)
 _WORDS: list[tuple[re.Pattern[str], frozenset[str], Words, tuple, tuple[str, ...]]] = []
 
+# The length of an event's detail (AuditEvent.detail).
+DETAIL_LENGTH = 500
 # What page read the records (the `what` of audit_read).
 READS = {
     "list": _("List"),
@@ -119,10 +121,14 @@ def name_of(kind: str, code: str, look_up: Callable[[str], str]) -> str:
 
 
 def read_ids(detail: str) -> list[str]:
-    """The ids of the records a page showed (audit.audit_read's "list: 12,13,14"); none for any
-    other detail."""
+    """The ids of the records a page showed (audit.audit_read's "list: 12,13,14"), each one
+    whole; none for any other detail. A detail written before audit_read split long reads was
+    cut at the column's length, maybe inside its last id: that one is left out."""
     read = _READ.fullmatch(detail)
-    return read["ids"].split(",") if read and read["what"] in READS else []
+    if not (read and read["what"] in READS):
+        return []
+    ids = read["ids"].split(",")
+    return ids[:-1] if len(detail) >= DETAIL_LENGTH else ids
 
 
 def detail_in_words(

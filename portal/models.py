@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.audit_words import DETAIL_LENGTH
 from portal.bilingual import in_reader_language, reads_english
 from portal.roles import Role
 
@@ -246,7 +247,7 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("object type"), max_length=60, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    detail = models.CharField(_("detail"), max_length=DETAIL_LENGTH, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

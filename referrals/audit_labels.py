@@ -33,6 +33,11 @@ def referral_labels(ids: list[str]) -> dict[str, str]:
     }
 
 
+def referral_numbers(ids: list[str]) -> dict[str, str]:
+    """Referrals listed together by a read (an inbox): their numbers, which are their ids."""
+    return {str(pk): f"№\u00a0{pk}" for (pk,) in rows_for(Referral.objects, ids)}
+
+
 def plan_labels(ids: list[str]) -> dict[str, str]:
     rows = rows_for(RoutingPlanRecord.objects, ids, "case__number")
     return {
@@ -64,7 +69,7 @@ def register_audit_labels() -> None:
     register_named(MartialLawPeriod.objects)
     # A procedure's title says what it is ("Порядок взаємодії … (2024)").
     register_named(InteractionProcedure.objects, kind=False)
-    register("referrals.referral", referral_labels)
+    register("referrals.referral", referral_labels, in_lists=referral_numbers)
     register("referrals.routingplanrecord", plan_labels)
     register("referrals.routingpolicy", policy_labels)
     register_scope("case", case_objects)

@@ -13,6 +13,7 @@ from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.core.files.base import ContentFile
+from django.http import QueryDict
 from django.test import RequestFactory
 from django.utils import translation
 from django.utils.functional import Promise
@@ -170,6 +171,17 @@ def test_an_object_deleted_in_the_admin_keeps_its_name_in_the_log(
     )
     # An id no deletion names is not said to be deleted.
     assert labels["referrals.holiday", never_made] == f"об'єкт (святковий день, № {never_made})"
+
+
+def test_an_object_deleted_without_a_name_is_named_by_its_kind_and_number(owner):
+    from cases.services import filters
+
+    saved = filters.saved_filter_add(actor=owner, name="Мої", query=QueryDict("status=new"))
+    pk = str(saved.pk)
+    filters.saved_filter_delete(actor=owner, saved=saved)
+    with translation.override("uk"):
+        label = labels_for([("cases.savedfilter", pk)])["cases.savedfilter", pk]
+    assert label == f"збережений фільтр № {pk} (видалено)"
 
 
 def test_a_refused_form_changes_nothing_and_writes_no_event(client, admin_user, organisations):
@@ -366,3 +378,15 @@ def test_the_organisations_permission_groups_are_named_by_organisation_and_chang
     with translation.override("uk"):
         label = labels_for([("auth.group", str(group.pk))])["auth.group", str(group.pk)]
     assert label == f"група доступу організації {shelter.name}"
+    # Its members are the organisation's active memberships: whoever acts for it.
+    assert (
+        client.get("/admin/auth/group/").context["cl"].result_list.get(pk=group.pk).members
+        == shelter.memberships.filter(is_active=True).count()
+    )
+
+
+def test_the_user_form_offers_neither_groups_nor_model_permissions(client, admin_user, coordinator):
+    client.force_login(admin_user)
+    form = client.get(f"/admin/portal/user/{coordinator.pk}/change/").context["adminform"].form
+    assert "groups" not in form.fields and "user_permissions" not in form.fields
+    assert "is_active" in form.fields

@@ -149,6 +149,29 @@ def test_orders_read_in_a_list_are_named_by_their_numbers_alone(
     assert "Список: показано 2 записи (№\xa0ТЗП-58, №\xa0ТЗП-57)" in page
 
 
+def test_an_inbox_names_its_referrals_but_a_lookup_keeps_its_peoples_ids(
+    client, coordinator, owner, case, referral
+):
+    """The people an intake lookup found are namesakes of someone typed at intake: the log
+    names none of them (an administrator reads the log and keeps no case)."""
+    victim = case.participants.get(role="victim").person
+    audit_record(
+        actor=owner,
+        action=AuditAction.VIEW,
+        object_type="cases.person",
+        detail=f"lookup: {victim.pk}",
+    )
+    audit_record(
+        actor=owner,
+        action=AuditAction.VIEW,
+        object_type="referrals.referral",
+        detail=f"inbox: {referral.pk}",
+    )
+    page = page_of(client, coordinator)
+    assert f"Пошук відомих осіб під час прийому: показано 1 запис ({victim.pk})" in page
+    assert f"Вхідні: показано 1 запис (№\xa0{referral.pk})" in page
+
+
 def test_the_apps_details_are_read_in_words_and_what_a_user_typed_stays_text(
     client, coordinator, case
 ):

@@ -188,6 +188,26 @@ def test_a_page_that_showed_nobody_writes_no_read_event(owner):
     )
 
 
+def test_a_read_of_more_records_than_one_detail_holds_writes_every_id_whole(owner):
+    ids = list(range(100_001, 100_151))  # an inbox of 150 referrals: 1 049 characters of ids
+    audit_read(actor=owner, object_type="referrals.referral", ids=ids, what="inbox")
+    details = list(AuditEvent.objects.order_by("pk").values_list("detail", flat=True))
+    assert len(details) == 3
+    assert all(len(detail) <= 500 and detail.startswith("inbox: ") for detail in details)
+    written = [int(i) for detail in details for i in detail.removeprefix("inbox: ").split(",")]
+    assert written == ids
+
+
+def test_the_last_id_of_a_detail_cut_before_reads_were_split_is_not_named():
+    from portal.audit_words import read_ids
+
+    cut = ("list: " + ",".join(str(n) for n in range(100_001, 100_100)))[:500]
+    assert cut.endswith(",1000")  # inside 100 0xx: it would name another record
+    ids = read_ids(cut)
+    assert ids[-1] != "1000" and all(len(i) == 6 for i in ids)
+    assert read_ids("list: 7,8") == ["7", "8"]
+
+
 # --- demo data ---------------------------------------------------------------------------------
 
 
