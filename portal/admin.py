@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.admin_site import ReadOnlyAdmin
 from portal.memberships import membership_record_change
 from portal.models import (
     AuditEvent,
@@ -251,22 +252,13 @@ class RolePolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the table is append-only in PostgreSQL as well."""
 
     list_display = ["at", "username", "organisation", "action", "object_type", "object_id", "ip"]
     list_filter = ["action", "object_type"]
     search_fields = ["username", "object_id", "detail"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # Each organisation's permission group is made with the organisation ("org:<code>",
@@ -278,7 +270,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class OrganisationGroupAdmin(admin.ModelAdmin):
+class OrganisationGroupAdmin(ReadOnlyAdmin):
     list_display = ["organisation_name", "member_count"]
     fields = readonly_fields = ["organisation_name", "member_count"]
     search_fields = ["organisation__name", "organisation__short_name", "organisation__code"]
@@ -305,15 +297,6 @@ class OrganisationGroupAdmin(admin.ModelAdmin):
     @admin.display(description=_("active members"), ordering="members")
     def member_count(self, group) -> int:
         return group.members
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # django-otp's own admin shows every user's TOTP secret as a QR code: an administrator could

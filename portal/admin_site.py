@@ -96,6 +96,20 @@ class AuditedAdmin(admin.ModelAdmin):
         )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin that shows and never writes: the audit log, the council's report runs, the
+    organisations' permission groups."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 def changes_of(model, form, formsets) -> str:
     """The model fields a form changed and the inlines it touched, as the event's detail."""
     fields: list[str] = []

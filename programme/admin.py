@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_site import ReadOnlyAdmin
 from programme.models import (
     Funding,
     Indicator,
@@ -152,7 +153,7 @@ class ProgressAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(admin.ModelAdmin):
+class ReportRunAdmin(ReadOnlyAdmin):
     """What an administrator needs to see why a run is late or failed, and nothing more.
 
     Read-only: a report is ordered, retried and made final by the secretariat in the portal,
@@ -187,12 +188,3 @@ class ReportRunAdmin(admin.ModelAdmin):
     @admin.display(description=_("report file"), boolean=True)
     def has_file(self, run: ReportRun) -> bool:
         return bool(run.file)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
