@@ -112,17 +112,9 @@ class ProgressAdmin(admin.ModelAdmin):
         "version",
         "opened_version",
     ]
+    # Everything shown but what the form corrects (and the version it was opened with).
     readonly_fields = [
-        "measure",
-        "year",
-        "quarter",
-        "submitted_at",
-        "submitted_by",
-        "late",
-        "reopened_at",
-        "draft_saved_at",
-        "draft_saved_by",
-        "version",
+        name for name in fields if name not in (*ProgressAdminForm.Meta.fields, "opened_version")
     ]
 
     def has_add_permission(self, request) -> bool:
