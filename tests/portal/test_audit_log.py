@@ -115,17 +115,17 @@ def test_a_read_of_a_list_and_a_refused_page_are_read_in_words(client, coordinat
     assert "list: 4,5" not in page and "404 GET" not in page
 
 
+def _read(actor, object_type: str, detail: str) -> None:
+    """A read of several records, as audit.audit_read writes it."""
+    audit_record(actor=actor, action=AuditAction.VIEW, object_type=object_type, detail=detail)
+
+
 def test_a_read_of_a_list_names_its_cases_by_number_in_the_log_and_its_export(
     client, coordinator, owner, case
 ):
     other = register_case(owner)
     gone = str(other.pk + 100_000)
-    audit_record(
-        actor=coordinator,
-        action=AuditAction.VIEW,
-        object_type="cases.case",
-        detail=f"list: {case.pk},{other.pk},{gone}",
-    )
+    _read(coordinator, "cases.case", f"list: {case.pk},{other.pk},{gone}")
     page = page_of(client, coordinator)
     # Numbers, without "випадок" before each (the object column says "випадки"); an id no
     # record answers to any more is shown as it was written.
@@ -139,12 +139,7 @@ def test_orders_read_in_a_list_are_named_by_their_numbers_alone(
 ):
     first = urgent(police, case, number="ТЗП-57")
     second = urgent(police, register_case(owner), number="ТЗП-58")
-    audit_record(
-        actor=police,
-        action=AuditAction.VIEW,
-        object_type="orders.restrainingorder",
-        detail=f"list: {second.pk},{first.pk}",
-    )
+    _read(police, "orders.restrainingorder", f"list: {second.pk},{first.pk}")
     page = page_of(client, coordinator)
     assert "Список: показано 2 записи (№\xa0ТЗП-58, №\xa0ТЗП-57)" in page
 
@@ -155,18 +150,8 @@ def test_an_inbox_names_its_referrals_but_a_lookup_keeps_its_peoples_ids(
     """The people an intake lookup found are namesakes of someone typed at intake: the log
     names none of them (an administrator reads the log and keeps no case)."""
     victim = case.participants.get(role="victim").person
-    audit_record(
-        actor=owner,
-        action=AuditAction.VIEW,
-        object_type="cases.person",
-        detail=f"lookup: {victim.pk}",
-    )
-    audit_record(
-        actor=owner,
-        action=AuditAction.VIEW,
-        object_type="referrals.referral",
-        detail=f"inbox: {referral.pk}",
-    )
+    _read(owner, "cases.person", f"lookup: {victim.pk}")
+    _read(owner, "referrals.referral", f"inbox: {referral.pk}")
     page = page_of(client, coordinator)
     assert f"Пошук відомих осіб під час прийому: показано 1 запис ({victim.pk})" in page
     assert f"Вхідні: показано 1 запис (№\xa0{referral.pk})" in page
