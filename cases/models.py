@@ -48,6 +48,10 @@ class CaseNumberCounter(models.Model):
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("case number counter")
+        verbose_name_plural = _("case number counters")
+
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
 
@@ -231,6 +235,10 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
 
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("organisation's access to a case")
+        verbose_name_plural = _("organisations' access to cases")
 
 
 class Person(models.Model):
@@ -538,6 +546,8 @@ class CaseEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        verbose_name = _("case timeline entry")
+        verbose_name_plural = _("case timeline entries")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["case", "-at"])]
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from cases.models import Case
 from orders import services
 from orders.models import RestrainingOrder
-from portal.demo import DEMO_PASSWORD
+from portal.demo import staff_account
 from portal.models import Membership, Organisation, User
 from portal.roles import Role, grant_object_perm
 
@@ -27,9 +27,7 @@ def _police(slug: str) -> User:
     )
     if existing:
         return existing
-    user, _created = User.objects.get_or_create(username=f"police-{slug}")
-    user.set_password(DEMO_PASSWORD)
-    user.save()
+    user = staff_account(f"police-{slug}")
     Membership.objects.get_or_create(user=user, organisation=organisation, role=Role.POLICE_OFFICER)
     return user
 

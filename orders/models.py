@@ -201,6 +201,10 @@ class ExpiryNotice(models.Model):
     )
     sent_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        verbose_name = _("notice of an order's expiry")
+        verbose_name_plural = _("notices of orders' expiry")
+
     def __str__(self) -> str:
         return str(self.order)
 

@@ -4,15 +4,17 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal import admin_audit  # noqa: F401 — registers the audit log's admin
 from portal.admin_site import ReadOnlyAdmin
 from portal.memberships import membership_record_change
 from portal.models import (
-    AuditEvent,
     District,
     Membership,
     Organisation,
@@ -150,11 +152,43 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 # What the user form does not offer (UserAdmin.fieldsets).
 RIGHTS = ("groups", "user_permissions")
+# Colleagues find a person by name (a case team, a referral's contact, the audit log): an
+# account is made with one, so no screen falls back to the login.
+NAMES = ("last_name", "first_name", "patronymic")
+
+
+class NamedUserMixin:
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("last_name", "first_name"):
+            if name in self.fields:
+                self.fields[name].required = True
+
+
+class UserCreationAdminForm(NamedUserMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", *NAMES)
+
+
+class UserChangeAdminForm(NamedUserMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        exclude = RIGHTS
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
+    form = UserChangeAdminForm
+    add_form = UserCreationAdminForm
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", *NAMES)}),
+        (
+            _("Password"),
+            {"classes": ("wide",), "fields": ("usable_password", "password1", "password2")},
+        ),
+    )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Membership:
@@ -251,16 +285,6 @@ class RolePolicyAdmin(admin.ModelAdmin):
     list_display = ["role", "require_two_factor"]
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    """Read-only: the table is append-only in PostgreSQL as well."""
-
-    list_display = ["at", "username", "organisation", "action", "object_type", "object_id", "ip"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["username", "object_id", "detail"]
-    date_hierarchy = "at"
-
-
 # Each organisation's permission group is made with the organisation ("org:<code>",
 # portal.models) and holds whoever acts for it; guardian grants a case or a referral to the
 # group. Django's own admin would let a permission be given to a whole organisation past the
@@ -308,11 +332,24 @@ admin.site.unregister(TOTPDevice)
 
 @admin.register(TOTPDevice)
 class TOTPDeviceAdmin(admin.ModelAdmin):
-    list_display = ["user", "name", "confirmed"]
-    list_filter = ["confirmed"]
-    search_fields = ["user__username"]
-    fields = ["user", "name", "confirmed"]
-    readonly_fields = ["user", "name", "confirmed"]
+    # django-otp's field names and help texts are English only (not translatable): the admin
+    # shows the three facts through its own columns.
+    list_display = ["owner", "device_name", "in_use"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__last_name"]
+    fields = readonly_fields = ["owner", "device_name", "in_use"]
+
+    @admin.display(description=_("user"), ordering="user__username")
+    def owner(self, device) -> str:
+        return f"{device.user} ({device.user.get_username()})"
+
+    @admin.display(description=_("name"), ordering="name")
+    def device_name(self, device) -> str:
+        return device.name
+
+    @admin.display(description=_("in use (the first code was entered)"), boolean=True)
+    def in_use(self, device) -> bool:
+        return device.confirmed
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -327,7 +364,19 @@ class TOTPDeviceAdmin(admin.ModelAdmin):
 # django-axes's records: an administrator deletes a series of failed sign-ins to unlock an
 # account. Its event names whose sign-ins, from where (the records' own names are English).
 import_module("axes.admin")
+
+
+def _sign_in_record_name(record) -> str:
+    # The title of a record's page and of its deletion: axes's own is English, in UTC.
+    return _("%(username)s, %(address)s, %(at)s") % {
+        "username": record.username or "—",
+        "address": record.ip_address or "—",
+        "at": f"{timezone.localtime(record.attempt_time):%d.%m.%Y %H:%M}",
+    }
+
+
 for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    _model.__str__ = _sign_in_record_name
     if admin.site.is_registered(_model):
         _registered = type(admin.site.get_model_admin(_model))
         admin.site.unregister(_model)

@@ -103,7 +103,7 @@ def person_name(last_name: str, first_name: str, patronymic: str = "") -> str:
     return " ".join(part for part in [last_name, initials(first_name, patronymic)] if part)
 
 
-def _verbose_name(object_type: str, *, plural: bool = False) -> str:
+def verbose_name_of(object_type: str, *, plural: bool = False) -> str:
     try:
         meta = apps.get_model(object_type)._meta
     except (LookupError, ValueError):
@@ -113,9 +113,9 @@ def _verbose_name(object_type: str, *, plural: bool = False) -> str:
 
 def fallback_label(object_type: str, object_id: str) -> str:
     if not object_id:
-        return _verbose_name(object_type, plural=True)
+        return verbose_name_of(object_type, plural=True)
     return _("object (%(type)s, № %(id)s)") % {
-        "type": _verbose_name(object_type),
+        "type": verbose_name_of(object_type),
         "id": object_id,
     }
 
@@ -185,7 +185,7 @@ def deleted_labels(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
     )
     labels = {}
     for object_type, object_id, detail in deletions:
-        kind = _verbose_name(object_type)
+        kind = verbose_name_of(object_type)
         name = detail.removeprefix(ADMIN_DELETED) if detail.startswith(ADMIN_DELETED) else ""
         labels[object_type, object_id] = (
             _("%(kind)s “%(name)s” (deleted)") % {"kind": kind, "name": name}
@@ -259,7 +259,7 @@ def _sign_in_record_labels(model_label: str) -> LabelMany:
         rows = rows_for(apps.get_model(model_label).objects, ids, "username", "ip_address")
         return {
             str(pk): _("%(kind)s: %(username)s from %(ip)s")
-            % {"kind": _verbose_name(model_label), "username": username, "ip": ip}
+            % {"kind": verbose_name_of(model_label), "username": username, "ip": ip}
             for pk, username, ip in rows
         }
 

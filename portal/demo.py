@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import zlib
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -328,11 +329,29 @@ TWO_FACTOR_USERNAME = "coordinator-2fa"
 TWO_FACTOR_SECRET = "KYIVCOORDINATORTWOFACTORDEMOKEY2"  # noqa: S105 — base32, demo databases only
 
 
+def staff_account(username: str) -> User:
+    """A demo account made on the way (a provider's staff, a police unit's officer): named
+    like a person, the same name in every demo, since colleagues see it (a case team, a
+    referral's contact). The demo password, as every demo user."""
+    from faker import Faker
+
+    user, created = User.objects.get_or_create(username=username)
+    if created or not user.last_name:
+        fake = Faker("uk_UA")
+        fake.seed_instance(zlib.crc32(username.encode()))
+        female = fake.random_int(0, 2) > 0  # most of the sector's staff are women
+        user.first_name = fake.first_name_female() if female else fake.first_name_male()
+        user.last_name = fake.last_name_female() if female else fake.last_name_male()
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
 def _two_factor_device(user: User) -> TOTPDevice:
     """A confirmed authenticator with the fixed key: once enrolled, the code is always asked."""
     device, _created = TOTPDevice.objects.update_or_create(
         user=user,
-        name="Demo authenticator",
+        name="Демонстраційний автентифікатор",
         defaults={"key": base64.b32decode(TWO_FACTOR_SECRET).hex(), "confirmed": True},
     )
     return device

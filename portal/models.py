@@ -263,7 +263,8 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%d.%m.%Y %H:%M} {self.username} {self.action} {self.object_type}"
+        # The admin's title of an event: Kyiv time and words, as on the audit page.
+        return f"{timezone.localtime(self.at):%d.%m.%Y %H:%M} · {self.get_action_display()}"
 
 
 class Notification(models.Model):
@@ -310,6 +311,8 @@ class OutboxMessage(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("task waiting to be sent")
+        verbose_name_plural = _("tasks waiting to be sent")
         indexes = [
             models.Index(
                 fields=["created_at"],

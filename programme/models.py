@@ -441,6 +441,8 @@ class RollupDirty(models.Model):
     day = models.DateField()
 
     class Meta:
+        verbose_name = _("day to recount")
+        verbose_name_plural = _("days to recount")
         constraints = [models.UniqueConstraint(fields=("domain", "day"), name="rollup_dirty_once")]
 
     def __str__(self) -> str:
@@ -458,6 +460,8 @@ class DayCount(models.Model):
     n = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("count of a day")
+        verbose_name_plural = _("counts of days")
         constraints = [
             models.UniqueConstraint(
                 fields=("domain", "day", "figure", "key"), name="day_count_once"
@@ -492,6 +496,8 @@ class PersonDay(models.Model):
     prev_child = models.DateField(null=True)
 
     class Meta:
+        verbose_name = _("person's day of reports")
+        verbose_name_plural = _("people's days of reports")
         constraints = [
             models.UniqueConstraint(
                 fields=("kind", "day", "person_id", "service"), name="person_day_once"
@@ -540,6 +546,8 @@ class PeopleCount(models.Model):
     n = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("count of people")
+        verbose_name_plural = _("counts of people")
         indexes = [models.Index(fields=["day"], name="people_count_day")]
 
     def __str__(self) -> str:
@@ -560,6 +568,8 @@ class Stay(models.Model):
     end_day = models.DateField(null=True)  # None: still open
 
     class Meta:
+        verbose_name = _("stay in a shelter")
+        verbose_name_plural = _("stays in shelters")
         indexes = [
             models.Index(fields=["sent_day"], name="stay_sent_day"),
             models.Index(

@@ -77,14 +77,11 @@ def seed_catalogue() -> int:
 
 def _staff(organisation: Organisation) -> User:
     """A demo staff account for a provider without one (password as every demo user)."""
-    from portal.demo import DEMO_PASSWORD
+    from portal.demo import staff_account
     from portal.models import Membership
     from portal.roles import Role
 
-    user, created = User.objects.get_or_create(username=f"staff-{organisation.code}")
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+    user = staff_account(f"staff-{organisation.code}")
     Membership.objects.get_or_create(user=user, organisation=organisation, role=Role.PROVIDER_STAFF)
     return user
 

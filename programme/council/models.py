@@ -148,6 +148,8 @@ class Attendance(models.Model):
     present = models.BooleanField(_("present"))
 
     class Meta:
+        verbose_name = _("attendance at a meeting")
+        verbose_name_plural = _("attendance at meetings")
         ordering = [council_rank("member__"), "member__full_name"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="council_attendance_once")
@@ -183,6 +185,8 @@ class AgendaItem(models.Model):
     )
 
     class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
         ordering = ["meeting", "position"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "position"], name="council_item_position"),
@@ -204,6 +208,8 @@ class Decision(models.Model):
     text = models.TextField(_("decided"))
 
     class Meta:
+        verbose_name = _("point of a council decision")
+        verbose_name_plural = _("points of council decisions")
         ordering = ["item__position", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["item", "sequence"], name="council_decision_sequence"),
@@ -293,6 +299,8 @@ class AssignmentEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("step of an assignment")
+        verbose_name_plural = _("steps of assignments")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
@@ -314,6 +322,8 @@ class AttendanceConfirmation(models.Model):
     answered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("reply to a meeting's agenda")
+        verbose_name_plural = _("replies to meetings' agendas")
         ordering = [council_rank("member__"), "member__full_name"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="council_confirmation_once")

@@ -201,6 +201,8 @@ def test_an_account_created_with_a_role_names_its_fields_and_the_role_given(
         "/admin/portal/user/add/",
         {
             "username": "new_worker",
+            "last_name": "Тіньова",
+            "first_name": "Олена",
             "usable_password": "true",
             "password1": "Another-Horse-43!",
             "password2": "Another-Horse-43!",
@@ -216,11 +218,13 @@ def test_an_account_created_with_a_role_names_its_fields_and_the_role_given(
     user = User.objects.get(username="new_worker")
     event = admin_events(action=AuditAction.CREATE, object_type="portal.user").get()
     assert event.object_id == str(user.pk)
-    assert event.detail == "admin created: username,password; +membership"
+    assert event.detail == "admin created: username,last_name,first_name,password; +membership"
     assert "Новий" not in event.detail  # the form's values are never in the detail
     with translation.override("uk"):
         words = detail_in_words(event.detail, event.object_type)
-    assert words == "Створено в адмініструванні: ім'я користувача, пароль, членства: додано"
+    assert words == (
+        "Створено в адмініструванні: ім'я користувача, прізвище, ім'я, пароль, членства: додано"
+    )
 
 
 def test_deleting_an_account_names_it(client, admin_user, organisations):

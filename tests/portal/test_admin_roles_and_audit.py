@@ -176,6 +176,8 @@ def test_an_account_made_in_the_admin_is_audited_and_its_role_waits_for_confirma
     data = {
         **_management_form(page),
         "username": "new_worker",
+        "last_name": "Тіньова",
+        "first_name": "Олена",
         "usable_password": "true",
         "password1": "Another-Horse-43!",
         "password2": "Another-Horse-43!",
@@ -192,11 +194,34 @@ def test_an_account_made_in_the_admin_is_audited_and_its_role_waits_for_confirma
         action=AuditAction.CREATE,
         object_type="portal.user",
         object_id=str(user.pk),
-        detail="admin created: username,password; +membership",
+        detail="admin created: username,last_name,first_name,password; +membership",
     ).exists()
     membership = Membership.objects.get(user=user)
     assert (membership.is_active, membership.granted_by) == (False, admin_user)
     assert len(_role_notices(coordinator)) == 1
+
+
+def test_an_account_is_made_with_a_name_or_not_at_all(client, admin_user):
+    """Colleagues choose a person for a case team or see a referral's contact by name: an
+    account without one would show its login there."""
+    client.force_login(admin_user)
+    page = client.get(f"{USERS}add/")
+    response = client.post(
+        f"{USERS}add/",
+        {
+            **_management_form(page),
+            "username": "nameless",
+            "usable_password": "true",
+            "password1": "Another-Horse-43!",
+            "password2": "Another-Horse-43!",
+        },
+    )
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert set(form.errors) == {"last_name", "first_name"}
+    assert form.errors["last_name"] == ["Це поле обов'язкове."]
+    assert not User.objects.filter(username="nameless").exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.CREATE).exists()
 
 
 def test_an_account_is_deleted_one_by_one_with_an_audit_event(client, admin_user):
@@ -225,6 +250,35 @@ def test_on_their_own_account_an_administrator_cannot_raise_rights_or_touch_role
 
 
 # --- what the admin never edits or shows ----------------------------------------------------------
+
+
+def test_the_audit_log_in_the_admin_speaks_in_words_not_codes(client, admin_user, owner):
+    """The administrator reads the log as the audit page shows it: the record by its name,
+    the role and the detail in words, Kyiv time in the title; the filter by kind of record
+    names the kinds."""
+    event = AuditEvent.objects.create(
+        user=owner,
+        username=owner.username,
+        role=Role.ADMINISTRATOR,
+        action=AuditAction.UPDATE,
+        object_type="portal.user",
+        object_id=str(owner.pk),
+        detail="admin changed: last_name",
+    )
+    client.force_login(admin_user)
+    listing = client.get("/admin/portal/auditevent/").content.decode()
+    page = client.get(f"/admin/portal/auditevent/{event.pk}/change/").content.decode()
+    for shown in (listing, page):
+        assert ">portal.user<" not in shown and "admin changed" not in shown
+        assert f"користувач {owner.username}" in shown
+    assert "Змінено в адмініструванні: прізвище" in page
+    assert "Адміністратор" in page and ">administrator<" not in page
+    assert "?object_type=portal.user" in listing
+    users = client.get("/admin/portal/auditevent/?object_type=portal.user").context["cl"]
+    assert event in users.result_list
+    assert {e.object_type for e in users.result_list} == {"portal.user"}
+    cases = client.get("/admin/portal/auditevent/?object_type=cases.case").context["cl"]
+    assert list(cases.result_list) == []
 
 
 def test_the_audit_log_in_the_admin_is_read_only(client, admin_user, owner):

@@ -3,7 +3,10 @@ reader of English when it is filled, and falls back to the Ukrainian one, never 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.apps import apps
 from django.utils import translation
 
 from cases.models import ViolenceSubtype
@@ -143,3 +146,73 @@ def test_the_imported_programme_has_english_titles_and_units():
     assert not Measure.objects.filter(title_en="").exists()
     assert not Indicator.objects.filter(title_en="").exists()
     assert not Indicator.objects.filter(unit_en="").exists()
+
+
+PROJECT_APPS = {"portal", "cases", "orders", "referrals", "programme"}
+
+
+@pytest.mark.parametrize(
+    "model",
+    [m for m in apps.get_models() if m._meta.app_label in PROJECT_APPS],
+    ids=lambda m: m._meta.label,
+)
+def test_every_model_of_the_portal_has_a_ukrainian_name(model):
+    """A model's name reaches screens: the audit log's object column and its filter, the
+    admin's titles. Django's default (the class name split into English words) is a code."""
+    with translation.override("uk"):
+        names = [str(model._meta.verbose_name), str(model._meta.verbose_name_plural)]
+    assert all(any("а" <= letter.lower() <= "я" or letter in "іїєґ" for letter in n) for n in names)
+
+
+def _messages(po: Path) -> list[tuple[str, str, str]]:
+    """(context, message, plural) of each entry of a catalogue; wrapped lines joined."""
+    entries, entry, field, parts = [], {}, None, []
+
+    def close_field():
+        if field:
+            entry[field] = "".join(p.strip()[1:-1] for p in parts).replace('\\"', '"')
+
+    for line in [*po.read_text().splitlines(), ""]:
+        keyword = line.split(" ", 1)[0]
+        if keyword in ("msgctxt", "msgid", "msgid_plural") or keyword.startswith("msgstr"):
+            close_field()
+            if keyword in ("msgctxt", "msgid") and any(k.startswith("msgstr") for k in entry):
+                entries.append(entry)
+                entry = {}
+            field, parts = keyword, [line.split(" ", 1)[1]]
+        elif line.startswith('"'):
+            parts.append(line)
+        else:
+            close_field()
+            field, parts = None, []
+    close_field()
+    entries.append(entry)
+    return [
+        (e.get("msgctxt", ""), e["msgid"], e.get("msgid_plural", ""))
+        for e in entries
+        if e.get("msgid")
+    ]
+
+
+def test_the_admins_scripts_speak_ukrainian():
+    """Django's Ukrainian catalogue of the admin's scripts lacks some lines (the two-list
+    chooser of an organisation's districts, the bulk-action warnings); the portal's fills them."""
+    import django
+    from django.utils.translation.trans_real import DjangoTranslation
+
+    admin_locale = Path(django.__file__).parent / "contrib/admin/locale"
+    uk = DjangoTranslation("uk", domain="djangojs", localedirs=[admin_locale])
+    messages = _messages(admin_locale / "en/LC_MESSAGES/djangojs.po")
+    untranslated = [
+        message
+        for context, message, plural in messages
+        if (
+            uk.ngettext(message, plural, 5)
+            if plural
+            else uk.pgettext(context, message)
+            if context
+            else uk.gettext(message)
+        )
+        in (message, plural)
+    ]
+    assert len(messages) > 40 and untranslated == []

@@ -14,7 +14,7 @@ from cases.models import Case, CasePlan, CaseTeam, ConferenceDecision, SafetyPla
 from orders.models import RestrainingOrder
 from portal.audit_labels import labels_for
 from portal.demo import DEMO_PASSWORD, DEMO_USERS
-from portal.models import AuditEvent, Membership
+from portal.models import AuditEvent, Membership, User
 from programme.models import Measure, Programme, ProgrammeVersion
 from referrals.models import Referral
 
@@ -62,6 +62,10 @@ def test_the_demo_seeds_each_role_and_a_second_run_adds_nothing(client, monkeypa
     with translation.override("uk"):
         unnamed = {pair: name for pair, name in labels_for(pairs).items() if "об'єкт (" in name}
     assert len(pairs) > 100 and unnamed == {}
+    # Colleagues pick and see people by name (a case team, a referral's contact): every demo
+    # account has one, those made on the way for providers and police units too.
+    assert User.objects.filter(memberships__isnull=False, last_name="").count() == 0
+    assert User.objects.filter(username__startswith="staff-").exclude(first_name="").exists()
     audit_before = AuditEvent.objects.count()
     call_command("seed_demo", stdout=StringIO(), quiet_credentials=True)
     assert _counts() == first

@@ -189,6 +189,8 @@ def test_creating_and_deleting_an_account_in_the_admin_is_audited(client, admin_
         "/admin/portal/user/add/",
         {
             "username": "shadow",
+            "last_name": "Тіньова",
+            "first_name": "Олена",
             "usable_password": "true",
             "password1": "Very-Long-Pass-42!",
             "password2": "Very-Long-Pass-42!",
@@ -197,7 +199,8 @@ def test_creating_and_deleting_an_account_in_the_admin_is_audited(client, admin_
         },
     )
     assert response.status_code == 302
-    assert AuditEvent.objects.filter(detail="admin created: username,password").exists()
+    created = "admin created: username,last_name,first_name,password"
+    assert AuditEvent.objects.filter(detail=created).exists()
     shadow = User.objects.get(username="shadow")
     client.post(f"/admin/portal/user/{shadow.pk}/delete/", {"post": "yes"})
     assert not User.objects.filter(username="shadow").exists()

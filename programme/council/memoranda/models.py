@@ -96,6 +96,8 @@ class MemorandumReport(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("partner's report under a memorandum")
+        verbose_name_plural = _("partners' reports under memoranda")
         ordering = ["-period_end", "-pk"]
         constraints = [
             models.CheckConstraint(

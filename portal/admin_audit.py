@@ -1,0 +1,86 @@
+"""The audit log in the admin: read-only, and in the words of the portal's own audit page
+(portal.selectors.audit_rows) — who, in which role, did what to which record — never the
+stored codes ("portal.user", "administrator", "admin login")."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.utils.translation import gettext_lazy as _
+
+from portal.admin_site import ReadOnlyAdmin
+from portal.audit_labels import verbose_name_of
+from portal.models import AuditEvent
+from portal.selectors import audit_rows
+
+
+class ObjectTypeFilter(admin.SimpleListFilter):
+    title = _("object type")
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        types = (
+            AuditEvent.objects.exclude(object_type="")
+            .order_by()
+            .values_list("object_type", flat=True)
+            .distinct()
+        )
+        return sorted(((code, verbose_name_of(code)) for code in types), key=lambda t: t[1])
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(object_type=value) if value else queryset
+
+
+class AuditChangeList(ChangeList):
+    def get_results(self, request) -> None:
+        super().get_results(request)
+        # One label query per object type on the page, as on the portal's audit page.
+        for event, row in zip(self.result_list, audit_rows(self.result_list), strict=True):
+            event.row = row
+
+
+def _row(event: AuditEvent):
+    row = getattr(event, "row", None)
+    if row is None:
+        [row] = audit_rows([event])
+        event.row = row
+    return row
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """Read-only: the table is append-only in PostgreSQL as well."""
+
+    # The detail, often a long list of records, is on the event's page.
+    list_display = ["at", "username", "organisation", "action", "record"]
+    list_select_related = ["organisation"]
+    list_filter = ["action", ObjectTypeFilter]
+    search_fields = ["username", "object_id", "detail"]
+    date_hierarchy = "at"
+    fields = readonly_fields = [
+        "at",
+        "user",
+        "username",
+        "organisation",
+        "role_name",
+        "action",
+        "record",
+        "words",
+        "ip",
+    ]
+
+    def get_changelist(self, request, **kwargs):
+        return AuditChangeList
+
+    @admin.display(description=_("Role"))
+    def role_name(self, event: AuditEvent) -> str:
+        return _row(event).role or "—"
+
+    @admin.display(description=_("Object"))
+    def record(self, event: AuditEvent) -> str:
+        return _row(event).object or "—"
+
+    @admin.display(description=_("Detail"))
+    def words(self, event: AuditEvent) -> str:
+        return _row(event).detail or "—"
