@@ -295,8 +295,9 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class OrganisationGroupAdmin(ReadOnlyAdmin):
+    # The list says all there is; a group's own page would be titled by its code.
     list_display = ["organisation_name", "member_count"]
-    fields = readonly_fields = ["organisation_name", "member_count"]
+    list_display_links = None
     search_fields = ["organisation__name", "organisation__short_name", "organisation__code"]
     ordering = ["organisation__name", "name"]
 
@@ -312,6 +313,9 @@ class OrganisationGroupAdmin(ReadOnlyAdmin):
                 )
             )
         )
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_view_permission(request)
 
     @admin.display(description=_("organisation"), ordering="organisation__name")
     def organisation_name(self, group) -> str:

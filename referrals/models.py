@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from cases.models import Case
 from portal import domains
 from portal.models import Organisation
+from referrals.hours import validate_opening_hours
 from referrals.routing.facts import SERVICES
 
 SERVICE_CHOICES = [(code, code) for code in SERVICES]
@@ -55,6 +56,7 @@ class ProviderProfile(models.Model):
         default=list,
         blank=True,
         help_text=_('A list of [weekday 0–6, "HH:MM", "HH:MM"]; Monday is 0.'),
+        validators=[validate_opening_hours],
     )
     capacity_total = models.PositiveSmallIntegerField(
         _("places"), null=True, blank=True, validators=[domains.validate_capacity]
@@ -235,6 +237,8 @@ class RoutingPlanRecord(models.Model):
     applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("routing plan of a case")
+        verbose_name_plural = _("routing plans of cases")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -356,7 +356,7 @@ def active_policy_record() -> RoutingPolicy:
 def policy_versions(user) -> list[RoutingPolicy]:
     if not can(user, Capability.POLICY_EDIT):
         return []
-    return list(RoutingPolicy.objects.all()[:20])
+    return list(RoutingPolicy.objects.select_related("created_by")[:20])
 
 
 def recent_cases_for_preview(user, *, limit: int = 20) -> list[Case]:

@@ -30,7 +30,7 @@ from referrals.models import Holiday
 # Shown in the admin, never written there: the audit log, the council's reports (ordered,
 # retried and made final by the secretariat in the portal), and the organisations' permission
 # groups (made with each organisation, filled by its memberships).
-READ_ONLY = {"portal.auditevent", "programme.reportrun", "auth.group"}
+READ_ONLY = {"portal.auditevent", "programme.reportrun", "auth.group", "referrals.routingpolicy"}
 
 
 def admin_events(**kwargs):
@@ -373,7 +373,8 @@ def test_the_organisations_permission_groups_are_named_by_organisation_and_chang
     assert shelter.name in listing
     assert "org:" not in listing
     group = shelter.group
-    assert client.get(f"/admin/auth/group/{group.pk}/change/").status_code == 200
+    assert f"/admin/auth/group/{group.pk}/" not in listing  # no page titled «org:shelter-1»
+    assert client.get(f"/admin/auth/group/{group.pk}/change/").status_code == 403
     assert client.post(f"/admin/auth/group/{group.pk}/change/", {"name": "x"}).status_code == 403
     assert client.post(f"/admin/auth/group/{group.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.get("/admin/auth/group/add/").status_code == 403

@@ -210,3 +210,15 @@ def test_conditions_read_as_sentences():
     mode, rows = split_condition({"any": [{"fact": "risk_level", "eq": "high"}]})
     assert (mode, len(rows)) == ("any", 1)
     assert split_condition({"all": [{"any": []}]})[0] == "keep"
+
+
+@pytest.mark.django_db
+def test_the_first_policy_and_its_rules_read_in_ukrainian():
+    """The policy that migrations load is what an administrator and a coordinator first see:
+    its note and every rule's description are Ukrainian, naming the law, not a developers'
+    document."""
+    first = RoutingPolicy.objects.get(version=1)
+    texts = [first.note, *(rule["description"] for rule in first.rules)]
+    assert "постанова КМУ № 658" in first.note
+    assert all(re.search("[а-яіїєґ]", text) for text in texts)
+    assert not any(re.search(r"DOMAIN|\bthe\b|§", text) for text in texts)
