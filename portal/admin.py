@@ -64,6 +64,11 @@ class DistrictAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_en", "slug"]
     list_filter = ["left_bank"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Saved filters, routing (a provider serves a case's district) and the orders'
+        # statistics name a district by its code: it is given once, when it is added.
+        return ["slug"] if obj is not None else []
+
 
 class MembershipForm(forms.ModelForm):
     """Nobody grants a role to themselves: another administrator must do it."""
@@ -148,6 +153,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active", "districts", "under_memorandum"]
     search_fields = ["name", "short_name", "name_en", "short_name_en", "code"]
     filter_horizontal = ["districts"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Routing plans already made, the organisation's permission group ("org:<code>") and
+        # the data files name it by its code: given once, when the organisation is added.
+        return ["code"] if obj is not None else []
 
 
 # What the user form does not offer (UserAdmin.fieldsets).

@@ -310,3 +310,18 @@ def test_an_authenticator_is_listed_and_deleted_but_its_secret_never_shown(
     delete = client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
     assert delete.status_code == 302
     assert not TOTPDevice.objects.filter(user=coordinator).exists()
+
+
+def test_a_districts_and_an_organisations_code_is_given_once(client, admin_user, organisations):
+    """Routing plans, saved filters, permission groups and data files name them by code."""
+    from portal.models import District
+
+    shelter = organisations["shelter"]
+    district = District.objects.get(slug="darnytskyi")
+    client.force_login(admin_user)
+    page = client.get(f"/admin/portal/organisation/{shelter.pk}/change/").content.decode()
+    assert 'name="code"' not in page and shelter.code in page
+    page = client.get(f"/admin/portal/district/{district.pk}/change/").content.decode()
+    assert 'name="slug"' not in page
+    assert 'name="code"' in client.get("/admin/portal/organisation/add/").content.decode()
+    assert 'name="slug"' in client.get("/admin/portal/district/add/").content.decode()
