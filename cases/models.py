@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -571,7 +572,12 @@ class RetentionPolicy(models.Model):
         verbose_name_plural = _("retention policy")
 
     def __str__(self) -> str:
-        return f"{self.years_after_closure}"
+        years = self.years_after_closure
+        return ngettext(
+            "personal data kept %(n)d year after a case is closed",
+            "personal data kept %(n)d years after a case is closed",
+            years,
+        ) % {"n": years}
 
     @classmethod
     def current(cls) -> RetentionPolicy:

@@ -45,10 +45,37 @@ class MeasureAdmin(admin.ModelAdmin):
     inlines = [FundingInline, IndicatorInline]
 
 
+def _programme_years(indicator) -> str:
+    programme = indicator.measure.task.programme
+    return f"{programme.year_from}–{programme.year_to}"
+
+
+class IndicatorPlanForm(forms.ModelForm):
+    """Both programmes number their indicators alike ("1.1.1."): each choice says whose."""
+
+    class Meta:
+        model = IndicatorPlan
+        fields = ["indicator", "year", "value"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["indicator"]
+        field.queryset = field.queryset.select_related("measure__task__programme").order_by(
+            "-measure__task__programme__year_from", "code"
+        )
+        field.label_from_instance = lambda indicator: f"{_programme_years(indicator)} · {indicator}"
+
+
 @admin.register(IndicatorPlan)
 class IndicatorPlanAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "year", "value"]
-    list_filter = ["year"]
+    form = IndicatorPlanForm
+    list_display = ["indicator", "programme", "year", "value"]
+    list_filter = ["indicator__measure__task__programme", "year"]
+    list_select_related = ["indicator__measure__task__programme"]
+
+    @admin.display(description=_("programme"), ordering="indicator__measure__task__programme")
+    def programme(self, plan: IndicatorPlan) -> str:
+        return _programme_years(plan.indicator)
 
 
 @admin.register(ReportingWindow)

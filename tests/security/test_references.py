@@ -53,6 +53,7 @@ REFERENCE_FORM_FIELDS = {
     "portal.admin.MembershipForm.organisation": "admin only: administrators manage all",
     "portal.admin.MembershipForm.user": "admin only: administrators manage all",
     "referrals.admin.ProviderProfileForm.organisation": "admin only: administrators manage all",
+    "programme.admin.IndicatorPlanForm.indicator": "admin only: administrators manage all",
     "programme.council.forms.AssignmentForm.assignee": "organisations are public",
     "programme.council.forms.AttendanceForm.present": "the council's members on the meeting date",
     "programme.council.forms.MaterialRunForm.run": "finished report runs: aggregates, secretariat",
