@@ -73,10 +73,12 @@ def parse_hours(text: str) -> list[list]:
         if not line:
             continue
         match = _LINE.fullmatch(line)
-        day = names.get(match["day"].lower()) if match else None
-        start = _time(match["opens"]) if match else None
-        end = _time(match["closes"]) if match else None
-        if day is None or start is None or end is None:
+        if match is not None:
+            day = names.get(match["day"].lower())
+            # "до 24:00" is how people write "to the end of the day".
+            closes = "23:59" if match["closes"] == "24:00" else match["closes"]
+            start, end = _time(match["opens"]), _time(closes)
+        if match is None or day is None or start is None or end is None:
             raise ValidationError(
                 _("Line %(n)d: write a day and the hours, e.g. «Пн 09:00–18:00»."),
                 code="hours",

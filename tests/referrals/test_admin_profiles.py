@@ -145,6 +145,8 @@ def test_hours_read_and_write_in_either_language():
         assert format_hours(windows) == "Mon 09:00–18:00\nSun 10:00–14:00"
         assert parse_hours("sun 10:00-14:00\nПн. 9:00 — 18:00") == windows
     assert format_hours("not a list") == ""
+    # "To 24:00" is the end of the day.
+    assert parse_hours("Пт 20:00–24:00") == [[4, "20:00", "23:59"]]
 
 
 def test_routing_policies_are_only_shown_in_the_admin(client, admin_user):
