@@ -162,8 +162,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 # What the user form does not offer (UserAdmin.fieldsets).
 RIGHTS = ("groups", "user_permissions")
-# Colleagues find a person by name (a case team, a referral's contact, the audit log): an
-# account is made with one, so no screen falls back to the login.
+# Colleagues find a person by name (a case team, a referral's contact): an account is made
+# with one, so a new account never shows its login where a name belongs.
 NAMES = ("last_name", "first_name", "patronymic")
 
 
