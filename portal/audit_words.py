@@ -180,6 +180,29 @@ register_words(
     r"too many failed sign-ins: account locked for this address",
     _("Too many failed sign-ins: the account is locked for this address"),
 )
+_LOOKED_FOR = re.compile(r"; (?P<what>case|person|user) (?P<value>[^;]*)")
+
+
+def _audit_log_read(match: re.Match[str]) -> str:
+    looked_for = {
+        "case": _("case %(value)s"),
+        "person": _("person № %(value)s"),
+        "user": _("user %(value)s"),
+    }
+    said = _("Audit log, page %(page)s: %(n)s events shown") % {
+        "page": match["page"],
+        "n": match["n"],
+    }
+    for part in _LOOKED_FOR.finditer(match["filters"]):
+        said += "; " + looked_for[part["what"]] % {"value": part["value"]}
+    return said
+
+
+register_words(
+    r"audit log read: page (?P<page>\d+), (?P<n>\d+) events"
+    r"(?P<filters>(?:; (?:case|person|user) [^;]*)*)",
+    _audit_log_read,
+)
 register_words(
     r"user (?P<user>\S+) (?P<change>changed|created|deleted) in the admin",
     lambda m: (

@@ -30,7 +30,7 @@ from portal.selectors import (
     notification_for_user,
     notifications_for,
 )
-from portal.services import two_factor_device_enrol, two_factor_verify
+from portal.services import audit_log_read, two_factor_device_enrol, two_factor_verify
 from portal.spreadsheets import spreadsheet_response
 
 
@@ -136,13 +136,16 @@ def _render_audit_log(request: HttpRequest, form, filters: AuditFilters | None) 
     page = audit_event_page(user=request.user, filters=filters, page=request.GET.get("page", 1))
     query = request.GET.copy()
     query.pop("page", None)
+    rows = audit_rows(page)
+    if filters is not None:
+        audit_log_read(user=request.user, page_number=page.number, shown=len(rows), filters=filters)
     response = render(
         request,
         "portal/audit_log.html",
         {
             "form": form,
             "page": page,
-            "rows": audit_rows(page),
+            "rows": rows,
             "filtered": filters is not None,
             "query": query.urlencode(),
         },

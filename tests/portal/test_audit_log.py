@@ -418,13 +418,13 @@ def test_a_page_of_fifty_events_of_five_types_costs_a_constant_number_of_queries
     for _ in range(10):
         for obj in five_objects:
             audit_record(actor=coordinator, action=AuditAction.VIEW, obj=obj)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         # Middleware: 1 session, 2 user, 3 the acting membership with the others for the
         # header and what the two-factor check decides on (the role's policy and the user's
         # confirmed devices). The view: 4 capped count, 5 the page of events with their
         # organisations, 6-10 one label query per object type (case, person, participant,
-        # order, referral). The base template: 11 unread notifications. The filter form: 12
-        # organisations for its select.
+        # order, referral), 11 the event of this read. The base template: 12 unread
+        # notifications. The filter form: 13 organisations for its select.
         response = client.get(URL)
     assert response.status_code == 200
     assert response.content.decode().count(f"{five_objects[0].number}") >= 10
@@ -463,3 +463,25 @@ def test_memberships_holidays_periods_and_saved_filters_are_named_not_numbered(o
     assert labels[pairs[2]] == "період воєнного стану 24.02.2022–…"
     assert labels[pairs[3]].endswith("Мої нові")
     assert not [label for label in labels.values() if "об'єкт (" in label]
+
+
+def test_reading_the_audit_log_is_itself_audited(client, coordinator, owner):
+    """The log says who read whose cases and people: reading it is a read like any other,
+    with what was looked for, and it is written after the page it describes was read."""
+    case = register_case(owner)
+    client.force_login(coordinator)
+    before = AuditEvent.objects.count()
+    page = client.get("/audit/", {"case": case.number}).content.decode()
+    read = AuditEvent.objects.filter(user=coordinator, object_type="portal.auditevent").get()
+    assert read.action == AuditAction.VIEW
+    assert read.detail.startswith("audit log read: page 1, ")
+    assert read.detail.endswith(f"; case {case.number}")
+    assert "audit log read" not in page  # not on the page it describes
+    assert AuditEvent.objects.count() == before + 1
+    with translation.override("uk"):
+        words = client.get("/audit/", {"user": coordinator.username}).content.decode()
+    assert "Журнал аудиту, сторінка 1: показано подій — " in words
+    assert f"; випадок {case.number}" in words
+    # An invalid filter shows no events, and reads nothing.
+    client.get("/audit/", {"date_from": "31.02.2026"})
+    assert AuditEvent.objects.filter(user=coordinator, object_type="portal.auditevent").count() == 2
