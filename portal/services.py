@@ -57,19 +57,18 @@ def two_factor_verify(*, user: User, token: str) -> TOTPDevice | None:
     return None
 
 
-def audit_log_read(*, user: User, page_number: int, shown: int, filters=None) -> None:
+def audit_log_read(*, user: User, page_number: int, shown: int, filters) -> None:
     """Reading the audit log is itself audited: it says who read whose cases and people. The
     case, person and user looked for are part of the event (as typed: they are what was
     asked)."""
     detail = f"audit log read: page {page_number}, {shown} events"
-    if filters is not None:
-        for name, value in [
-            ("case", filters.case_number),
-            ("person", filters.person_id),
-            ("user", filters.username),
-        ]:
-            if value:
-                detail += f"; {name} {value}"
+    for name, value in [
+        ("case", filters.case_number),
+        ("person", filters.person_id),
+        ("user", filters.username),
+    ]:
+        if value:
+            detail += f"; {name} {value}"
     audit_record(
         actor=user, action=AuditAction.VIEW, object_type="portal.auditevent", detail=detail
     )

@@ -87,7 +87,7 @@ class ProviderProfileAdmin(admin.ModelAdmin):
             obj.save()
             return
         # Only what the form changed: an acceptance made meanwhile keeps its count.
-        obj.save(update_fields=[name for name in form.changed_data if name in form.fields])
+        obj.save(update_fields=form.changed_data)
 
 
 # A policy is drafted, tried on recent cases and published on the coordinator's policy page
