@@ -12,6 +12,7 @@ from portal.admin_site import ReadOnlyAdmin
 from portal.audit_labels import verbose_name_of
 from portal.models import AuditEvent
 from portal.selectors import audit_rows
+from portal.services import audit_event_read_in_admin, audit_log_read_in_admin
 
 
 class ObjectTypeFilter(admin.SimpleListFilter):
@@ -72,6 +73,25 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     def get_changelist(self, request, **kwargs):
         return AuditChangeList
+
+    # Reading the log is audited here as on the portal's audit page (portal.views.audit_log):
+    # who read whose cases and people is itself personal data.
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        cl = getattr(response, "context_data", {}).get("cl")
+        if cl is not None:
+            audit_log_read_in_admin(
+                user=request.user,
+                page_number=cl.page_num,
+                shown=len(cl.result_list),
+                search=cl.query,
+            )
+        return response
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            audit_event_read_in_admin(user=request.user, event=obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("Role"))
     def role_name(self, event: AuditEvent) -> str:

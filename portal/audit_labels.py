@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 
 from django.apps import apps
 from django.db.models import Q
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from portal.bilingual import in_reader_language
@@ -251,6 +252,18 @@ def _device_labels(ids: list[str]) -> dict[str, str]:
     }
 
 
+def _event_labels(ids: list[str]) -> dict[str, str]:
+    """An event of the log itself (opened in the admin): by its number and Kyiv time."""
+    from portal.models import AuditEvent
+
+    rows = rows_for(AuditEvent.objects, ids, "at")
+    return {
+        str(pk): _("audit log event № %(id)s of %(at)s")
+        % {"id": pk, "at": localtime(at).strftime("%d.%m.%Y %H:%M")}
+        for pk, at in rows
+    }
+
+
 def _sign_in_record_labels(model_label: str) -> LabelMany:
     """django-axes's records of sign-ins (an administrator deletes a series to unlock an
     account): by whose sign-in and from where."""
@@ -270,6 +283,7 @@ def _sign_in_record_labels(model_label: str) -> LabelMany:
 register("portal.user", _user_labels)
 register("portal.organisation", _organisation_labels)
 register("auth.group", _group_labels)
+register("portal.auditevent", _event_labels)
 # What an administrator changes in the admin besides (portal.admin_site audits it).
 register("otp_totp.totpdevice", _device_labels)
 for _label in ("axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"):

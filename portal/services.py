@@ -72,3 +72,19 @@ def audit_log_read(*, user: User, page_number: int, shown: int, filters) -> None
     audit_record(
         actor=user, action=AuditAction.VIEW, object_type="portal.auditevent", detail=detail
     )
+
+
+def audit_log_read_in_admin(*, user: User, page_number: int, shown: int, search: str) -> None:
+    """The same log read in the Django admin is audited the same way; its search box is what
+    the administrator looked for (a user name, a case number, words of a detail)."""
+    detail = f"audit log read in the admin: page {page_number}, {shown} events"
+    if search:
+        detail += f"; search {search}"
+    audit_record(
+        actor=user, action=AuditAction.VIEW, object_type="portal.auditevent", detail=detail
+    )
+
+
+def audit_event_read_in_admin(*, user: User, event) -> None:
+    """One event opened in the admin: its page shows the record and the detail in full."""
+    audit_record(actor=user, action=AuditAction.VIEW, obj=event, detail="audit event read")

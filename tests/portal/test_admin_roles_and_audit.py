@@ -295,6 +295,38 @@ def test_the_audit_log_in_the_admin_is_read_only(client, admin_user, owner):
     assert event.detail == "переглянуто"
 
 
+def test_reading_the_audit_log_in_the_admin_is_audited_as_on_the_portal(client, admin_user, owner):
+    """Who read whose cases is personal data wherever it is read: a page of the admin's list,
+    with what was searched for, and one event opened are each a read of the log, in words."""
+    event = audit_record(actor=owner, action=AuditAction.VIEW, detail="переглянуто")
+    client.force_login(admin_user)
+    mine = AuditEvent.objects.filter(user=admin_user, object_type="portal.auditevent")
+
+    client.get("/admin/portal/auditevent/", {"q": owner.username})
+    [listed] = mine.all()
+    assert listed.action == AuditAction.VIEW
+    assert (
+        listed.detail == f"audit log read in the admin: page 1, 1 events; search {owner.username}"
+    )
+
+    client.get(f"/admin/portal/auditevent/{event.pk}/change/")
+    opened = mine.order_by("pk").last()
+    assert (opened.object_id, opened.detail) == (str(event.pk), "audit event read")
+
+    # A page that shows no list (an unknown filter sends the admin back) reads nothing.
+    client.get("/admin/portal/auditevent/", {"no_such_field": "1"})
+    assert mine.count() == 2
+    words = client.get(f"/admin/portal/auditevent/{opened.pk}/change/").content.decode()
+    assert f"подія журналу аудиту № {event.pk} від " in words
+    assert "Відкрито подію журналу аудиту" in words
+    said = client.get(f"/admin/portal/auditevent/{listed.pk}/change/").content.decode()
+    assert (
+        "Журнал аудиту в адмініструванні, сторінка 1: показано подій — 1; "
+        f"шукали «{owner.username}»"
+    ) in said
+    assert "audit log read" not in said and "audit event read" not in words
+
+
 def test_an_authenticator_is_listed_and_deleted_but_its_secret_never_shown(
     client, admin_user, coordinator
 ):
