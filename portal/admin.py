@@ -245,6 +245,9 @@ class UserAdmin(BaseUserAdmin):
         (_("Contact"), {"fields": ("patronymic", "phone")}),
     )
     filter_horizontal = ()
+    # When someone last signed in and when the account was made are facts the portal records,
+    # not settings: shown, never typed over (nor written back by a save made meanwhile).
+    readonly_fields = ["last_login", "date_joined"]
 
 
 @admin.register(Membership)

@@ -25,6 +25,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal.admin_locking import STATE_FIELD, stored_state, with_state_check
 from portal.audit import audit_record
 from portal.audit_labels import ADMIN_DELETED
 from portal.audit_words import register_words
@@ -48,6 +49,20 @@ class AuditedAdmin(admin.ModelAdmin):
     def audit_name(self, obj) -> str:
         """How a deleted object is named in its event: what identifies it, nothing more."""
         return str(obj)
+
+    # The change form says which state of the record it was opened with (portal.admin_locking).
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return with_state_check(form) if obj is not None else form
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None and "adminform" in context:
+            # A refused save keeps the state it was opened with: only opening it again shows
+            # what changed, and so allows the save.
+            context["opened_state"] = request.POST.get(STATE_FIELD) or stored_state(
+                obj, context["adminform"].form
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def construct_change_message(self, request, form, formsets, add=False):
         # Django builds its history message just before it logs; the event's detail is taken

@@ -204,14 +204,15 @@ register_words(
     _audit_log_read,
 )
 register_words(
-    r"audit log read in the admin: page (?P<page>\d+), (?P<n>\d+) events(?:; search (?P<q>[\s\S]*))?",
+    r"audit log read in the admin: page (?P<page>\d+), (?P<n>\d+) events"
+    r"(?:; search (?P<q>[\s\S]*))?",
     lambda m: (
         _("Audit log in the administration, page %(page)s: %(n)s events shown")
         % {"page": m["page"], "n": m["n"]}
         + ("; " + _("searched for «%(text)s»") % {"text": m["q"]} if m["q"] else "")
     ),
 )
-register_words(r"audit event read", _("Audit log event opened"), object_types=["portal.auditevent"])
+register_words(r"audit event read", _("Audit log event opened"))
 register_words(
     r"user (?P<user>\S+) (?P<change>changed|created|deleted) in the admin",
     lambda m: (

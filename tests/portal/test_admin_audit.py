@@ -26,6 +26,7 @@ from portal.models import AuditAction, AuditEvent, District, RolePolicy, User
 from portal.roles import Role
 from programme.models import ReportKind, ReportRun, RunStatus
 from referrals.models import Holiday
+from tests.admin_pages import opened
 
 # Shown in the admin, never written there: the audit log, the council's reports (ordered,
 # retried and made final by the secretariat in the portal), and the organisations' permission
@@ -86,9 +87,9 @@ def test_switching_off_the_second_factor_for_a_role_is_an_event_read_in_words(
 ):
     policy = RolePolicy.objects.create(role=Role.COORDINATOR, require_two_factor=True)
     client.force_login(admin_user)
+    url = f"/admin/portal/rolepolicy/{policy.pk}/change/"
     response = client.post(
-        f"/admin/portal/rolepolicy/{policy.pk}/change/",
-        {"role": Role.COORDINATOR, "_save": "Зберегти"},
+        url, opened(client, url, {"role": Role.COORDINATOR, "_save": "Зберегти"})
     )
     assert response.status_code == 302
     policy.refresh_from_db()

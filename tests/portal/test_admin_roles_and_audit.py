@@ -12,6 +12,7 @@ from portal.audit import audit_record
 from portal.memberships import membership_record_change
 from portal.models import AuditAction, AuditEvent, Membership, Notification, User
 from portal.roles import Role
+from tests.admin_pages import opened
 from tests.factories import UserFactory, member
 
 MEMBERSHIPS = "/admin/portal/membership/"
@@ -89,7 +90,9 @@ def test_whoever_gave_a_role_may_not_confirm_it_but_another_administrator_may(
     )
     given = Membership.objects.get(user=colleague, organisation=organisations["shelter"])
     url = f"{MEMBERSHIPS}{given.pk}/change/"
-    post = _membership_post(colleague, organisations["shelter"], Role.PROVIDER_STAFF)
+    post = opened(
+        client, url, _membership_post(colleague, organisations["shelter"], Role.PROVIDER_STAFF)
+    )
 
     refused = client.post(url, post)
     assert refused.status_code == 200

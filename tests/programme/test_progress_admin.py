@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from portal.models import AuditAction, AuditEvent
 from programme import services
 from programme.models import Progress
+from tests.admin_pages import STATE, opened
 
 YEAR, QUARTER = 2025, 2
 
@@ -53,7 +54,12 @@ def test_a_correction_moves_the_version_on_and_the_executors_older_form_is_refus
     progress = _draft(executor, measure, narrative="Почали", expected_version=None)
     opened_by_executor = progress.version
     client.force_login(admin_user)
-    assert client.post(_url(progress), _correction(progress)).status_code == 302
+    assert (
+        client.post(
+            _url(progress), opened(client, _url(progress), _correction(progress))
+        ).status_code
+        == 302
+    )
     progress.refresh_from_db()
     assert (progress.spent, progress.version) == (Decimal("12.5"), opened_by_executor + 1)
     event = AuditEvent.objects.get(username="admin", action=AuditAction.UPDATE)
@@ -69,11 +75,14 @@ def test_a_report_changed_after_the_admin_opened_it_is_refused_in_ukrainian_and_
 ):
     progress = _draft(executor, measure, narrative="Почали", expected_version=None)
     client.force_login(admin_user)
-    opened = client.get(_url(progress))
-    assert opened.status_code == 200
-    assert f'name="opened_version" value="{progress.version}"' in opened.content.decode()
+    opened_page = client.get(_url(progress))
+    assert opened_page.status_code == 200
+    assert f'name="opened_version" value="{progress.version}"' in opened_page.content.decode()
     _draft(executor, measure, narrative="Зробили", expected_version=progress.version)
-    response = client.post(_url(progress), _correction(progress, spent="99.0"))
+    [state] = STATE.findall(opened_page.content.decode())
+    response = client.post(
+        _url(progress), {**_correction(progress, spent="99.0"), "_opened_state": state}
+    )
     assert response.status_code == 200
     assert "Хтось інший тим часом змінив цей звіт. Оновіть сторінку." in response.content.decode()
     progress.refresh_from_db()
@@ -94,7 +103,7 @@ def test_the_workflow_of_a_report_is_not_editable_in_the_admin(
         submitted_at_0="01.01.2025",
         submitted_at_1="10:00:00",
     )
-    assert client.post(_url(progress), forged).status_code == 302
+    assert client.post(_url(progress), opened(client, _url(progress), forged)).status_code == 302
     progress.refresh_from_db()
     assert (progress.late, progress.year, progress.submitted_at) == (False, YEAR, None)
     assert progress.version < 1000

@@ -14,6 +14,7 @@ from cases.access import case_break_glass, case_grant_access
 from cases.selectors import cases_visible_to
 from portal.models import AuditEvent, Membership, Notification
 from portal.roles import Role
+from tests.admin_pages import opened
 from tests.cases.factories import register_case
 from tests.factories import member
 
@@ -142,15 +143,14 @@ def test_a_role_given_in_the_admin_is_audited_and_told_to_the_coordinators(
 
 
 def _activate(client, membership):
-    return client.post(
-        f"/admin/portal/membership/{membership.pk}/change/",
-        {
-            "user": membership.user_id,
-            "organisation": membership.organisation_id,
-            "role": membership.role,
-            "is_active": "on",
-        },
-    )
+    url = f"/admin/portal/membership/{membership.pk}/change/"
+    data = {
+        "user": membership.user_id,
+        "organisation": membership.organisation_id,
+        "role": membership.role,
+        "is_active": "on",
+    }
+    return client.post(url, opened(client, url, data))
 
 
 def test_a_role_given_in_the_admin_is_activated_only_by_another_administrator(
