@@ -4,7 +4,12 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    ReadOnlyPasswordHashWidget,
+    UserChangeForm,
+)
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -181,10 +186,26 @@ class UserCreationAdminForm(NamedUserMixin, AdminUserCreationForm):
         fields = ("username", *NAMES)
 
 
+class PasswordStateWidget(ReadOnlyPasswordHashWidget):
+    """Whether the account has a password, never how it is stored: the algorithm, its costs and
+    the first characters of the salt and the hash are no use to an administrator."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        usable = bool(value) and not value.startswith(UNUSABLE_PASSWORD_PREFIX)
+        said = _("A password is set.") if usable else _("No password set.")
+        context["summary"] = [{"label": said}]
+        return context
+
+
 class UserChangeAdminForm(NamedUserMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         exclude = RIGHTS
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].widget = PasswordStateWidget()
 
 
 @admin.register(User)

@@ -360,3 +360,18 @@ def test_a_districts_and_an_organisations_code_is_given_once(client, admin_user,
     assert 'name="slug"' not in page
     assert 'name="code"' in client.get("/admin/portal/organisation/add/").content.decode()
     assert 'name="slug"' in client.get("/admin/portal/district/add/").content.decode()
+
+
+def test_an_accounts_page_says_whether_it_has_a_password_never_how_it_is_stored(
+    client, admin_user, owner
+):
+    client.force_login(admin_user)
+    page = client.get(f"{USERS}{owner.pk}/change/").content.decode()
+    assert "Пароль встановлено." in page
+    stored = User.objects.get(pk=owner.pk).password
+    algorithm, *parts = stored.split("$")
+    assert algorithm not in page and "сіль" not in page and "хеш" not in page
+    assert not [part for part in parts if len(part) > 5 and part[:6] in page]
+    owner.set_unusable_password()
+    owner.save(update_fields=["password"])
+    assert "Пароль не встановлено." in client.get(f"{USERS}{owner.pk}/change/").content.decode()
