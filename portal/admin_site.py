@@ -21,8 +21,10 @@ Django's LogEntry is still written, so the admin's own history pages keep workin
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import FieldDoesNotExist
-from django.db import transaction
+from django.db import router, transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from portal.admin_locking import STATE_FIELD, stored_state, with_state_check
@@ -89,6 +91,34 @@ class AuditedAdmin(admin.ModelAdmin):
             obj=obj,
             detail=f"admin {change}: {what}" if what else f"admin {change}",
         )
+
+    def get_deleted_objects(self, objs, request):
+        """What a deletion would take with it, as kinds and counts: the object asked for by
+        name, the rest never by name. Django lists every related record, so deleting a district
+        would show every case number in it and deleting an account a conference's decisions,
+        to an administrator who reads no case. What stops a deletion is named by kind alone."""
+        objs = list(objs)
+        if not objs:
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(self.model), origin=objs)
+        collector.collect(objs)
+        perms_needed = set()
+        for model, instances in collector.model_objs.items():
+            if self.admin_site.is_registered(model):
+                model_admin = self.admin_site.get_model_admin(model)
+                if not all(model_admin.has_delete_permission(request, o) for o in instances):
+                    perms_needed.add(model._meta.verbose_name)
+        model_count = {
+            model._meta.verbose_name_plural: len(instances)
+            for model, instances in collector.model_objs.items()
+        }
+        named = [f"{capfirst(self.model._meta.verbose_name)}: {obj}" for obj in objs]
+        asked = self.model._meta.verbose_name_plural
+        with_it = [f"{capfirst(kind)}: {n}" for kind, n in model_count.items() if kind != asked]
+        # What stops it, by kind only: how many cases a district holds is the statistics'
+        # business, with their suppression of small counts.
+        protected = sorted({capfirst(o._meta.verbose_name_plural) for o in collector.protected})
+        return named + with_it, model_count, perms_needed, protected
 
     def delete_model(self, request, obj) -> None:
         with transaction.atomic():

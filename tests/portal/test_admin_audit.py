@@ -27,6 +27,7 @@ from portal.roles import Role
 from programme.models import ReportKind, ReportRun, RunStatus
 from referrals.models import Holiday
 from tests.admin_pages import opened
+from tests.cases.factories import register_case
 
 # Shown in the admin, never written there: the audit log, the council's reports (ordered,
 # retried and made final by the secretariat in the portal), and the organisations' permission
@@ -396,3 +397,22 @@ def test_the_user_form_offers_neither_groups_nor_model_permissions(client, admin
     form = client.get(f"/admin/portal/user/{coordinator.pk}/change/").context["adminform"].form
     assert "groups" not in form.fields and "user_permissions" not in form.fields
     assert "is_active" in form.fields
+
+
+def test_a_deletion_page_names_what_it_takes_by_kind_never_a_case_or_its_content(
+    client, admin_user, owner
+):
+    """Django would list every case of a district and every decision of a conference an
+    account took part in; the administrator reads no case."""
+    case = register_case(owner)
+    district = case.district
+    client.force_login(admin_user)
+    page = client.get(f"/admin/portal/district/{district.pk}/delete/").content.decode()
+    assert "Не вдається видалити" in page
+    assert "<li>Випадки</li>" in page
+    assert case.number not in page
+    assert District.objects.filter(pk=district.pk).exists()
+
+    holiday = Holiday.objects.create(date="2031-05-09", name="День пам'яті")
+    page = client.get(f"/admin/referrals/holiday/{holiday.pk}/delete/").content.decode()
+    assert "Святковий день: 09.05.2031 День пам&#x27;яті" in page
