@@ -102,6 +102,8 @@ class ItemRecordForm(StyledForm):
     speakers = forms.CharField(
         label=_("Spoke"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    # The record as the page showed it (council.rules.record_state): not a reference.
+    opened_state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
 class AttendanceForm(StyledForm):

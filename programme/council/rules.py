@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 OPEN_STATUSES = frozenset({"assigned", "in_progress"})
@@ -40,3 +41,9 @@ def memorandum_status(*, valid_to: date | None, terminated_on: date | None, toda
     if valid_to is not None and valid_to < today:
         return "expired"
     return "in_force"
+
+
+def record_state(*, notes: str, speakers: str) -> str:
+    """What an agenda item's record for the minutes held when a page showed it: a save made
+    on an older state would write over someone else's record (meeting_item_record)."""
+    return hashlib.sha256(f"{notes}\x00{speakers}".encode()).hexdigest()[:32]

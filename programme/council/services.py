@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from portal.audit import audit_record
 from portal.models import AuditAction, Organisation
 from portal.roles import Capability, can
+from programme.council import rules
 from programme.council.models import (
     AgendaItem,
     Assignment,
@@ -152,13 +153,27 @@ def meeting_item_add(
 
 
 @transaction.atomic
-def meeting_item_record(*, actor, item_id: int, notes: str, speakers: str) -> AgendaItem:
-    """What was heard and who spoke on an item, for the minutes."""
+def meeting_item_record(
+    *, actor, item_id: int, notes: str, speakers: str, opened_state: str | None = None
+) -> AgendaItem:
+    """What was heard and who spoke on an item, for the minutes. `opened_state` is the record
+    as the page showed it (rules.record_state): if someone saved meanwhile, nothing is written
+    and the caller shows both texts."""
     _require_manage(actor)
     item = AgendaItem.objects.select_related("meeting").filter(pk=item_id).first()
     if item is None:
         raise PermissionDenied
     _refuse_if_signed(_meeting_for_update(item.meeting_id))
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    stored = rules.record_state(notes=item.notes, speakers=item.speakers)
+    if opened_state is not None and opened_state != stored:
+        raise ValidationError(
+            _(
+                "Someone else saved the record of this item while you were writing. Nothing "
+                "was saved: their text is shown above yours; save again to replace it."
+            ),
+            code="changed_meanwhile",
+        )
     item.notes, item.speakers = notes.strip(), speakers.strip()
     item.save(update_fields=["notes", "speakers"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=item, detail="heard/spoke")

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from portal.audit import audit_record
 from portal.models import AuditAction
 from portal.roles import Capability, acting_organisation_id, can, get_object_for_user
-from programme.council import forms, selectors, services
+from programme.council import forms, rules, selectors, services
 from programme.council.models import SHOWN_STATUSES, AssignmentEventKind, AttendanceReply
 
 
@@ -167,15 +167,30 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     """One agenda item: what was heard and who spoke, and its decisions (ВИРІШИЛИ)."""
     _need(request.user, Capability.COUNCIL_MANAGE)
     agenda_item = get_object_for_user(selectors.items_visible_to(request.user), pk)
+    return _item_page(request, agenda_item)
+
+
+def _item_page(
+    request: HttpRequest, agenda_item, record_form=None, *, conflict: bool = False
+) -> HttpResponse:
+    stored = rules.record_state(notes=agenda_item.notes, speakers=agenda_item.speakers)
+    if record_form is None:
+        record_form = forms.ItemRecordForm(
+            initial={
+                "notes": agenda_item.notes,
+                "speakers": agenda_item.speakers,
+                "opened_state": stored,
+            }
+        )
     return render(
         request,
         "programme/council/item.html",
         {
             "item": agenda_item,
             "decisions": agenda_item.decisions.all(),
-            "record_form": forms.ItemRecordForm(
-                initial={"notes": agenda_item.notes, "speakers": agenda_item.speakers}
-            ),
+            "record_form": record_form,
+            # Someone saved the record meanwhile: their text is shown above the form.
+            "record_conflict": conflict,
             "decision_form": forms.DecisionForm(),
             "materials": agenda_item.materials.order_by("pk"),
             "run_form": forms.MaterialRunForm(),
@@ -193,14 +208,24 @@ def item_record(request: HttpRequest, pk: int) -> HttpResponse:
     _need(request.user, Capability.COUNCIL_MANAGE)
     agenda_item = get_object_for_user(selectors.items_visible_to(request.user), pk)
     form = forms.ItemRecordForm(request.POST)
-    if form.is_valid():
-        _attempt(
-            request,
-            lambda: services.meeting_item_record(
-                actor=request.user, item_id=pk, **form.cleaned_data
-            ),
-            _("Saved."),
+    if not form.is_valid():
+        return _item_page(request, agenda_item, form)
+    try:
+        services.meeting_item_record(actor=request.user, item_id=pk, **form.cleaned_data)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        if error.code != "changed_meanwhile":
+            return redirect("programme:council:item", pk=agenda_item.pk)
+        # What this user wrote stays in the form; saving again replaces what is shown above.
+        agenda_item.refresh_from_db()
+        data = request.POST.copy()
+        data["opened_state"] = rules.record_state(
+            notes=agenda_item.notes, speakers=agenda_item.speakers
         )
+        return _item_page(request, agenda_item, forms.ItemRecordForm(data), conflict=True)
+    messages.success(request, _("Saved."))
     return redirect("programme:council:item", pk=agenda_item.pk)
 
 
