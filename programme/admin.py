@@ -14,6 +14,49 @@ from programme.models import (
     ReportingWindow,
     ReportRun,
 )
+from programme.structure.services import Origin, record_version
+
+
+class StructureAdmin(admin.ModelAdmin):
+    """A programme's structure changed in the admin is a version of it, as one changed on the
+    programme's own pages is (programme.structure.services): its history shows the change,
+    and an editor's page opened before it is refused instead of writing over it."""
+
+    def programme_of(self, obj) -> Programme:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Serialised with the programme's own pages, which lock the same row.
+        if change:
+            _lock(self.programme_of(obj))
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        _new_version(request, self.programme_of(form.instance))
+
+    def delete_model(self, request, obj) -> None:
+        programme = self.programme_of(obj)
+        _lock(programme)
+        super().delete_model(request, obj)
+        _new_version(request, programme)
+
+    def delete_queryset(self, request, queryset) -> None:
+        programmes = {self.programme_of(obj).pk: self.programme_of(obj) for obj in queryset}
+        for programme in programmes.values():
+            _lock(programme)
+        super().delete_queryset(request, queryset)
+        for programme in programmes.values():
+            _new_version(request, programme)
+
+
+def _lock(programme: Programme) -> None:
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+
+
+def _new_version(request, programme: Programme) -> None:
+    if Programme.objects.filter(pk=programme.pk).exists():
+        record_version(programme=programme, actor=request.user, origin=Origin.ADMIN)
 
 
 class FundingInline(admin.TabularInline):
@@ -27,22 +70,31 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(StructureAdmin):
     list_display = ["code", "title", "year_from", "year_to", "illustrative"]
+
+    def programme_of(self, obj) -> Programme:
+        return obj
 
 
 @admin.register(ProgrammeTask)
-class ProgrammeTaskAdmin(admin.ModelAdmin):
+class ProgrammeTaskAdmin(StructureAdmin):
     list_display = ["code", "title", "programme"]
+
+    def programme_of(self, obj) -> Programme:
+        return obj.programme
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(StructureAdmin):
     list_display = ["code", "title", "task", "deadline"]
     list_filter = ["task"]
     search_fields = ["code", "title"]
     filter_horizontal = ["executors"]
     inlines = [FundingInline, IndicatorInline]
+
+    def programme_of(self, obj) -> Programme:
+        return obj.task.programme
 
 
 def _programme_years(indicator) -> str:
@@ -67,11 +119,14 @@ class IndicatorPlanForm(forms.ModelForm):
 
 
 @admin.register(IndicatorPlan)
-class IndicatorPlanAdmin(admin.ModelAdmin):
+class IndicatorPlanAdmin(StructureAdmin):
     form = IndicatorPlanForm
     list_display = ["indicator", "programme", "year", "value"]
     list_filter = ["indicator__measure__task__programme", "year"]
     list_select_related = ["indicator__measure__task__programme"]
+
+    def programme_of(self, obj) -> Programme:
+        return obj.indicator.measure.task.programme
 
     @admin.display(description=_("programme"), ordering="indicator__measure__task__programme")
     def programme(self, plan: IndicatorPlan) -> str:

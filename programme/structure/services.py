@@ -39,6 +39,7 @@ class Origin:
     COPIED = "copied"
     CREATED = "created"
     EDITED = "edited"
+    ADMIN = "admin"  # changed in the Django admin (programme.admin)
 
 
 def _need(actor) -> None:
