@@ -209,7 +209,8 @@ class ProgressAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change) -> None:
-        if change:
+        if change and form.changed_data:
+            # A save that changes nothing leaves an executor's open form valid.
             obj.version += 1
         super().save_model(request, obj, form, change)
 

@@ -129,3 +129,16 @@ def test_a_report_is_never_deleted_in_the_admin_and_is_named_in_ukrainian(
     client.post("/admin/programme/progress/", bulk)
     assert Progress.objects.filter(pk=progress.pk).exists()
     assert not AuditEvent.objects.filter(action=AuditAction.DELETE).exists()
+
+
+def test_a_save_that_changes_nothing_leaves_the_executors_form_valid(
+    client, admin_user, executor, measure
+):
+    progress = _draft(executor, measure, narrative="Почали", expected_version=None)
+    opened_by_executor = progress.version
+    client.force_login(admin_user)
+    unchanged = _correction(progress, spent=str(progress.spent))
+    assert client.post(_url(progress), opened(client, _url(progress), unchanged)).status_code == 302
+    _draft(executor, measure, narrative="Зробили", expected_version=opened_by_executor)
+    progress.refresh_from_db()
+    assert progress.narrative == "Зробили"
