@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Prefetch, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cases.models import Channel, ViolenceForm
 from portal import disclosure
@@ -190,7 +191,7 @@ def programme_execution(period: Period, programme: Programme | None = None) -> l
                         "plan": planned,
                         "fact": fact,
                         "pct": pct,
-                        "pct_text": format_share(pct),
+                        "pct_text": format_share(pct, english=_english()),
                     }
                 )
             spent_pct = percent(spent, plan)
@@ -201,7 +202,7 @@ def programme_execution(period: Period, programme: Programme | None = None) -> l
                     "plan": plan,
                     "spent": spent,
                     "spent_pct": spent_pct,
-                    "spent_pct_text": format_share(spent_pct),
+                    "spent_pct_text": format_share(spent_pct, english=_english()),
                     "executors": executor_lines(measure.executors.all(), district_ids=district_ids),
                     "indicators": indicators,
                 }
@@ -379,6 +380,12 @@ def _served(referrals: dict, labels: dict) -> list[dict]:
 
 
 @for_reporting
+def _english() -> bool:
+    """Figures in the reader's typography (portal.numbers): the page and the report are drawn
+    in the reader's language."""
+    return (get_language() or "").startswith("en")
+
+
 def report_context(period: Period, *, cached: bool = False, run=None) -> dict:
     """Everything the statistics page and the report print. `run` (a ReportRun) says whether
     this is a draft and carries the secretariat's narrative."""
@@ -413,12 +420,13 @@ def report_context(period: Period, *, cached: bool = False, run=None) -> dict:
     # Each picture twice: for the page and the PDF, and for a phone's width, where the page
     # shows the narrow one instead (statistics.html).
     charts = {}
+    number = partial(format_number, english=_english())
     for key in ("district", "form"):
         rows = [(r["label"], r["current"], r["previous"]) for r in tables[key]]
         labels = {
             "current_label": cur_label,
             "previous_label": prev_label,
-            "display": format_number,
+            "display": number,
         }
         charts[key] = paired_bars(rows, **labels)
         charts[f"{key}_narrow"] = paired_bars(rows, **labels, width=NARROW_CHART, label_min=0)
@@ -437,7 +445,7 @@ def report_context(period: Period, *, cached: bool = False, run=None) -> dict:
         ],
         current_label=cur_label,
         previous_label=prev_label,
-        display=format_number,
+        display=number,
         title=str(_("Urgent and restrictive orders")),
     )
     programme = programme_covering(period)
@@ -468,8 +476,8 @@ def report_context(period: Period, *, cached: bool = False, run=None) -> dict:
         "draft": run is None or not run.final,
         "narrative": run.narrative if run is not None else "",
         "generated_at": timezone.localtime(),
-        "fmt": format_number,
-        "fmt_pct": format_pct,
+        "fmt": number,
+        "fmt_pct": partial(format_pct, english=_english()),
     }
 
 

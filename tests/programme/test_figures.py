@@ -69,3 +69,17 @@ def test_ukrainian_number_formatting():
     assert format_number(84200.0, 1) == "84\u00a0200,0"
     assert format_pct(-9.67) == "-9,7\u00a0%"
     assert format_pct(None) == "—"
+
+
+def test_an_english_reader_reads_figures_in_english_typography():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    assert format_number(11848.25, 1, english=True) == "11,848.2"
+    assert format_pct(1.54, english=True) == "+1.5\u00a0%"
+    page = Template("{% load portal_format %}{{ n|num }} {{ d|num:1 }} {{ c|pct }}")
+    values = Context({"n": 11848, "d": 12.5, "c": -4.06})
+    with translation.override("en"):
+        assert page.render(values) == "11,848 12.5 -4.1\u00a0%"
+    with translation.override("uk"):
+        assert page.render(values) == "11\u00a0848 12,5 -4,1\u00a0%"
