@@ -114,6 +114,9 @@ class AttendanceForm(StyledForm):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
+    # Who the page showed as present (council.rules.attendance_state): not a reference.
+    opened_state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     def __init__(self, *args, members, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["present"].queryset = members

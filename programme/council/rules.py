@@ -47,3 +47,9 @@ def record_state(*, notes: str, speakers: str) -> str:
     """What an agenda item's record for the minutes held when a page showed it: a save made
     on an older state would write over someone else's record (meeting_item_record)."""
     return hashlib.sha256(f"{notes}\x00{speakers}".encode()).hexdigest()[:32]
+
+
+def attendance_state(present_ids) -> str:
+    """Who a meeting's attendance page showed as present (meeting_attendance_record)."""
+    marked = ",".join(str(pk) for pk in sorted(set(present_ids)))
+    return hashlib.sha256(marked.encode()).hexdigest()[:32]

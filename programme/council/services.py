@@ -181,13 +181,28 @@ def meeting_item_record(
 
 
 @transaction.atomic
-def meeting_attendance_record(*, actor, meeting_id: int, present_ids: set[int]) -> int:
+def meeting_attendance_record(
+    *, actor, meeting_id: int, present_ids: set[int], opened_state: str | None = None
+) -> int:
     """Mark every member of the council on the meeting's date present or absent; returns
-    how many were present. Ids that are not members on that date are ignored."""
+    how many were present. Ids that are not members on that date are ignored. `opened_state`
+    is who the page showed as present (rules.attendance_state): if someone saved the
+    attendance meanwhile, nothing is written."""
     _require_manage(actor)
     meeting = _meeting_for_update(meeting_id)
     if meeting.status not in (MeetingStatus.AGENDA_SENT, MeetingStatus.HELD):
         raise ValidationError(_("Attendance is recorded once the agenda is sent."))
+    if opened_state is not None:
+        stored = meeting.attendance.filter(present=True).values_list("member_id", flat=True)
+        if opened_state != rules.attendance_state(stored):
+            raise ValidationError(
+                _(
+                    "Someone else saved the attendance while you had this page open. Nothing "
+                    "was saved: who they marked present is listed above; save again to "
+                    "replace it."
+                ),
+                code="changed_meanwhile",
+            )
     members = list(members_on(meeting.date))
     Attendance.objects.filter(meeting=meeting).delete()
     Attendance.objects.bulk_create(

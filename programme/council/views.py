@@ -251,26 +251,49 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     _need(request.user, Capability.COUNCIL_MANAGE)
     item = get_object_for_user(selectors.meetings_visible_to(request.user), pk)
     members = selectors.members_on(item.date)
-    present = item.attendance.filter(present=True).values_list("member_id", flat=True)
+
+    def marked_present() -> list[int]:
+        return list(item.attendance.filter(present=True).values_list("member_id", flat=True))
+
+    present = marked_present()
     form = forms.AttendanceForm(
         request.POST if request.method == "POST" else None,
         members=members,
-        initial={"present": list(present)},
+        initial={"present": present, "opened_state": rules.attendance_state(present)},
     )
-    if form.is_valid() and _attempt(
-        request,
-        lambda: services.meeting_attendance_record(
-            actor=request.user,
-            meeting_id=pk,
-            present_ids={m.pk for m in form.cleaned_data["present"]},
-        ),
-        _("The attendance is recorded."),
-    ):
-        return redirect("programme:council:meeting", pk=pk)
+    theirs = None
+    if form.is_valid():
+        try:
+            services.meeting_attendance_record(
+                actor=request.user,
+                meeting_id=pk,
+                present_ids={m.pk for m in form.cleaned_data["present"]},
+                opened_state=form.cleaned_data["opened_state"],
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            if error.code == "changed_meanwhile":
+                # This user's ticks stay; what was saved meanwhile is listed above them, and
+                # saving again replaces it.
+                present = marked_present()
+                theirs = [m for m in members if m.pk in present]
+                data = request.POST.copy()
+                data["opened_state"] = rules.attendance_state(present)
+                form = forms.AttendanceForm(data, members=members)
+        else:
+            messages.success(request, _("The attendance is recorded."))
+            return redirect("programme:council:meeting", pk=pk)
     return render(
         request,
         "programme/council/attendance.html",
-        {"meeting": item, "form": form, "quorum": selectors.quorum_of(item)},
+        {
+            "meeting": item,
+            "form": form,
+            "quorum": selectors.quorum_of(item),
+            "theirs": theirs,
+        },
     )
 
 

@@ -58,6 +58,8 @@ REFERENCE_FORM_FIELDS = {
     "programme.council.forms.AttendanceForm.present": "the council's members on the meeting date",
     "programme.council.forms.ItemRecordForm.opened_state": "optimistic lock: a digest of the "
     "record as shown; a stale one is refused",
+    "programme.council.forms.AttendanceForm.opened_state": "optimistic lock: a digest of who "
+    "was shown present; a stale one is refused",
     "programme.council.forms.MaterialRunForm.run": "finished report runs: aggregates, secretariat",
     "programme.council.memoranda.forms.MemorandumForm.partner": "organisations are public",
     # The plans (cases.plans): versions are optimistic locks; an action's person is scoped to

@@ -3,6 +3,8 @@ only its own organisation's assignments, case workers, police and providers noth
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -112,7 +114,10 @@ def test_the_secretariat_prepares_a_meeting_in_the_browser_forms(client, secreta
     pk = int(meeting_url.rstrip("/").rsplit("/", 1)[1])
     client.post(_url("item_add", pk), {"title": "Про стан виконання програми", "presenter": "Х"})
     client.post(_url("meeting_advance", pk))
-    client.post(_url("attendance", pk), {"present": [council[0].pk, council[1].pk]})
+    opened = client.get(_url("attendance", pk)).content.decode()
+    [state] = re.findall(r'name="opened_state" value="([0-9a-f]+)"', opened)
+    present = [council[0].pk, council[1].pk]
+    client.post(_url("attendance", pk), {"present": present, "opened_state": state})
     page = client.get(meeting_url).content.decode()
     assert "Про стан виконання програми" in page
     assert 'data-testid="quorum"' in page

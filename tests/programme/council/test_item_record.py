@@ -1,6 +1,7 @@
-"""The record of an agenda item for the minutes (what was heard, who spoke): two people of the
-secretariat writing it at once never write over each other without seeing it — the later save
-keeps its text in the form, shows the other's above it, and replaces it only when saved again."""
+"""The record of an agenda item for the minutes (what was heard, who spoke) and a meeting's
+attendance: two people of the secretariat writing one at once never write over each other
+without seeing it — the later save keeps its entries in the form, shows the other's above them,
+and replaces them only when saved again."""
 
 from __future__ import annotations
 
@@ -86,3 +87,34 @@ def test_the_service_refuses_a_stale_state_and_writes_nothing(secretariat, item)
         )
     item.refresh_from_db()
     assert item.notes != "x"
+
+
+def test_attendance_saved_meanwhile_is_shown_and_replaced_only_when_saved_again(
+    client, secretariat, colleague, meeting, council
+):
+    url = f"/programme/council/meetings/{meeting.pk}/attendance/"
+    services.meeting_advance(actor=secretariat, meeting_id=meeting.pk)  # the agenda is sent
+    client.force_login(secretariat)
+    [mine] = STATE.findall(client.get(url).content.decode())
+    client.force_login(colleague)
+    [theirs] = STATE.findall(client.get(url).content.decode())
+    head, secretary, member = council
+    assert client.post(url, {"present": [head.pk], "opened_state": theirs}).status_code == 302
+
+    client.force_login(secretariat)
+    refused = client.post(url, {"present": [secretary.pk, member.pk], "opened_state": mine})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Хтось інший зберіг присутність" in page
+    assert 'data-testid="attendance-theirs"' in page and head.full_name in page
+
+    def present() -> set[int]:
+        return set(meeting.attendance.filter(present=True).values_list("member_id", flat=True))
+
+    assert present() == {head.pk}
+
+    [now] = STATE.findall(page)
+    assert now == rules.attendance_state([head.pk])
+    answer = client.post(url, {"present": [secretary.pk, member.pk], "opened_state": now})
+    assert answer.status_code == 302
+    assert present() == {secretary.pk, member.pk}
