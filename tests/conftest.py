@@ -178,12 +178,23 @@ def executor(organisations):
     return member(Role.EXECUTOR, organisations["city_centre"], "executor")
 
 
-@pytest.fixture
-def admin_user(organisations):
-    user = member(Role.ADMINISTRATOR, organisations["department"], "admin")
+def _administrator(organisations, username: str):
+    user = member(Role.ADMINISTRATOR, organisations["department"], username)
     user.is_staff = user.is_superuser = True
     user.save(update_fields=["is_staff", "is_superuser"])
     return user
+
+
+@pytest.fixture
+def admin_user(organisations):
+    return _administrator(organisations, "admin")
+
+
+@pytest.fixture
+def second_admin(organisations):
+    """Another administrator: what one gives, the other confirms; what one opens, the other
+    may have changed."""
+    return _administrator(organisations, "admin2")
 
 
 @pytest.fixture

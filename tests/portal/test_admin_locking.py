@@ -6,26 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from django.contrib import admin
 from django.test import RequestFactory
 
 from portal.admin_locking import OpenedStateCheck
 from portal.models import AuditAction, AuditEvent, District, User
-from portal.roles import Role
 from referrals.models import Holiday
 from tests.admin_pages import STATE, opened
-from tests.factories import member
 
 REFUSED = "Хтось інший змінив цей запис, поки він був у вас відкритий. Нічого не збережено"
-
-
-@pytest.fixture
-def second_admin(organisations):
-    user = member(Role.ADMINISTRATOR, organisations["department"], "admin2")
-    user.is_staff = user.is_superuser = True
-    user.save(update_fields=["is_staff", "is_superuser"])
-    return user
 
 
 def _holiday_post(name: str) -> dict:

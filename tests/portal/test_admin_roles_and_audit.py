@@ -5,7 +5,6 @@ never editable or readable there."""
 
 from __future__ import annotations
 
-import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.audit import audit_record
@@ -13,18 +12,10 @@ from portal.memberships import membership_record_change
 from portal.models import AuditAction, AuditEvent, Membership, Notification, User
 from portal.roles import Role
 from tests.admin_pages import opened
-from tests.factories import UserFactory, member
+from tests.factories import UserFactory
 
 MEMBERSHIPS = "/admin/portal/membership/"
 USERS = "/admin/portal/user/"
-
-
-@pytest.fixture
-def second_admin(organisations):
-    user = member(Role.ADMINISTRATOR, organisations["department"], "admin2")
-    user.is_staff = user.is_superuser = True
-    user.save(update_fields=["is_staff", "is_superuser"])
-    return user
 
 
 def _membership_post(user, organisation, role, *, active=True) -> dict:
