@@ -14,3 +14,19 @@ def opened(client, url: str, data: dict) -> dict:
     assert page.status_code == 200, page.status_code
     [state] = STATE.findall(page.content.decode())
     return {**data, "_opened_state": state}
+
+
+def inline_data(page, *, rows: bool = False) -> dict:
+    """The inline formsets of an admin page as it rendered them: their management fields, and
+    with `rows` each row's values as the browser would post them."""
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management[name].value()
+        for form in inline.formset.forms if rows else ():
+            for name in form.fields:
+                value = form[name].value()
+                if value is not None and value is not False:
+                    data[f"{form.prefix}-{name}"] = "on" if value is True else value
+    return data

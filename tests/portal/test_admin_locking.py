@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from portal.admin_locking import OpenedStateCheck
 from portal.models import AuditAction, AuditEvent, District, User
 from referrals.models import Holiday
-from tests.admin_pages import STATE, opened
+from tests.admin_pages import STATE, inline_data, opened
 
 REFUSED = "Хтось інший змінив цей запис, поки він був у вас відкритий. Нічого не збережено"
 
@@ -80,7 +80,7 @@ def test_a_sign_in_meanwhile_is_no_conflict_for_the_account_being_edited(client,
         if (value := form[name].value()) is not None and not form.fields[name].disabled
     }
     data.update(last_name="Нове-Прізвище", _opened_state=state, _save="Зберегти")
-    data.update(_inline_management(page))
+    data.update(inline_data(page, rows=True))
     for flag in ("is_active",):
         data[flag] = "on" if data.pop(flag, False) else ""
     response = client.post(url, data)
@@ -90,20 +90,6 @@ def test_a_sign_in_meanwhile_is_no_conflict_for_the_account_being_edited(client,
     )
     owner.refresh_from_db()
     assert owner.last_name == "Нове-Прізвище"
-
-
-def _inline_management(page) -> dict:
-    data = {}
-    for formset in page.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[f"{management.prefix}-{name}"] = management[name].value()
-        for form in formset.formset.forms:
-            for name in form.fields:
-                value = form[name].value()
-                if value is not None and value is not False:
-                    data[f"{form.prefix}-{name}"] = "on" if value is True else value
-    return data
 
 
 def test_every_admin_change_form_checks_the_state_it_was_opened_with(admin_user):

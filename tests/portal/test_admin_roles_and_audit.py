@@ -11,7 +11,7 @@ from portal.audit import audit_record
 from portal.memberships import membership_record_change
 from portal.models import AuditAction, AuditEvent, Membership, Notification, User
 from portal.roles import Role
-from tests.admin_pages import opened
+from tests.admin_pages import inline_data, opened
 from tests.factories import UserFactory
 
 MEMBERSHIPS = "/admin/portal/membership/"
@@ -36,16 +36,6 @@ def _role_notices(coordinator) -> list[str]:
 def _bulk_actions(response) -> list[str]:
     form = response.context["action_form"]  # None when no action is left at all
     return [] if form is None else [name for name, _label in form.fields["action"].choices]
-
-
-def _management_form(response) -> dict:
-    """The inline formsets' management fields as the admin page rendered them."""
-    data = {}
-    for inline in response.context["inline_admin_formsets"]:
-        form = inline.formset.management_form
-        for name in form.fields:
-            data[f"{form.prefix}-{name}"] = form[name].value()
-    return data
 
 
 # --- a role given waits for a second administrator -----------------------------------------------
@@ -168,7 +158,7 @@ def test_an_account_made_in_the_admin_is_audited_and_its_role_waits_for_confirma
     client.force_login(admin_user)
     page = client.get(f"{USERS}add/")
     data = {
-        **_management_form(page),
+        **inline_data(page),
         "username": "new_worker",
         "last_name": "Тіньова",
         "first_name": "Олена",
@@ -203,7 +193,7 @@ def test_an_account_is_made_with_a_name_or_not_at_all(client, admin_user):
     response = client.post(
         f"{USERS}add/",
         {
-            **_management_form(page),
+            **inline_data(page),
             "username": "nameless",
             "usable_password": "true",
             "password1": "Another-Horse-43!",
