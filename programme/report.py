@@ -140,6 +140,7 @@ def programme_execution(period: Period, programme: Programme | None = None) -> l
     programme = programme or programme_covering(period)
     if programme is None:
         return []
+    english = _english()
     measures = Measure.objects.filter(task__programme=programme)
     # Submitted reports only: an executor's draft is not reported progress.
     submitted = Progress.objects.filter(
@@ -191,7 +192,7 @@ def programme_execution(period: Period, programme: Programme | None = None) -> l
                         "plan": planned,
                         "fact": fact,
                         "pct": pct,
-                        "pct_text": format_share(pct, english=_english()),
+                        "pct_text": format_share(pct, english=english),
                     }
                 )
             spent_pct = percent(spent, plan)
@@ -202,7 +203,7 @@ def programme_execution(period: Period, programme: Programme | None = None) -> l
                     "plan": plan,
                     "spent": spent,
                     "spent_pct": spent_pct,
-                    "spent_pct_text": format_share(spent_pct, english=_english()),
+                    "spent_pct_text": format_share(spent_pct, english=english),
                     "executors": executor_lines(measure.executors.all(), district_ids=district_ids),
                     "indicators": indicators,
                 }
@@ -379,13 +380,13 @@ def _served(referrals: dict, labels: dict) -> list[dict]:
     ]
 
 
-@for_reporting
 def _english() -> bool:
     """Figures in the reader's typography (portal.numbers): the page and the report are drawn
     in the reader's language."""
     return (get_language() or "").startswith("en")
 
 
+@for_reporting
 def report_context(period: Period, *, cached: bool = False, run=None) -> dict:
     """Everything the statistics page and the report print. `run` (a ReportRun) says whether
     this is a draft and carries the secretariat's narrative."""

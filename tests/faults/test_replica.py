@@ -144,3 +144,12 @@ def test_without_a_replica_url_everything_reads_from_the_primary():
     with reporting_reads() as alias:
         assert alias == DEFAULT_DB_ALIAS
     assert ReplicaRouter().db_for_read(None) is None  # outside: Django's default
+
+
+def test_the_report_is_read_where_reports_read():
+    """The statistics page and the PDF gather their figures through `for_reporting`: from the
+    replica when there is one."""
+    from portal.dbrouting import for_reporting
+    from programme.report import report_context
+
+    assert report_context.__code__ is for_reporting(lambda: None).__code__
