@@ -1,3 +1,5 @@
+from operator import attrgetter
+
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +24,12 @@ class StructureAdmin(admin.ModelAdmin):
     programme's own pages is (programme.structure.services): its history shows the change,
     and an editor's page opened before it is refused instead of writing over it."""
 
+    # The attributes that lead from an object of this admin to its programme ("" for the
+    # programme itself).
+    programme_path = ""
+
     def programme_of(self, obj) -> Programme:
-        raise NotImplementedError
+        return attrgetter(self.programme_path)(obj) if self.programme_path else obj
 
     def save_model(self, request, obj, form, change) -> None:
         # Serialised with the programme's own pages, which lock the same row.
@@ -42,7 +48,7 @@ class StructureAdmin(admin.ModelAdmin):
         _new_version(request, programme)
 
     def delete_queryset(self, request, queryset) -> None:
-        programmes = {self.programme_of(obj).pk: self.programme_of(obj) for obj in queryset}
+        programmes = {p.pk: p for p in map(self.programme_of, queryset)}
         for programme in programmes.values():
             _lock(programme)
         super().delete_queryset(request, queryset)
@@ -73,16 +79,11 @@ class IndicatorInline(admin.TabularInline):
 class ProgrammeAdmin(StructureAdmin):
     list_display = ["code", "title", "year_from", "year_to", "illustrative"]
 
-    def programme_of(self, obj) -> Programme:
-        return obj
-
 
 @admin.register(ProgrammeTask)
 class ProgrammeTaskAdmin(StructureAdmin):
     list_display = ["code", "title", "programme"]
-
-    def programme_of(self, obj) -> Programme:
-        return obj.programme
+    programme_path = "programme"
 
 
 @admin.register(Measure)
@@ -92,9 +93,7 @@ class MeasureAdmin(StructureAdmin):
     search_fields = ["code", "title"]
     filter_horizontal = ["executors"]
     inlines = [FundingInline, IndicatorInline]
-
-    def programme_of(self, obj) -> Programme:
-        return obj.task.programme
+    programme_path = "task.programme"
 
 
 def _programme_years(indicator) -> str:
@@ -124,9 +123,7 @@ class IndicatorPlanAdmin(StructureAdmin):
     list_display = ["indicator", "programme", "year", "value"]
     list_filter = ["indicator__measure__task__programme", "year"]
     list_select_related = ["indicator__measure__task__programme"]
-
-    def programme_of(self, obj) -> Programme:
-        return obj.indicator.measure.task.programme
+    programme_path = "indicator.measure.task.programme"
 
     @admin.display(description=_("programme"), ordering="indicator__measure__task__programme")
     def programme(self, plan: IndicatorPlan) -> str:
