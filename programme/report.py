@@ -10,11 +10,12 @@ from django.conf import settings
 from django.db.models import Prefetch, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import Channel, ViolenceForm
 from portal import disclosure
+from portal.bilingual import reads_english
 from portal.caching import refreshed_aggregate
 from portal.dbrouting import for_reporting
 from portal.models import District, Organisation, OrganisationKind
@@ -140,7 +141,7 @@ def programme_execution(period: Period, programme: Programme | None = None) -> l
     programme = programme or programme_covering(period)
     if programme is None:
         return []
-    english = _english()
+    english = reads_english()
     measures = Measure.objects.filter(task__programme=programme)
     # Submitted reports only: an executor's draft is not reported progress.
     submitted = Progress.objects.filter(
@@ -380,12 +381,6 @@ def _served(referrals: dict, labels: dict) -> list[dict]:
     ]
 
 
-def _english() -> bool:
-    """Figures in the reader's typography (portal.numbers): the page and the report are drawn
-    in the reader's language."""
-    return (get_language() or "").startswith("en")
-
-
 @for_reporting
 def report_context(period: Period, *, cached: bool = False, run=None) -> dict:
     """Everything the statistics page and the report print. `run` (a ReportRun) says whether
@@ -421,7 +416,7 @@ def report_context(period: Period, *, cached: bool = False, run=None) -> dict:
     # Each picture twice: for the page and the PDF, and for a phone's width, where the page
     # shows the narrow one instead (statistics.html).
     charts = {}
-    number = partial(format_number, english=_english())
+    number = partial(format_number, english=reads_english())
     for key in ("district", "form"):
         rows = [(r["label"], r["current"], r["previous"]) for r in tables[key]]
         labels = {
@@ -478,7 +473,7 @@ def report_context(period: Period, *, cached: bool = False, run=None) -> dict:
         "narrative": run.narrative if run is not None else "",
         "generated_at": timezone.localtime(),
         "fmt": number,
-        "fmt_pct": partial(format_pct, english=_english()),
+        "fmt_pct": partial(format_pct, english=reads_english()),
     }
 
 

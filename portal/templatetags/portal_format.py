@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portal.bilingual import reads_english
 from portal.numbers import format_number, format_pct
 
 register = template.Library()
@@ -33,17 +33,13 @@ def duration_words(value: timedelta | None) -> str:
     return "\u00a0".join([part for part in parts if part][:2])
 
 
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
 @register.filter
 def num(value, decimals=0):
     """A figure in the reader's typography: "11 848" and "12,5", or "11,848" and "12.5"."""
-    return format_number(value, int(decimals), english=_english())
+    return format_number(value, int(decimals), english=reads_english())
 
 
 @register.filter
 def pct(value):
     """A change against a year earlier, signed: "+1,5 %", "-4,1 %"; "—" without a base."""
-    return format_pct(value, english=_english())
+    return format_pct(value, english=reads_english())
