@@ -3,6 +3,8 @@ referral records that providers accept or decline."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -223,6 +225,13 @@ class MartialLawPeriod(models.Model):
     def __str__(self) -> str:
         end = f"{self.ends_on:%d.%m.%Y}" if self.ends_on else "…"
         return f"{self.starts_on:%d.%m.%Y}–{end}"
+
+    @property
+    def state(self) -> str:
+        """What the holidays page showed of this period: a save made on an older state would
+        write over a colleague's end date (referrals.services.martial_law_save)."""
+        shown = f"{self.starts_on}\x00{self.ends_on}\x00{self.note}"
+        return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
 class RoutingPlanRecord(models.Model):

@@ -76,9 +76,12 @@ def martial_law_save(
     ends_on: date | None,
     note: str = "",
     period_id: int | str | None = None,
+    opened_state: str | None = None,
 ) -> MartialLawPeriod:
     """Record a period of martial law, or change one (typically: set its end when martial law
-    is lifted). Inside it public holidays count as working days."""
+    is lifted). Inside it public holidays count as working days. A change names the state its
+    page showed (`MartialLawPeriod.state`): when a colleague saved the period meanwhile, it is
+    refused and says what the period holds now, instead of writing over their end date."""
     if not can(actor, Capability.POLICY_EDIT):
         raise PermissionDenied
     if ends_on is not None and ends_on < starts_on:
@@ -97,6 +100,8 @@ def martial_law_save(
         period = MartialLawPeriod.objects.select_for_update().filter(pk=parse_id(period_id)).first()
         if period is None:
             raise ValidationError(_("This period of martial law no longer exists."))
+        if opened_state != period.state:
+            raise ValidationError(_changed_meanwhile(period))
         created = False
     else:
         period, created = MartialLawPeriod(), True
@@ -109,3 +114,15 @@ def martial_law_save(
         detail=f"martial law {starts_on.isoformat()}–{ends_on.isoformat() if ends_on else ''}",
     )
     return period
+
+
+def _changed_meanwhile(period: MartialLawPeriod) -> str:
+    if period.ends_on is None:
+        return _(
+            "Someone changed this period while your page was open: it now has no end date. "
+            "Check it and save again."
+        )
+    return _(
+        "Someone changed this period while your page was open: it now ends on %(ends)s. "
+        "Check it and save again."
+    ) % {"ends": f"{period.ends_on:%d.%m.%Y}"}

@@ -273,6 +273,7 @@ def martial_law(request: HttpRequest) -> HttpResponse:
             services.martial_law_save(
                 actor=request.user,
                 period_id=request.POST.get("pk") or None,
+                opened_state=request.POST.get("opened_state"),
                 **form.cleaned_data,
             )
         except ValidationError as error:

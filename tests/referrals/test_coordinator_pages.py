@@ -116,7 +116,13 @@ def test_the_coordinator_sets_the_end_of_martial_law_on_the_holidays_page(client
     assert 'data-testid="martial-law"' in page and "24.03.2022" in page
     response = client.post(
         "/referrals/holidays/martial-law/",
-        {"pk": period.pk, "starts_on": "24.03.2022", "ends_on": "31.12.2026", "note": ""},
+        {
+            "pk": period.pk,
+            "opened_state": period.state,
+            "starts_on": "24.03.2022",
+            "ends_on": "31.12.2026",
+            "note": "",
+        },
     )
     assert response.status_code == 302
     period.refresh_from_db()

@@ -14,9 +14,11 @@ from django.test import override_settings
 from django.utils import translation
 
 from portal.models import AuditAction, AuditEvent
+from portal.roles import Role
 from referrals import services
 from referrals.models import Holiday, MartialLawPeriod, ProviderProfile, RoutingPolicy
 from tests.cases.factories import register_case
+from tests.factories import member
 from tests.referrals.factories import catalogue_for_darnytskyi, staff
 
 CHRISTMAS = date(2031, 12, 25)
@@ -25,6 +27,11 @@ CHRISTMAS = date(2031, 12, 25)
 @pytest.fixture
 def orgs(organisations):
     return catalogue_for_darnytskyi(organisations)
+
+
+@pytest.fixture
+def second_coordinator(organisations):
+    return member(Role.COORDINATOR, organisations["city_centre"], "coordinator2")
 
 
 def _audited() -> int:
@@ -241,6 +248,61 @@ def test_changing_a_period_that_no_longer_exists_is_refused(client, coordinator,
     )
     assert response.status_code == 400
     assert "Цього періоду воєнного стану вже немає." in response.content.decode()
+    assert _settings() == before
+
+
+def test_an_end_set_by_a_colleague_meanwhile_is_not_written_over(
+    client, coordinator, orgs, second_coordinator
+):
+    period = MartialLawPeriod.objects.create(starts_on=date(2022, 2, 24), note="Указ № 64/2022")
+    client.force_login(coordinator)
+    page = client.get("/referrals/holidays/").content.decode()
+    assert f'name="opened_state" value="{period.state}"' in page
+    row = {"pk": period.pk, "opened_state": period.state, "starts_on": "24.02.2022", "note": ""}
+    services.martial_law_save(
+        actor=second_coordinator,
+        period_id=period.pk,
+        opened_state=period.state,
+        starts_on=period.starts_on,
+        ends_on=date(2031, 5, 1),
+        note=period.note,
+    )
+    before = _settings()
+    response = client.post("/referrals/holidays/martial-law/", {**row, "ends_on": "30.04.2031"})
+    assert response.status_code == 400
+    assert (
+        "Поки ваша сторінка була відкрита, цей період змінили: тепер він закінчується "
+        "01.05.2031. Перевірте й збережіть ще раз." in response.content.decode()
+    )
+    assert _settings() == before
+    period.refresh_from_db()
+    # The page that refused shows the period as it is now, with its new state to save on.
+    assert f'name="opened_state" value="{period.state}"' in response.content.decode()
+    again = client.post(
+        "/referrals/holidays/martial-law/",
+        {**row, "opened_state": period.state, "note": period.note, "ends_on": "30.04.2031"},
+    )
+    assert again.status_code == 302
+    period.refresh_from_db()
+    assert period.ends_on == date(2031, 4, 30)
+
+
+@pytest.mark.parametrize("opened_state", [None, "", "junk", "0" * 32])
+def test_a_change_without_the_state_its_page_showed_is_refused(coordinator, orgs, opened_state):
+    period = MartialLawPeriod.objects.create(starts_on=date(2022, 2, 24))
+    before = _settings()
+    with translation.override("uk"), pytest.raises(ValidationError) as refused:
+        services.martial_law_save(
+            actor=coordinator,
+            period_id=period.pk,
+            opened_state=opened_state,
+            starts_on=period.starts_on,
+            ends_on=date(2031, 1, 1),
+        )
+    assert refused.value.messages == [
+        "Поки ваша сторінка була відкрита, цей період змінили: тепер він без кінцевої дати. "
+        "Перевірте й збережіть ще раз."
+    ]
     assert _settings() == before
 
 

@@ -156,6 +156,9 @@ REQUEST_PARAMETERS = {
     # a version of a programme's structure, through versions_of(user) (test_structure.py)
     "number": "reference",
     "pk": "reference",  # holidays and other small forms remove by id: scoped in services
+    # a digest of a martial-law period as the holidays page showed it (MartialLawPeriod.state);
+    # a stale or junk one is refused (tests/referrals/test_coordinator_settings_edges.py)
+    "opened_state": "value",
 }
 
 
