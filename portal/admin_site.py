@@ -27,7 +27,7 @@ from django.db import router, transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from portal.admin_locking import STATE_FIELD, stored_state, with_state_check
+from portal.admin_locking import STATE_FIELD, inline_rows_of, stored_state, with_state_check
 from portal.audit import audit_record
 from portal.audit_labels import ADMIN_DELETED
 from portal.audit_words import register_words
@@ -55,7 +55,9 @@ class AuditedAdmin(admin.ModelAdmin):
     # The change form says which state of the record it was opened with (portal.admin_locking).
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return with_state_check(form) if obj is not None else form
+        if obj is None:
+            return form
+        return with_state_check(form, inline_rows=inline_rows_of(self, request, obj))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and obj is not None and "adminform" in context:

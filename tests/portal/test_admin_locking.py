@@ -5,12 +5,16 @@ nothing; opened again, it saves."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
+from django import forms
 from django.contrib import admin
 from django.test import RequestFactory
 
 from portal.admin_locking import OpenedStateCheck
-from portal.models import AuditAction, AuditEvent, District, User
+from portal.models import AuditAction, AuditEvent, District, Membership, User
+from portal.roles import Role
+from programme.models import Funding, FundingSource, Measure, Programme, ProgrammeTask
 from referrals.models import Holiday
 from tests.admin_pages import STATE, inline_data, opened
 
@@ -66,23 +70,29 @@ def test_a_save_without_the_state_it_was_opened_with_writes_nothing(client, admi
     assert district.name == before
 
 
-def test_a_sign_in_meanwhile_is_no_conflict_for_the_account_being_edited(client, admin_user, owner):
-    """Only what the form edits is compared: the user's last sign-in moves by itself."""
-    url = f"/admin/portal/user/{owner.pk}/change/"
-    client.force_login(admin_user)
-    page = client.get(url)
-    [state] = STATE.findall(page.content.decode())
-    User.objects.filter(pk=owner.pk).update(last_login="2031-01-01T10:00:00+02:00")
+def _as_posted(page, **changes) -> dict:
+    """The change page as its browser would post it, with its inlines' rows, and `changes`."""
     form = page.context["adminform"].form
     data = {
         name: value
         for name in form.fields
         if (value := form[name].value()) is not None and not form.fields[name].disabled
     }
-    data.update(last_name="Нове-Прізвище", _opened_state=state, _save="Зберегти")
+    for name, field in form.fields.items():
+        if isinstance(field, forms.BooleanField) and name in data:
+            data[name] = "on" if data[name] else ""
+    [state] = STATE.findall(page.content.decode())
+    data.update(_opened_state=state, _save="Зберегти", **changes)
     data.update(inline_data(page, rows=True))
-    for flag in ("is_active",):
-        data[flag] = "on" if data.pop(flag, False) else ""
+    return data
+
+
+def test_a_sign_in_meanwhile_is_no_conflict_for_the_account_being_edited(client, admin_user, owner):
+    """Only what the form edits is compared: the user's last sign-in moves by itself."""
+    url = f"/admin/portal/user/{owner.pk}/change/"
+    client.force_login(admin_user)
+    data = _as_posted(client.get(url), last_name="Нове-Прізвище")
+    User.objects.filter(pk=owner.pk).update(last_login="2031-01-01T10:00:00+02:00")
     response = client.post(url, data)
     assert response.status_code == 302, (
         response.context["adminform"].form.errors,
@@ -90,6 +100,60 @@ def test_a_sign_in_meanwhile_is_no_conflict_for_the_account_being_edited(client,
     )
     owner.refresh_from_db()
     assert owner.last_name == "Нове-Прізвище"
+
+
+def test_a_membership_given_meanwhile_refuses_the_accounts_older_page(
+    client, admin_user, owner, organisations
+):
+    """The inline's rows are part of what the page edits: the older page would have posted
+    the memberships it showed, as if the new one were not there."""
+    url = f"/admin/portal/user/{owner.pk}/change/"
+    client.force_login(admin_user)
+    stale = _as_posted(client.get(url), last_name="Нове-Прізвище")
+    given = Membership.objects.create(
+        user=owner, organisation=organisations["shelter"], role=Role.PROVIDER_STAFF
+    )
+    refused = client.post(url, stale)
+    assert refused.status_code == 200 and REFUSED in refused.content.decode()
+    owner.refresh_from_db()
+    assert owner.last_name != "Нове-Прізвище"
+    assert Membership.objects.filter(pk=given.pk).exists()
+
+    fresh = _as_posted(client.get(url), last_name="Нове-Прізвище")
+    assert client.post(url, fresh).status_code == 302
+    owner.refresh_from_db()
+    assert owner.last_name == "Нове-Прізвище"
+    assert Membership.objects.filter(pk=given.pk).exists()
+
+
+def test_a_funding_line_changed_meanwhile_refuses_the_measures_older_page(
+    client, admin_user, organisations
+):
+    programme = Programme.objects.create(
+        code="dv-2031", title="Програма 2031", year_from=2031, year_to=2033
+    )
+    task = ProgrammeTask.objects.create(programme=programme, code="1", title="Завдання")
+    measure = Measure.objects.create(task=task, code="1.1", title="Захід")
+    measure.executors.add(organisations["city_centre"])
+    line = Funding.objects.create(
+        measure=measure, year=2031, source=FundingSource.CITY_BUDGET, amount=Decimal("100.0")
+    )
+    url = f"/admin/programme/measure/{measure.pk}/change/"
+    client.force_login(admin_user)
+    stale = _as_posted(client.get(url), title="Захід (уточнено)")
+    Funding.objects.filter(pk=line.pk).update(amount=Decimal("250.0"))
+    refused = client.post(url, stale)
+    assert refused.status_code == 200 and REFUSED in refused.content.decode()
+    line.refresh_from_db()
+    measure.refresh_from_db()
+    assert (line.amount, measure.title) == (Decimal("250.0"), "Захід")
+
+    fresh = _as_posted(client.get(url), title="Захід (уточнено)")
+    response = client.post(url, fresh)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    line.refresh_from_db()
+    measure.refresh_from_db()
+    assert (line.amount, measure.title) == (Decimal("250.0"), "Захід (уточнено)")
 
 
 def test_every_admin_change_form_checks_the_state_it_was_opened_with(admin_user):
