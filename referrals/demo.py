@@ -111,6 +111,9 @@ def _shelter_inbox() -> int:
         case_services.needs_assess(
             actor=worker, case_id=case.pk, needs=["shelter"], accompanying_children=children
         )
+        # A shelter learns who is coming only with the victim's consent, as the worker records.
+        if not case.consent_to_share:
+            case_services.case_record_consent(actor=worker, case_id=case.pk, consent=True)
         record = services.referral_plan_for_case(actor=worker, case_id=case.pk)
         items = record.plan["items"]
         to_shelter = any(i["service"] == "shelter" and i["provider"] == shelter.code for i in items)

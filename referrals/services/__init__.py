@@ -31,6 +31,7 @@ from referrals.services.responses import (
 from referrals.services.sending import (
     BEDS,
     DEFAULT_RESPONSE,
+    MANUAL_NEEDS_CONSENT,
     SYSTEM_USERNAME,
     referral_apply_plan,
     referral_assign,
@@ -42,6 +43,7 @@ __all__ = [
     "BEDS",
     "DEFAULT_RESPONSE",
     "HOLIDAY_NAME_LENGTH",
+    "MANUAL_NEEDS_CONSENT",
     "SYSTEM_USERNAME",
     "CaseMaterial",
     "holiday_add",

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cases import services as case_services
 from cases.models import Case, CaseStatus
@@ -33,6 +34,10 @@ from referrals.services.notices import (
 )
 from referrals.services.sharing import CaseMaterial, shared_data
 
+MANUAL_NEEDS_CONSENT = _lazy(
+    "Without the victim's consent only the mandatory notices are sent: record the consent on "
+    "the case page before adding a manual referral."
+)
 # When nobody answers a manual or re-routed referral, it is due this long after sending.
 DEFAULT_RESPONSE = timedelta(days=1)
 # The audit's name for a step no person took (a re-route, an escalation by the beat task).
@@ -259,6 +264,11 @@ def referral_apply_plan(
                 plan_record=record,
             )
         )
+    manual = list(manual)
+    if manual and not case.consent_to_share:
+        # The engine sends only the mandatory notices without consent (Kyiv procedure); a
+        # manual referral would hand the victim's data to a provider around that rule.
+        raise ValidationError({"consent": [MANUAL_NEEDS_CONSENT]})
     for service, provider_id, reason in manual:
         if not reason.strip():
             raise ValidationError({"reason": [_("Give the reason for a manual referral.")]})

@@ -84,6 +84,7 @@ def case_routing(request: HttpRequest, case_pk: int) -> HttpResponse:
             "referrals": referrals_for_case(user=request.user, case=case),
             "editable": case_is_editable(user=request.user, case=case),
             "manual_choices": manual_referral_choices(),
+            "manual_needs_consent": services.MANUAL_NEEDS_CONSENT,
         },
     )
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from cases import services as case_services
 from referrals import services
 from referrals.models import Referral, RoutingPlanRecord
 from tests.cases.factories import register_case
@@ -121,3 +122,54 @@ def test_a_manual_referral_to_junk_or_to_an_organisation_without_the_service_get
         messages |= {str(m) for m in response.context["messages"]}
     assert len(messages) == 1
     assert not Referral.objects.filter(case=case).exists()
+
+
+@pytest.fixture
+def planned_without_consent(owner, organisations):
+    orgs = catalogue_for_darnytskyi(organisations)
+    case = register_case(owner, needs=["legal"], consent_to_share=False)
+    record = services.referral_plan_for_case(actor=owner, case_id=case.pk)
+    return case, record, orgs
+
+
+def test_without_consent_the_plan_offers_no_manual_referral_and_says_why(
+    client, owner, planned_without_consent
+):
+    case, _record, _orgs = planned_without_consent
+    page = _page(client, owner, case)
+    assert 'data-testid="manual-needs-consent"' in page
+    assert "Без згоди постраждалої особи надсилаються лише обов&#x27;язкові повідомлення" in page
+    assert f'href="/cases/{case.pk}/#consent"' in page
+    assert 'name="manual_provider"' not in page
+
+
+def test_without_consent_a_manual_referral_is_refused_and_nothing_is_sent(
+    client, owner, planned_without_consent
+):
+    """The engine sends only the mandatory notices without consent; a manual referral posted
+    anyway would hand the victim's data to a provider around that rule."""
+    case, record, orgs = planned_without_consent
+    client.force_login(owner)
+    posted = {
+        "keep": [i["service"] for i in record.plan["items"]],
+        "manual_service": "legal_aid",
+        "manual_provider": orgs["legal-aid-city"].pk,
+        "manual_reason": "потрібна консультація",
+    }
+    url = f"/referrals/case/{case.pk}/plan/{record.pk}/apply/"
+    response = client.post(url, posted, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Без згоди постраждалої особи надсилаються лише обов'язкові повідомлення: зафіксуйте "
+        "згоду на сторінці випадку, перш ніж додавати направлення вручну."
+    ]
+    assert not Referral.objects.filter(case=case).exists()
+    record.refresh_from_db()
+    assert record.applied_at is None
+
+    case_services.case_record_consent(actor=owner, case_id=case.pk, consent=True)
+    client.post(url, posted)
+    manual = Referral.objects.get(case=case, service="legal_aid")
+    assert (manual.provider, manual.manual_reason) == (
+        orgs["legal-aid-city"],
+        "потрібна консультація",
+    )
