@@ -6,9 +6,10 @@ person had its page open is silently undone by their save. Every change page of 
 site (`portal.admin_site`) therefore carries the state of what its form edits — the values of
 its editable model fields, many-to-many ones included, and the rows of its inlines, as the
 database held them when the page was opened — and a save whose record changed meanwhile in any
-of those is refused with a message, under a lock, before anything is written. Fields the form does not edit (a places
-count an acceptance moves, a user's last sign-in) are not compared: the save does not write
-them back (`save_model` with the changed fields, or the instance read by the same request).
+of those is refused with a message, under a lock, before anything is written. Fields the form
+does not edit (a places count an acceptance moves, a user's last sign-in) are not compared: the
+save does not write them back (`save_model` with the changed fields, or the instance read by
+the same request).
 
 Models with their own version (an executor's progress report) keep it as well."""
 
