@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import services as case_services
 from cases.lifecycle import services as lifecycle
@@ -384,3 +384,14 @@ def test_the_timeline_tells_the_whole_story(case, owner, head):
         CaseEvent.objects.filter(case=case, kind__startswith="case.").values_list("kind", flat=True)
     )
     assert {"case.closure_requested", "case.closed", "case.reopened"} <= set(kinds)
+
+
+def test_the_timeline_says_a_closure_in_words_without_its_reason_code(client, case, owner, head):
+    request = lifecycle.closure_request(actor=owner, case_id=case.pk, reason="contact_lost")
+    with translation.override("uk"):
+        lifecycle.closure_approve(actor=head, request_id=request.pk)
+    client.force_login(owner)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f"Випадок закрито; затвердження: {head}; причина: " in page
+    assert "зв&#x27;язок із постраждалою особою втрачено" in page
+    assert "contact_lost" not in page
