@@ -46,8 +46,14 @@ def filters_from_request(request: HttpRequest) -> tuple[CaseFilterForm, CaseFilt
     )
 
 
-def _has_filters(form: CaseFilterForm) -> bool:
-    return any(
+def _filters_set(form: CaseFilterForm) -> int:
+    """How many of the list's filters (beyond the search text and the order) are set. A refused
+    value counts too, so that the folded filters open on its message."""
+    if not form.is_bound:
+        return 0
+    if not form.is_valid():
+        return len(form.errors)
+    return sum(
         form.cleaned_data.get(name) not in (None, "", False)
         for name in form.fields
         if name not in services.filters.NOT_SAVED and name != "sort"
@@ -70,6 +76,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    filters_set = _filters_set(form)
     return render(
         request,
         "cases/case_list.html",
@@ -81,7 +88,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             "can_export": can(request.user, Capability.CASE_EXPORT),
             "saved_filters": saved_filters_of(request.user),
             # What "save these filters" keeps: the query without the search text and the page.
-            "saveable": bool(form.is_bound and form.is_valid() and _has_filters(form)),
+            "filters_set": filters_set,
+            "saveable": bool(filters_set and form.is_valid()),
         },
     )
 

@@ -53,3 +53,14 @@
     prepare(event.target.parentNode || document);
   });
 })();
+
+// Filters that fold away on a phone (`details[data-open-wide]`, the case list's): the list
+// starts under the search box instead of under nine fields. Open on wider screens, and always
+// when the page says a filter is set (the template's `open`).
+(function () {
+  "use strict";
+  if (!window.matchMedia("(min-width: 768px)").matches) { return; }
+  document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+    details.open = true;
+  });
+})();

@@ -114,3 +114,23 @@ def test_those_without_a_case_list_cannot_save_one(client, personas, persona):
     client.force_login(personas[persona])
     assert _save(client, "Моє", "risk_level=high").status_code == 404
     assert not SavedFilter.objects.exists()
+
+
+def _filters_block(client, query: str = "") -> str:
+    page = client.get(f"/cases/{query}").content.decode()
+    start = page.index('data-testid="case-filters"')
+    return page[page.rindex("<details", 0, start) : page.index("</summary>", start)]
+
+
+def test_the_filters_fold_under_the_search_box_until_one_is_set_or_refused(client, owner):
+    """On a phone the list starts under the search box; a filter in force, or a refused one
+    with its message, keeps them open and counted (static/portal/layout.js opens them on a
+    wider screen)."""
+    client.force_login(owner)
+    folded = _filters_block(client)
+    assert "data-open-wide" in folded and " open" not in folded
+    assert folded.endswith("Фільтри")
+    two = _filters_block(client, "?risk_level=high&mine=on&q=Шевченко")
+    assert " open" in two and two.endswith("Фільтри (2)")
+    refused = _filters_block(client, "?date_from=31.02.2026")
+    assert " open" in refused and refused.endswith("Фільтри (1)")

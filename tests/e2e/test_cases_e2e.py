@@ -62,3 +62,25 @@ def test_a_worker_reveals_a_victims_name_behind_her_code_in_the_list(
     page.wait_for_selector("[data-testid=victim-name]")
     assert page.inner_text("[data-testid=victim-name]") == "Шевченко Оксана"
     assert page.url.endswith("/cases/")  # revealed in place, the list stays
+
+
+def test_on_a_phone_the_case_list_starts_under_the_search_box(page, live_server, login_as, owner):
+    from tests.cases.factories import register_case
+
+    register_case(owner)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login_as(page, owner)
+    page.goto(f"{live_server.url}/cases/")
+    first_row = page.locator("[data-testid=case-table] tbody tr").first
+    assert first_row.bounding_box()["y"] < 844  # on the first screen
+    assert not page.locator("#id_status").is_visible()
+    page.click("[data-testid=case-filters] summary")
+    page.select_option("#id_risk_level", "high")
+    page.click("[data-testid=search]")
+    assert "risk_level=high" in page.url
+    assert page.locator("#id_status").is_visible()  # a filter in force keeps them open
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/cases/")
+    assert page.locator("#id_status").is_visible()
+    assert not page.locator("[data-testid=case-filters] summary").is_visible()
