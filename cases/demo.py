@@ -21,6 +21,7 @@ from cases.models import (
     ClosureReason,
     ClosureRequest,
     ClosureStatus,
+    IntakeScenario,
     Need,
     Relationship,
     Task,
@@ -55,6 +56,17 @@ CHANNELS = [
     Channel.HEALTH,
     Channel.CHILDREN_SERVICE,
 ]
+# The intake scenarios that fit each way a report comes in, so that a case's header and its
+# overview tell one story: a clinic's report is someone else's, a walk-in is the victim's own.
+SCENARIOS = {
+    Channel.POLICE: [IntakeScenario.VICTIM_TO_POLICE, IntakeScenario.THIRD_PARTY_TO_POLICE],
+    Channel.PHONE: [IntakeScenario.VICTIM_IN_PERSON, IntakeScenario.THIRD_PARTY],
+    Channel.HOTLINE: [IntakeScenario.VICTIM_IN_PERSON, IntakeScenario.THIRD_PARTY],
+    Channel.IN_PERSON: [IntakeScenario.VICTIM_IN_PERSON],
+    Channel.SCHOOL: [IntakeScenario.THIRD_PARTY],
+    Channel.HEALTH: [IntakeScenario.THIRD_PARTY],
+    Channel.CHILDREN_SERVICE: [IntakeScenario.THIRD_PARTY],
+}
 FORMS = ["physical", "psychological", "economic", "sexual"]
 
 
@@ -277,11 +289,12 @@ def _seed_cases(*, stdout) -> None:
                 answers["threats_to_kill"] = True
                 children, needs = True, [Need.SHELTER, Need.LEGAL, Need.PSYCHOLOGICAL]
         actor._acting_membership = None
+        channel = rng.choice(CHANNELS)
         data = services.IntakeData(
             district_id=districts[slug].pk,
-            channel=rng.choice(CHANNELS),
+            channel=channel,
             reported_at=reported_at,
-            intake_scenario=rng.choice([1, 1, 2, 4, 5]),
+            intake_scenario=rng.choice(SCENARIOS[channel]),
             summary=f"[демо] {fake.sentence(nb_words=12)}",
             consent_to_share=rng.random() < 0.7,
             children_service_notified=victim_age < 18 or children,
