@@ -266,8 +266,9 @@ def referral_apply_plan(
         )
     manual = list(manual)
     if manual and not case.consent_to_share:
-        # The engine sends only the mandatory notices without consent (Kyiv procedure); a
-        # manual referral would hand the victim's data to a provider around that rule.
+        # The engine sends only the mandatory notices without consent (Kyiv procedure). A manual
+        # referral went around that rule: the provider learnt of the case, and then saw no
+        # personal data (referral_shared_view) and a notice that consent had been withdrawn.
         raise ValidationError({"consent": [MANUAL_NEEDS_CONSENT]})
     for service, provider_id, reason in manual:
         if not reason.strip():
