@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
@@ -52,6 +53,15 @@ def inline_rows_of(model_admin, request, obj) -> tuple[InlineRows, ...]:
     measure's funding): a row added, changed or removed meanwhile is a change too."""
     inlines = []
     for inline in model_admin.get_inline_instances(request, obj):
+        if not any(
+            allowed(request, obj)
+            for allowed in (
+                inline.has_add_permission,
+                inline.has_change_permission,
+                inline.has_delete_permission,
+            )
+        ):
+            continue  # shown only: its rows are never saved from this page
         formset = inline.get_formset(request, obj)
         fields = [
             f.attname
@@ -104,12 +114,23 @@ class OpenedStateCheck:
 
     def clean(self):
         cleaned = super().clean()
+        if self.lock_first is not None:
+            # Rows other writers lock before these, locked in the same order (no deadlock).
+            self.lock_first(self.instance)
         opened = self.data.get(STATE_FIELD, "")
         if opened != stored_state(self.instance, self, lock=True):
             raise forms.ValidationError(CHANGED_MEANWHILE, code="changed_meanwhile")
         return cleaned
 
 
-def with_state_check(form_class, *, inline_rows: tuple[InlineRows, ...] = ()):
-    attributes = {"inline_rows": inline_rows}
+def with_state_check(
+    form_class,
+    *,
+    inline_rows: tuple[InlineRows, ...] = (),
+    lock_first: Callable[[models.Model], None] | None = None,
+):
+    attributes = {
+        "inline_rows": inline_rows,
+        "lock_first": staticmethod(lock_first) if lock_first else None,
+    }
     return type(form_class.__name__, (OpenedStateCheck, form_class), attributes)

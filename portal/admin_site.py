@@ -57,7 +57,15 @@ class AuditedAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
             return form
-        return with_state_check(form, inline_rows=inline_rows_of(self, request, obj))
+        return with_state_check(
+            form,
+            inline_rows=inline_rows_of(self, request, obj),
+            lock_first=self.lock_before_state,
+        )
+
+    def lock_before_state(self, obj) -> None:
+        """Rows that this model's other writers lock before its own (a programme before its
+        measures): the change form locks them first too. None here."""
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and obj is not None and "adminform" in context:

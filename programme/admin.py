@@ -31,6 +31,11 @@ class StructureAdmin(admin.ModelAdmin):
     def programme_of(self, obj) -> Programme:
         return attrgetter(self.programme_path)(obj) if self.programme_path else obj
 
+    def lock_before_state(self, obj) -> None:
+        # The programme's own pages lock the programme, then its rows; the change form's state
+        # check (portal.admin_locking) locks this object and its inlines' rows: programme first.
+        _lock(self.programme_of(obj))
+
     def save_model(self, request, obj, form, change) -> None:
         # Serialised with the programme's own pages, which lock the same row.
         if change:

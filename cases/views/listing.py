@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,13 +47,23 @@ def filters_from_request(request: HttpRequest) -> tuple[CaseFilterForm, CaseFilt
 
 
 def _filters_set(form: CaseFilterForm) -> int:
-    """How many of the list's filters (beyond the search text and the order) are set. A refused
-    value counts too, so that the folded filters open on its message."""
+    """How many of the fields folded under the search box are set: the filters and an order
+    other than the first. A refused value counts too, so that they open on its message."""
     if not form.is_bound:
         return 0
+    folded = [name for name in form.fields if name not in services.filters.NOT_SAVED]
     if not form.is_valid():
-        return len(form.errors)
+        return sum(name in form.errors for name in [*folded, NON_FIELD_ERRORS])
+    shown_first = {"sort": "best"}
     return sum(
+        form.cleaned_data.get(name) not in (None, "", False, shown_first.get(name))
+        for name in folded
+    )
+
+
+def _has_filters(form: CaseFilterForm) -> bool:
+    """Whether there is anything to save as a filter: the order alone is not one."""
+    return any(
         form.cleaned_data.get(name) not in (None, "", False)
         for name in form.fields
         if name not in services.filters.NOT_SAVED and name != "sort"
@@ -89,7 +99,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             "saved_filters": saved_filters_of(request.user),
             # What "save these filters" keeps: the query without the search text and the page.
             "filters_set": filters_set,
-            "saveable": bool(filters_set and form.is_valid()),
+            "saveable": bool(form.is_bound and form.is_valid() and _has_filters(form)),
         },
     )
 

@@ -48,10 +48,15 @@ def _facts_json(facts) -> dict:
     return json.loads(json.dumps(dataclasses.asdict(facts), default=str))
 
 
-def editable_case(actor, case_id: int) -> Case:
+def editable_case(actor, case_id: int, *, lock: bool = False) -> Case:
+    """The case if `actor` may send its referrals; `lock` holds its row until the transaction
+    ends, as the case's own writes do (a consent withdrawn meanwhile waits, or is seen)."""
     if not can(actor, Capability.REFERRAL_SEND):
         raise PermissionDenied
-    case = cases_editable_by(actor).filter(pk=case_id).select_related("district", "owner").first()
+    cases = cases_editable_by(actor).filter(pk=case_id).select_related("district", "owner")
+    if lock:
+        cases = cases.select_for_update(of=("self",))
+    case = cases.first()
     if case is None:
         raise PermissionDenied
     return case
@@ -226,9 +231,14 @@ def referral_apply_plan(
     record = RoutingPlanRecord.objects.select_for_update().filter(pk=plan_id).first()
     if record is None:
         raise PermissionDenied
-    case = editable_case(actor, record.case_id)
+    case = editable_case(actor, record.case_id, lock=True)
     if record.applied_at is not None:
         raise ValidationError(_("This plan has already been applied."))
+    if bool(record.facts.get("consent")) != case.consent_to_share:
+        # The plan chose what needs consent by the consent of its time.
+        raise ValidationError(
+            _("The victim's consent changed after this plan was made: make the plan again.")
+        )
     removed = set(removed_services)
     chosen = _chosen_providers(record.plan["items"], choices)
     organisations = {

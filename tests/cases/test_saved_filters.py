@@ -134,3 +134,6 @@ def test_the_filters_fold_under_the_search_box_until_one_is_set_or_refused(clien
     assert " open" in two and two.endswith("Фільтри (2)")
     refused = _filters_block(client, "?date_from=31.02.2026")
     assert " open" in refused and refused.endswith("Фільтри (1)")
+    # The order is folded with them: one other than the first is shown; the search box is not.
+    assert _filters_block(client, "?sort=risk").endswith("Фільтри (1)")
+    assert " open" not in _filters_block(client, "?q=" + "я" * 1000)

@@ -9,7 +9,9 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from portal.admin_locking import OpenedStateCheck
 from portal.models import AuditAction, AuditEvent, District, Membership, User
@@ -154,6 +156,43 @@ def test_a_funding_line_changed_meanwhile_refuses_the_measures_older_page(
     line.refresh_from_db()
     measure.refresh_from_db()
     assert (line.amount, measure.title) == (Decimal("250.0"), "Захід (уточнено)")
+
+
+def test_an_administrators_own_memberships_are_no_conflict_for_their_own_page(
+    client, admin_user, second_admin, organisations
+):
+    """One's own memberships are shown, never saved from one's own page: a colleague who
+    confirms one of them meanwhile does not make that page's save refused."""
+    url = f"/admin/portal/user/{admin_user.pk}/change/"
+    client.force_login(admin_user)
+    own = _as_posted(client.get(url), last_name="Адміністраторенко")
+    Membership.objects.create(
+        user=admin_user, organisation=organisations["shelter"], role=Role.PROVIDER_STAFF
+    )
+    response = client.post(url, own)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    admin_user.refresh_from_db()
+    assert admin_user.last_name == "Адміністраторенко"
+
+
+def test_a_measure_saved_in_the_admin_locks_its_programme_before_its_own_rows(
+    client, admin_user, organisations
+):
+    """The programme's own pages lock the programme, then the measure and its funding; the
+    admin locks in the same order, so the two never wait on each other."""
+    programme = Programme.objects.create(
+        code="dv-2031", title="Програма 2031", year_from=2031, year_to=2033
+    )
+    task = ProgrammeTask.objects.create(programme=programme, code="1", title="Завдання")
+    measure = Measure.objects.create(task=task, code="1.1", title="Захід")
+    measure.executors.add(organisations["city_centre"])
+    url = f"/admin/programme/measure/{measure.pk}/change/"
+    client.force_login(admin_user)
+    data = _as_posted(client.get(url), title="Захід (уточнено)")
+    with CaptureQueriesContext(connection) as context:
+        assert client.post(url, data).status_code == 302
+    locks = [q["sql"] for q in context.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert locks and 'FROM "programme_programme"' in locks[0], locks[:2]
 
 
 def test_every_admin_change_form_checks_the_state_it_was_opened_with(admin_user):

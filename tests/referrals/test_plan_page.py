@@ -152,8 +152,8 @@ def test_without_consent_a_manual_referral_is_refused_and_nothing_is_sent(
     client.force_login(owner)
     posted = {
         "keep": [i["service"] for i in record.plan["items"]],
-        "manual_service": "legal_aid",
-        "manual_provider": orgs["legal-aid-city"].pk,
+        "manual_service": "psychological",
+        "manual_provider": orgs["mobile-team-1"].pk,
         "manual_reason": "потрібна консультація",
     }
     url = f"/referrals/case/{case.pk}/plan/{record.pk}/apply/"
@@ -166,10 +166,37 @@ def test_without_consent_a_manual_referral_is_refused_and_nothing_is_sent(
     record.refresh_from_db()
     assert record.applied_at is None
 
+    # With the consent recorded, a plan made again takes a manual referral.
     case_services.case_record_consent(actor=owner, case_id=case.pk, consent=True)
-    client.post(url, posted)
-    manual = Referral.objects.get(case=case, service="legal_aid")
+    record = services.referral_plan_for_case(actor=owner, case_id=case.pk)
+    posted["keep"] = [i["service"] for i in record.plan["items"]]
+    client.post(f"/referrals/case/{case.pk}/plan/{record.pk}/apply/", posted)
+    manual = Referral.objects.get(case=case, service="psychological")
     assert (manual.provider, manual.manual_reason) == (
-        orgs["legal-aid-city"],
+        orgs["mobile-team-1"],
         "потрібна консультація",
     )
+
+
+@pytest.mark.parametrize("consent_at_plan", [True, False])
+def test_a_plan_made_before_the_consent_changed_sends_nothing(
+    client, owner, organisations, consent_at_plan
+):
+    """The plan chose what needs consent by the consent of its time: withdrawn since, its
+    offered items would still go; given since, it would leave them out."""
+    catalogue_for_darnytskyi(organisations)
+    case = register_case(owner, needs=["shelter", "legal"], consent_to_share=consent_at_plan)
+    record = services.referral_plan_for_case(actor=owner, case_id=case.pk)
+    case_services.case_record_consent(actor=owner, case_id=case.pk, consent=not consent_at_plan)
+    client.force_login(owner)
+    response = client.post(
+        f"/referrals/case/{case.pk}/plan/{record.pk}/apply/",
+        {"keep": [i["service"] for i in record.plan["items"]]},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Згоду постраждалої особи змінено після того, як склали цей план: складіть план заново."
+    ]
+    assert not Referral.objects.filter(case=case).exists()
+    record.refresh_from_db()
+    assert record.applied_at is None

@@ -53,7 +53,7 @@ def _plan_with(owner, case, services_and_providers) -> RoutingPlanRecord:
     return RoutingPlanRecord.objects.create(
         case=case,
         policy_version=1,
-        facts={},
+        facts={"consent": case.consent_to_share},
         plan={"items": items, "skipped": [], "escalations": []},
         created_by=owner,
     )
