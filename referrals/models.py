@@ -253,6 +253,11 @@ class RoutingPlanRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.case} v{self.policy_version}"
 
+    @property
+    def consent_at_plan(self) -> bool:
+        """The victim's consent when the plan was made: it chose what needs consent by it."""
+        return bool(self.facts.get("consent"))
+
 
 class ReferralStatus(models.TextChoices):
     SENT = "sent", _("sent")

@@ -38,6 +38,9 @@ MANUAL_NEEDS_CONSENT = _lazy(
     "Without the victim's consent only the mandatory notices are sent: record the consent on "
     "the case page before adding a manual referral."
 )
+PLAN_BEFORE_CONSENT_CHANGE = _lazy(
+    "The victim's consent changed after this plan was made: make the plan again."
+)
 # When nobody answers a manual or re-routed referral, it is due this long after sending.
 DEFAULT_RESPONSE = timedelta(days=1)
 # The audit's name for a step no person took (a re-route, an escalation by the beat task).
@@ -234,11 +237,8 @@ def referral_apply_plan(
     case = editable_case(actor, record.case_id, lock=True)
     if record.applied_at is not None:
         raise ValidationError(_("This plan has already been applied."))
-    if bool(record.facts.get("consent")) != case.consent_to_share:
-        # The plan chose what needs consent by the consent of its time.
-        raise ValidationError(
-            _("The victim's consent changed after this plan was made: make the plan again.")
-        )
+    if record.consent_at_plan != case.consent_to_share:
+        raise ValidationError(str(PLAN_BEFORE_CONSENT_CHANGE))
     removed = set(removed_services)
     chosen = _chosen_providers(record.plan["items"], choices)
     organisations = {

@@ -85,6 +85,7 @@ def case_routing(request: HttpRequest, case_pk: int) -> HttpResponse:
             "editable": case_is_editable(user=request.user, case=case),
             "manual_choices": manual_referral_choices(),
             "manual_needs_consent": services.MANUAL_NEEDS_CONSENT,
+            "plan_before_consent_change": services.PLAN_BEFORE_CONSENT_CHANGE,
         },
     )
 

@@ -188,7 +188,9 @@ def test_a_plan_made_before_the_consent_changed_sends_nothing(
     case = register_case(owner, needs=["shelter", "legal"], consent_to_share=consent_at_plan)
     record = services.referral_plan_for_case(actor=owner, case_id=case.pk)
     case_services.case_record_consent(actor=owner, case_id=case.pk, consent=not consent_at_plan)
-    client.force_login(owner)
+    page = _page(client, owner, case)
+    assert 'data-testid="plan-before-consent-change"' in page
+    assert 'data-testid="apply-plan"' not in page and 'data-testid="make-plan"' in page
     response = client.post(
         f"/referrals/case/{case.pk}/plan/{record.pk}/apply/",
         {"keep": [i["service"] for i in record.plan["items"]]},
