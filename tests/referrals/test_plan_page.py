@@ -191,6 +191,7 @@ def test_a_plan_made_before_the_consent_changed_sends_nothing(
     page = _page(client, owner, case)
     assert 'data-testid="plan-before-consent-change"' in page
     assert 'data-testid="apply-plan"' not in page and 'data-testid="make-plan"' in page
+    assert 'name="provider_choice"' not in page  # nothing to choose in a plan not to be sent
     response = client.post(
         f"/referrals/case/{case.pk}/plan/{record.pk}/apply/",
         {"keep": [i["service"] for i in record.plan["items"]]},
