@@ -239,6 +239,12 @@ def referral_apply_plan(
         raise ValidationError(_("This plan has already been applied."))
     if record.consent_at_plan != case.consent_to_share:
         raise ValidationError(str(PLAN_BEFORE_CONSENT_CHANGE))
+    manual = list(manual)
+    if manual and not case.consent_to_share:
+        # The engine sends only the mandatory notices without consent (Kyiv procedure). A manual
+        # referral went around that rule: the provider learnt of the case, and then saw no
+        # personal data (referral_shared_view) and a notice that consent had been withdrawn.
+        raise ValidationError({"consent": [MANUAL_NEEDS_CONSENT]})
     removed = set(removed_services)
     chosen = _chosen_providers(record.plan["items"], choices)
     organisations = {
@@ -274,12 +280,6 @@ def referral_apply_plan(
                 plan_record=record,
             )
         )
-    manual = list(manual)
-    if manual and not case.consent_to_share:
-        # The engine sends only the mandatory notices without consent (Kyiv procedure). A manual
-        # referral went around that rule: the provider learnt of the case, and then saw no
-        # personal data (referral_shared_view) and a notice that consent had been withdrawn.
-        raise ValidationError({"consent": [MANUAL_NEEDS_CONSENT]})
     for service, provider_id, reason in manual:
         if not reason.strip():
             raise ValidationError({"reason": [_("Give the reason for a manual referral.")]})
